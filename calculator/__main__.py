@@ -1,0 +1,92 @@
+"""Command line: print the question schema, or assess answers given as JSON.
+
+    python -m calculator [--guideline DIR] --schema
+    python -m calculator [--guideline DIR] [ANSWERS.json]     (stdin when no file)
+
+Without ``--guideline``, the one guideline folder under ``./content`` is used; with
+several, ``--guideline`` is required. Exit status: 0 with the result (or schema) as
+JSON on stdout; 2 with one ``error: <field>: <message>`` line per problem on stderr
+when the answers (or the arguments) are invalid. Never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from calculator.answers import InvalidAnswers, loads
+from calculator.engine import assess
+from calculator.loader import discover_guidelines, load_guideline
+from calculator.model import GuidelineDefinitionError
+from calculator.schema import schema
+
+EXIT_INVALID = 2
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _guideline_path(given: Path | None) -> Path | str:
+    """The guideline folder to use, or a message explaining why there is none."""
+    if given is not None:
+        return given
+    found = discover_guidelines(Path("content"))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return "no guideline folder under ./content; pass --guideline DIR"
+    names = ", ".join(str(p) for p in found)
+    return f"several guidelines ({names}); choose one with --guideline DIR"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m calculator",
+        description="Assess answers against a guideline, or print its question schema.",
+    )
+    parser.add_argument("answers", nargs="?", type=Path,
+                        help="JSON file of answers (default: read standard input)")  # fmt: skip
+    parser.add_argument("--guideline", type=Path,
+                        help="guideline folder (default: the one under ./content)")  # fmt: skip
+    parser.add_argument("--schema", action="store_true", help="print the question schema")
+    args = parser.parse_args(argv)
+
+    path = _guideline_path(args.guideline)
+    if isinstance(path, str):
+        return _fail(path)
+    try:
+        guideline = load_guideline(path)
+    except GuidelineDefinitionError as error:
+        return _fail(str(error))
+
+    if args.schema:
+        json.dump(schema(guideline), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+
+    try:
+        if args.answers is None:
+            text = sys.stdin.read()
+        else:
+            text = args.answers.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return _fail(f"answers: cannot read {args.answers}: {error}")
+    try:
+        result = assess(guideline, loads(text))
+    except InvalidAnswers as invalid:
+        for field_error in invalid.errors:
+            print(f"error: {field_error.field}: {field_error.message}", file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as error:
+        return _fail(f"answers: {error}")
+    json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Parse untrusted answers (JSON from the CLI, form values from the browser) into typed values.
+
+The accepted wire format, per question kind:
+
+* ``yes_no``: the string ``"yes"`` or ``"no"``.
+* ``single_choice``: one option id (string).
+* ``multiple_choice``: a non-empty list of distinct option ids.
+* ``number``: a JSON number, or a string of ASCII digits with an optional ``-`` and
+  one decimal point (``"6"``, ``"6.5"``), within the question's range.
+
+Everything else is rejected with a message naming the field, including what Python's
+``float()``/``int()`` quietly accept: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1e3"``,
+non-ASCII digits (``"٦"``), booleans given as numbers, and unknown keys.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from calculator.conditions import AnswerValue
+from calculator.model import Guideline, Question
+
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FieldError:
+    """A problem with one answer. ``field`` is the question id (or the unknown key)."""
+
+    field: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+class InvalidAnswers(ValueError):
+    """Raised by strict assessment; carries every ``FieldError`` found, not just the first."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number this calculator accepts")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large to be a number this calculator accepts")
+    return value
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that refuses ``NaN``, ``Infinity`` and overflowing numbers.
+
+    Raises ``ValueError`` with a readable message.
+    """
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"answers are not valid JSON: {error}") from error
+
+
+def parse_answers(
+    guideline: Guideline, raw: object
+) -> tuple[dict[str, AnswerValue], list[FieldError]]:
+    """Turn a raw answers object into typed values, collecting every error.
+
+    Answers that fail to parse are left out of the returned values (and reported).
+    Applicability is not judged here; see ``calculator.engine``.
+    """
+    if not isinstance(raw, Mapping):
+        return {}, [FieldError(field="answers", message="must be a JSON object of answers")]
+    values: dict[str, AnswerValue] = {}
+    errors: list[FieldError] = []
+    for key, value in raw.items():
+        if not isinstance(key, str) or not guideline.has_question(key):
+            errors.append(
+                FieldError(field=str(key), message="is not a question of this calculator")
+            )
+            continue
+        question = guideline.question(key)
+        try:
+            values[key] = parse_value(question, value)
+        except ValueError as error:
+            errors.append(FieldError(field=key, message=f"{question.label}: {error}"))
+    return values, errors
+
+
+def parse_value(question: Question, value: object) -> AnswerValue:
+    """Parse one answer for ``question``; raise ``ValueError`` with a human message."""
+    if question.kind == "number":
+        return _parse_number(question, value)
+    allowed = ", ".join(f'"{o.id}"' for o in question.options)
+    if question.kind == "multiple_choice":
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list of options (any of {allowed})")
+        if not value:
+            raise ValueError("choose at least one option")
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or question.option(item) is None:
+                raise ValueError(f"{_show(item)} is not one of the options ({allowed})")
+            if item in chosen:
+                raise ValueError(f"{_show(item)} is chosen twice")
+            chosen.append(item)
+        return frozenset(chosen)
+    if not isinstance(value, str) or question.option(value) is None:
+        raise ValueError(f"{_show(value)} is not one of the options ({allowed})")
+    return value
+
+
+def _parse_number(question: Question, value: object) -> float:
+    unit = f" {question.unit}" if question.unit else ""
+    if isinstance(value, bool):
+        raise ValueError(f"{_show(value)} is not a number; give the number of{unit}".rstrip())
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{_show(value)} is not a finite number")
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("is empty; type a number")
+        if not _DECIMAL.fullmatch(text):
+            raise ValueError(
+                f"{_show(value)} is not a number; type digits with an optional decimal "
+                "point, such as 6 or 6.5"
+            )
+        number = float(text)
+    else:
+        raise ValueError(f"{_show(value)} is not a number")
+    low, high = question.minimum, question.maximum
+    if low is not None and high is not None and not low <= number <= high:
+        raise ValueError(f"must be between {_plain(low)} and {_plain(high)}{unit}")
+    return number
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _show(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False) if _is_jsonish(value) else repr(value)
+
+
+def _is_jsonish(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)

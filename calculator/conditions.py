@@ -1,0 +1,318 @@
+"""Declarative conditions: when a question applies and when a catalogue entry is shown.
+
+A condition is a small frozen value, not a function, so that the same object can be
+evaluated (``holds``), explained to a clinician (``reasons``: the answers that made it
+true), described in words for a decision table (``describe``) and checked by the
+authoring checks (``question_ids``).
+
+Every condition that reads a question is *false while that question is unanswered*
+(or does not apply). There is deliberately no ``Not``: negating an unanswered
+question would silently turn "unknown" into "true". Use ``IncludesNone`` or
+``Is`` with the other option instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol, TypeAlias
+
+AnswerValue: TypeAlias = str | float | frozenset[str]
+"""A parsed answer: option id (single choice, yes/no), number, or set of option ids."""
+
+Answers: TypeAlias = Mapping[str, AnswerValue]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reason:
+    """One answer that contributed to a condition being true."""
+
+    question: str
+    option: str | None = None
+    """For choice questions, the option that mattered; ``None`` for numbers."""
+
+
+class Labels(Protocol):
+    """What ``describe`` needs to turn ids into words (a ``Guideline`` provides it)."""
+
+    def question_label(self, question_id: str) -> str: ...
+
+    def option_label(self, question_id: str, option_id: str) -> str: ...
+
+    def unit(self, question_id: str) -> str: ...
+
+
+class Condition(Protocol):
+    def holds(self, answers: Answers) -> bool: ...
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        """The answers that make the condition true (empty when it does not hold)."""
+        ...
+
+    def describe(self, labels: Labels) -> str: ...
+
+    def question_ids(self) -> frozenset[str]: ...
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        """(question id, option id) pairs the condition reads, for authoring checks."""
+        ...
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Always:
+    """True for every answer set; for entries that belong to every result."""
+
+    def holds(self, answers: Answers) -> bool:
+        return True
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return ()
+
+    def describe(self, labels: Labels) -> str:
+        return "always"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset()
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+
+ALWAYS = Always()
+
+
+@dataclass(frozen=True, slots=True)
+class Is:
+    """A single-choice or yes/no question was answered with ``option``."""
+
+    question: str
+    option: str
+
+    def holds(self, answers: Answers) -> bool:
+        return answers.get(self.question) == self.option
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return (Reason(question=self.question, option=self.option),) if self.holds(answers) else ()
+
+    def describe(self, labels: Labels) -> str:
+        option = labels.option_label(self.question, self.option)
+        return f"{labels.question_label(self.question)} = {option}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        yield (self.question, self.option)
+
+
+@dataclass(frozen=True, slots=True)
+class IsAnyOf:
+    """A single-choice question was answered with one of ``options``."""
+
+    question: str
+    options: tuple[str, ...]
+
+    def holds(self, answers: Answers) -> bool:
+        return answers.get(self.question) in self.options
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        value = answers.get(self.question)
+        if isinstance(value, str) and value in self.options:
+            return (Reason(question=self.question, option=value),)
+        return ()
+
+    def describe(self, labels: Labels) -> str:
+        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
+        return f"{labels.question_label(self.question)} = {options}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        for option in self.options:
+            yield (self.question, option)
+
+
+@dataclass(frozen=True, slots=True)
+class IncludesAny:
+    """A multiple-choice answer contains at least one of ``options``."""
+
+    question: str
+    options: tuple[str, ...]
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, frozenset) and not value.isdisjoint(self.options)
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        value = answers.get(self.question)
+        if not isinstance(value, frozenset):
+            return ()
+        return tuple(Reason(question=self.question, option=o) for o in self.options if o in value)
+
+    def describe(self, labels: Labels) -> str:
+        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
+        return f"{labels.question_label(self.question)} include {options}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        for option in self.options:
+            yield (self.question, option)
+
+
+def Includes(question: str, option: str) -> IncludesAny:  # noqa: N802 - reads as a condition
+    """A multiple-choice answer contains ``option``."""
+    return IncludesAny(question, (option,))
+
+
+@dataclass(frozen=True, slots=True)
+class IncludesNone:
+    """A multiple-choice question was answered and contains none of ``options``."""
+
+    question: str
+    options: tuple[str, ...]
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, frozenset) and value.isdisjoint(self.options)
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        value = answers.get(self.question)
+        if not self.holds(answers) or not isinstance(value, frozenset):
+            return ()
+        return tuple(Reason(question=self.question, option=o) for o in sorted(value))
+
+    def describe(self, labels: Labels) -> str:
+        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
+        return f"{labels.question_label(self.question)} answered, without {options}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        for option in self.options:
+            yield (self.question, option)
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    """A number answer lies in ``[minimum, maximum]`` (both inclusive)."""
+
+    question: str
+    minimum: float
+    maximum: float
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, float) and self.minimum <= value <= self.maximum
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return (Reason(question=self.question),) if self.holds(answers) else ()
+
+    def describe(self, labels: Labels) -> str:
+        unit = labels.unit(self.question)
+        low, high = _format_number(self.minimum), _format_number(self.maximum)
+        return f"{labels.question_label(self.question)} from {low} to {high} {unit}".rstrip()
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+
+@dataclass(frozen=True, slots=True)
+class Above:
+    """A number answer is strictly greater than ``threshold``."""
+
+    question: str
+    threshold: float
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, float) and value > self.threshold
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return (Reason(question=self.question),) if self.holds(answers) else ()
+
+    def describe(self, labels: Labels) -> str:
+        unit = labels.unit(self.question)
+        threshold = _format_number(self.threshold)
+        return f"{labels.question_label(self.question)} more than {threshold} {unit}".rstrip()
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+
+def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
+    return tuple(dict.fromkeys(reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every part holds; the reasons are those of every part."""
+
+    parts: tuple[Condition, ...]
+
+    def holds(self, answers: Answers) -> bool:
+        return all(part.holds(answers) for part in self.parts)
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        if not self.holds(answers):
+            return ()
+        return _dedupe(r for part in self.parts for r in part.reasons(answers))
+
+    def describe(self, labels: Labels) -> str:
+        return " and ".join(_grouped(part, labels) for part in self.parts)
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset().union(*(part.question_ids() for part in self.parts))
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        for part in self.parts:
+            yield from part.option_refs()
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one part holds; the reasons are those of every part that holds."""
+
+    parts: tuple[Condition, ...]
+
+    def holds(self, answers: Answers) -> bool:
+        return any(part.holds(answers) for part in self.parts)
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return _dedupe(r for part in self.parts for r in part.reasons(answers))
+
+    def describe(self, labels: Labels) -> str:
+        return " or ".join(_grouped(part, labels) for part in self.parts)
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset().union(*(part.question_ids() for part in self.parts))
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        for part in self.parts:
+            yield from part.option_refs()
+
+
+def _grouped(part: Condition, labels: Labels) -> str:
+    text = part.describe(labels)
+    return f"({text})" if isinstance(part, AllOf | AnyOf) else text
+
+
+def all_of(*parts: Condition) -> AllOf:
+    return AllOf(parts)
+
+
+def any_of(*parts: Condition) -> AnyOf:
+    return AnyOf(parts)

@@ -1,0 +1,330 @@
+"""The vocabulary a guideline is written in: questions, steps, catalogue entries.
+
+A guideline module (``content/<guideline>/guideline.py``) builds one ``Guideline``
+from these frozen values. Nothing here knows any particular guideline. The engine
+(``calculator.engine``) walks these tables; ``Guideline.check()`` rejects authoring
+mistakes with a message naming the id and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from calculator.conditions import ALWAYS, Condition
+
+QuestionKind: TypeAlias = Literal["single_choice", "multiple_choice", "number", "yes_no"]
+QUESTION_KINDS: tuple[QuestionKind, ...] = ("single_choice", "multiple_choice", "number", "yes_no")
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class GuidelineDefinitionError(ValueError):
+    """A guideline module is malformed. The message says which id and what to do."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Option:
+    id: str
+    label: str
+    help: str = ""
+
+
+YES = "yes"
+NO = "no"
+YES_NO_OPTIONS = (Option(id=YES, label="Yes"), Option(id=NO, label="No"))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Question:
+    """One question of the assessment.
+
+    ``applies_when`` may only read questions that come earlier in the guideline, so
+    applicability is decided in one pass in question order.
+    """
+
+    id: str
+    kind: QuestionKind
+    label: str
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    applies_when: Condition = ALWAYS
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+def yes_no(*, id: str, label: str, help: str = "", applies_when: Condition = ALWAYS) -> Question:
+    return Question(
+        id=id, kind="yes_no", label=label, help=help, options=YES_NO_OPTIONS,
+        applies_when=applies_when,
+    )  # fmt: skip
+
+
+def single_choice(
+    *, id: str, label: str, options: tuple[Option, ...], help: str = "",
+    applies_when: Condition = ALWAYS,
+) -> Question:  # fmt: skip
+    return Question(
+        id=id, kind="single_choice", label=label, help=help, options=options,
+        applies_when=applies_when,
+    )  # fmt: skip
+
+
+def multiple_choice(
+    *, id: str, label: str, options: tuple[Option, ...], help: str = "",
+    applies_when: Condition = ALWAYS,
+) -> Question:  # fmt: skip
+    return Question(
+        id=id, kind="multiple_choice", label=label, help=help, options=options,
+        applies_when=applies_when,
+    )  # fmt: skip
+
+
+def number(
+    *, id: str, label: str, unit: str, minimum: float, maximum: float, help: str = "",
+    applies_when: Condition = ALWAYS,
+) -> Question:  # fmt: skip
+    return Question(
+        id=id, kind="number", label=label, help=help, unit=unit, minimum=minimum,
+        maximum=maximum, applies_when=applies_when,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Step:
+    """A group of questions shown together (a page of the step-by-step form)."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Source:
+    """Where an entry comes from: a marked sentence of the guideline page and its citations.
+
+    ``anchor`` is the ``id`` of a ``<span class="rec">`` in the guideline's Markdown;
+    ``citations`` are the guideline's own numbered citation markers, as printed there.
+    """
+
+    anchor: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Entry:
+    """One catalogue entry: a recommendation, finding or caveat, shown when ``when`` holds."""
+
+    id: str
+    text: str
+    when: Condition
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Category:
+    """One possible value of a classification; the first category whose ``when`` holds wins."""
+
+    id: str
+    label: str
+    text: str
+    when: Condition
+    source: Source | None = None
+    """``None`` only for a category that says the question was not assessed."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Classification:
+    """A named judgement (e.g. overall assessment, pattern) with ordered categories.
+
+    The last category should use ``ALWAYS`` (or the categories must otherwise cover
+    every complete answer set); the engine raises if none matches.
+    """
+
+    id: str
+    label: str
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Section:
+    """A heading of the management plan and the entries that may appear under it."""
+
+    id: str
+    title: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GuidelineInfo:
+    """Who wrote the guideline, which version this is and when it was last reviewed."""
+
+    title: str
+    short_title: str
+    authors: tuple[str, ...]
+    source: str
+    content_version: str
+    review_date: str
+    """ISO date (YYYY-MM-DD) the content was last checked against its source."""
+    reviewer: str
+    intended_use: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Guideline:
+    """Everything the engine needs to run one guideline's calculator."""
+
+    id: str
+    info: GuidelineInfo
+    source_page: str
+    """Markdown file (relative to the guideline folder) that holds the source anchors."""
+    steps: tuple[Step, ...]
+    classifications: tuple[Classification, ...]
+    findings: tuple[Entry, ...]
+    sections: tuple[Section, ...]
+    _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        questions = {q.id: q for step in self.steps for q in step.questions}
+        object.__setattr__(self, "_questions", questions)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(self._questions.values())
+
+    def question(self, question_id: str) -> Question:
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
+
+    # The three methods below make a Guideline usable as conditions' ``Labels``.
+    def question_label(self, question_id: str) -> str:
+        return self._questions[question_id].label
+
+    def option_label(self, question_id: str, option_id: str) -> str:
+        option = self._questions[question_id].option(option_id)
+        return option.label if option else option_id
+
+    def unit(self, question_id: str) -> str:
+        return self._questions[question_id].unit
+
+    def entries(self) -> Iterator[Entry]:
+        yield from self.findings
+        for section in self.sections:
+            yield from section.entries
+
+    def sources(self) -> Iterator[tuple[str, Source]]:
+        """(entry or category id, source) for everything that cites the guideline."""
+        for classification in self.classifications:
+            for category in classification.categories:
+                if category.source is not None:
+                    yield (f"{classification.id}.{category.id}", category.source)
+        for entry in self.entries():
+            yield (entry.id, entry.source)
+
+    def check(self) -> None:
+        """Raise ``GuidelineDefinitionError`` listing every authoring mistake found."""
+        problems = list(_definition_problems(self))
+        if problems:
+            raise GuidelineDefinitionError(
+                f"guideline {self.id!r} has {len(problems)} problem(s):\n"
+                + "\n".join(f"  - {p}" for p in problems)
+            )
+
+
+def _definition_problems(guideline: Guideline) -> Iterator[str]:
+    if not _ID.match(guideline.id):
+        yield f"guideline id {guideline.id!r}: use lower-case letters, digits and '_'"
+    seen: set[tuple[str, str]] = set()
+
+    def duplicate(kind: str, item_id: str) -> Iterator[str]:
+        """Ids are unique within their kind (a step and a question may share a name)."""
+        if not _ID.match(item_id):
+            yield f"{kind} id {item_id!r}: use lower-case letters, digits and '_'"
+        if (kind, item_id) in seen:
+            yield f"{kind} id {item_id!r} is used twice: ids must be unique"
+        seen.add((kind, item_id))
+
+    earlier: set[str] = set()
+    for step in guideline.steps:
+        yield from duplicate("step", step.id)
+        for question in step.questions:
+            yield from duplicate("question", question.id)
+            yield from _question_problems(guideline, question, earlier)
+            earlier.add(question.id)
+
+    for classification in guideline.classifications:
+        yield from duplicate("classification", classification.id)
+        if not classification.categories:
+            yield f"classification {classification.id!r} has no categories"
+        category_ids: set[str] = set()
+        for category in classification.categories:
+            if category.id in category_ids:
+                yield f"classification {classification.id!r}: category {category.id!r} repeats"
+            category_ids.add(category.id)
+            yield from _condition_problems(guideline, f"category {category.id!r}", category.when)
+    for section in guideline.sections:
+        yield from duplicate("section", section.id)
+    for entry in guideline.entries():
+        yield from duplicate("entry", entry.id)
+        yield from _condition_problems(guideline, f"entry {entry.id!r}", entry.when)
+        if not entry.text.strip():
+            yield f"entry {entry.id!r} has no text"
+    for owner, source in guideline.sources():
+        if not _ANCHOR.match(source.anchor):
+            yield (
+                f"{owner}: source anchor {source.anchor!r} must be the id of a marked sentence "
+                "(lower-case letters, digits and '-')"
+            )
+
+
+def _question_problems(guideline: Guideline, question: Question, earlier: set[str]) -> Iterator[str]:
+    where = f"question {question.id!r}"
+    if question.kind not in QUESTION_KINDS:
+        yield f"{where}: kind {question.kind!r} is not one of {', '.join(QUESTION_KINDS)}"
+    if question.kind == "number":
+        if question.minimum is None or question.maximum is None or not question.unit:
+            yield f"{where}: a number question needs a unit, a minimum and a maximum"
+        elif question.minimum > question.maximum:
+            yield f"{where}: minimum is above maximum"
+    elif len(question.options) < 2:
+        yield f"{where}: a choice question needs at least two options"
+    option_ids = [o.id for o in question.options]
+    for option_id in option_ids:
+        if not _ID.match(option_id):
+            yield f"{where}: option id {option_id!r}: use lower-case letters, digits and '_'"
+    if len(set(option_ids)) != len(option_ids):
+        yield f"{where}: option ids repeat"
+    for read in sorted(question.applies_when.question_ids()):
+        if read not in earlier:
+            yield (
+                f"{where}: applies_when reads {read!r}, which is not an earlier question "
+                "(a question may only depend on questions before it)"
+            )
+    yield from _condition_problems(guideline, where, question.applies_when, check_ids=False)
+
+
+def _condition_problems(
+    guideline: Guideline, where: str, condition: Condition, *, check_ids: bool = True
+) -> Iterator[str]:
+    if check_ids:
+        for read in sorted(condition.question_ids()):
+            if not guideline.has_question(read):
+                yield f"{where}: condition reads unknown question {read!r}"
+    for question_id, option_id in condition.option_refs():
+        if guideline.has_question(question_id):
+            question = guideline.question(question_id)
+            if question.option(option_id) is None:
+                known = ", ".join(o.id for o in question.options) or "none"
+                yield (
+                    f"{where}: condition reads option {option_id!r} of question "
+                    f"{question_id!r}, which has no such option (options: {known})"
+                )

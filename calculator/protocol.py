@@ -1,0 +1,32 @@
+"""Names shared by the page, the worker and Python: one definition, read by both.
+
+The site build writes these into ``assets/calculator/protocol.mjs`` (generated, never
+edited by hand); a test checks that the generated file and this module agree.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeAlias
+
+CalculatorState: TypeAlias = Literal["loading", "ready", "error"]
+STATES: Final[tuple[CalculatorState, ...]] = ("loading", "ready", "error")
+"""Values of the widget's ``data-calculator-state`` attribute."""
+
+BOOT_STEPS: Final[tuple[tuple[str, str], ...]] = (
+    ("fetch-runtime", "Downloading the Python runtime"),
+    ("start-interpreter", "Starting Python"),
+    ("load-calculator", "Loading the calculator package"),
+    ("load-guideline", "Loading the guideline rules"),
+    ("ready", "Ready"),
+)
+"""Named boot steps the worker reports, in order, with the words the status line shows."""
+
+BOOT_TIMEOUT_SECONDS: Final = 15
+"""If the calculator is not ready by then, the page shows an error instead of waiting."""
+
+MESSAGES: Final[dict[str, str]] = {
+    "boot": "boot",
+    "evaluate": "evaluate",
+    "status": "status",
+}
+"""Message types between page and worker. Requests carry ``id``; replies echo it."""

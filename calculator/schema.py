@@ -1,0 +1,56 @@
+"""The question schema as JSON: what ``python -m calculator --schema`` prints.
+
+The site build renders the form from this same schema, so the page shows the
+questions before Python has started in the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculator import __version__
+from calculator.model import Guideline, Question
+
+
+def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "id": question.id,
+        "kind": question.kind,
+        "label": question.label,
+        "help": question.help,
+    }
+    if question.kind == "number":
+        described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
+    else:
+        described["options"] = [
+            {"id": o.id, "label": o.label, "help": o.help} for o in question.options
+        ]
+    conditional = bool(question.applies_when.question_ids())
+    described["applies_when"] = question.applies_when.describe(guideline) if conditional else None
+    return described
+
+
+def schema(guideline: Guideline) -> dict[str, Any]:
+    info = guideline.info
+    return {
+        "guideline": {
+            "id": guideline.id,
+            "title": info.title,
+            "short_title": info.short_title,
+            "authors": list(info.authors),
+            "source": info.source,
+            "content_version": info.content_version,
+            "review_date": info.review_date,
+            "reviewer": info.reviewer,
+            "intended_use": info.intended_use,
+        },
+        "calculator_version": __version__,
+        "steps": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "questions": [question_schema(guideline, q) for q in step.questions],
+            }
+            for step in guideline.steps
+        ],
+    }

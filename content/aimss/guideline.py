@@ -1,0 +1,640 @@
+"""AIMSS calculator: questions, classifications and recommendation catalogue.
+
+Clinical source: the Fast Fact "Aromatase Inhibitor Associated Musculoskeletal
+Symptoms" by Philip Chang DO, transcribed in ``index.md`` beside this file. Every
+text below repeats or paraphrases a sentence marked there with
+``<span class="rec" id="...">``; each entry's ``Source`` names that anchor and the
+Fast Fact's own citation numbers.
+
+Conventions (interface needs the source does not settle; labelled where shown):
+
+* ``TWO_MONTHS_IN_WEEKS``: the source speaks of "6-8 weeks" and "1-2 months"; onset
+  is asked in weeks and 2 months is taken as 8.7 weeks (2 x 30.44 / 7).
+* Onset is accepted from 0 to 1040 weeks (20 years) as a plausibility range only.
+* Severity of diffuse symptoms is the clinician's judgement: the source gives no scale.
+"""
+
+from calculator.conditions import (
+    Above,
+    Between,
+    Includes,
+    IncludesAny,
+    IncludesNone,
+    Is,
+    IsAnyOf,
+    all_of,
+    any_of,
+)
+from calculator.model import (
+    NO,
+    YES,
+    Category,
+    Classification,
+    Entry,
+    Guideline,
+    GuidelineInfo,
+    Option,
+    Section,
+    Source,
+    Step,
+    multiple_choice,
+    number,
+    single_choice,
+    yes_no,
+)
+
+TWO_MONTHS_IN_WEEKS = 8.7
+"""Convention: upper end of "within 1-2 months of initiating AI therapy", in weeks."""
+
+USUAL_ONSET_WEEKS = (6.0, 8.0)
+"""'AIMSS symptoms usually start 6-8 weeks after AI initiation' (anchor ``timing``)."""
+
+PRIMARY_SYMPTOMS = ("arthralgia", "joint_stiffness", "tendinopathy")
+"""'The primary symptoms are arthralgias, joint stiffness, and tendinopathies.'"""
+
+HAS_PRIMARY_SYMPTOM = IncludesAny("symptoms", PRIMARY_SYMPTOMS)
+FOCAL = Is("distribution", "focal")
+DIFFUSE = Is("distribution", "diffuse")
+LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE = all_of(
+    Is("limited_prognosis", YES), Is("widespread_visceral_disease", YES)
+)
+
+
+def source(anchor: str, *citations: int) -> Source:
+    return Source(anchor=anchor, citations=citations)
+
+
+symptoms_step = Step(
+    id="symptoms",
+    title="Symptoms",
+    questions=(
+        multiple_choice(
+            id="symptoms",
+            label="Which symptoms does the patient have?",
+            help=(
+                "The primary symptoms of AIMSS are arthralgias, joint stiffness and "
+                "tendinopathies. Record carpal tunnel syndrome as a tendinopathy."
+            ),
+            options=(
+                Option(
+                    id="arthralgia",
+                    label="Arthralgia (joint pain)",
+                    help="Most common in the legs, lower back, hands and wrists.",
+                ),
+                Option(id="joint_stiffness", label="Joint stiffness"),
+                Option(
+                    id="tendinopathy",
+                    label="Tendinopathy",
+                    help="Including de Quervain's tenosynovitis, trigger finger, carpal tunnel syndrome.",
+                ),
+                Option(
+                    id="neuropathy",
+                    label="Neuropathy",
+                    help="AIs are not known to cause neuropathies.",
+                ),
+            ),
+        ),
+        multiple_choice(
+            id="tendinopathy_types",
+            label="Which tendinopathy?",
+            help="Tendinopathies commonly occur in the wrist/hand area.",
+            options=(
+                Option(id="de_quervain", label="De Quervain's tenosynovitis"),
+                Option(id="trigger_finger", label="Trigger finger"),
+                Option(id="carpal_tunnel", label="Carpal tunnel syndrome"),
+                Option(id="other_tendinopathy", label="Another tendinopathy"),
+            ),
+            applies_when=Includes("symptoms", "tendinopathy"),
+        ),
+        yes_no(
+            id="ring_no_longer_fits",
+            label="Does a ring (such as a wedding ring) no longer fit because of finger swelling?",
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+    ),
+)
+
+timing_step = Step(
+    id="timing",
+    title="Timing",
+    questions=(
+        yes_no(
+            id="onset_before_ai",
+            label="Did the symptoms start before the aromatase inhibitor (AI) was started?",
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+        number(
+            id="onset_weeks_after_ai_start",
+            label="How many weeks after starting the AI did the symptoms start?",
+            unit="weeks",
+            minimum=0,
+            maximum=1040,
+            help=(
+                "AIMSS symptoms usually start 6-8 weeks after AI initiation. "
+                "Convention: 2 months is taken as 8.7 weeks; 0 to 1040 weeks accepted."
+            ),
+            applies_when=Is("onset_before_ai", NO),
+        ),
+        single_choice(
+            id="response_to_stopping_ai",
+            label="Has the AI been stopped, and if so, how did the symptoms respond?",
+            help="AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation.",
+            options=(
+                Option(id="not_stopped", label="The AI has not been stopped"),
+                Option(id="improved", label="Stopped; symptoms resolved or improved within 4 weeks"),
+                Option(id="not_improved", label="Stopped 4 or more weeks ago; no improvement"),
+                Option(id="too_early", label="Stopped less than 4 weeks ago; no improvement yet"),
+            ),
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+    ),
+)
+
+pattern_step = Step(
+    id="pattern",
+    title="Pattern and severity",
+    questions=(
+        single_choice(
+            id="distribution",
+            label="Are the symptoms focal or diffuse?",
+            help="Appropriate treatment depends on whether symptoms are focal or diffuse.",
+            options=(
+                Option(id="focal", label="Focal (most often the hand or wrist)"),
+                Option(id="diffuse", label="Diffuse"),
+            ),
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+        yes_no(
+            id="focal_refractory",
+            label="Are the focal symptoms refractory to conservative management?",
+            help="Conservative management: NSAIDs, icing, splinting, occupational therapy.",
+            applies_when=FOCAL,
+        ),
+        single_choice(
+            id="diffuse_severity",
+            label="How severe are the diffuse symptoms?",
+            help="Convention: the clinician's judgement; the guideline gives no severity scale.",
+            options=(
+                Option(id="mild", label="Mild"),
+                Option(id="moderate", label="Moderate"),
+                Option(id="severe", label="Severe"),
+            ),
+            applies_when=DIFFUSE,
+        ),
+        yes_no(
+            id="concomitant_depression",
+            label="Does the patient have concomitant depression?",
+            applies_when=DIFFUSE,
+        ),
+        yes_no(
+            id="diffuse_refractory",
+            label="Are the diffuse symptoms refractory to treatment?",
+            applies_when=DIFFUSE,
+        ),
+    ),
+)
+
+cancer_care_step = Step(
+    id="cancer_care",
+    title="Prognosis and cancer treatment",
+    questions=(
+        yes_no(
+            id="limited_prognosis",
+            label="Does the patient have a limited prognosis (limited life expectancy)?",
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+        yes_no(
+            id="widespread_visceral_disease",
+            label="Is the limited life expectancy due to widespread visceral disease (widespread metastases)?",
+            applies_when=Is("limited_prognosis", YES),
+        ),
+        single_choice(
+            id="equally_effective_alternative",
+            label=(
+                "Is there an equally effective systemic cancer treatment that is in line "
+                "with the patient's goals of care?"
+            ),
+            help="A question for the oncologist.",
+            options=(
+                Option(id="yes", label="Yes"),
+                Option(id="no", label="No"),
+                Option(id="not_known", label="Not known"),
+            ),
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+    ),
+)
+
+assessment = Classification(
+    id="assessment",
+    label="Assessment",
+    categories=(
+        Category(
+            id="not_explained_by_aimss",
+            label="Not explained by AIMSS",
+            text=(
+                "None of the primary symptoms of AIMSS (arthralgias, joint stiffness, "
+                "tendinopathies) is present, and AIs are not known to cause neuropathies."
+            ),
+            when=IncludesNone("symptoms", PRIMARY_SYMPTOMS),
+            source=source("primary-symptoms"),
+        ),
+        Category(
+            id="atypical_onset_before_ai",
+            label="Atypical for AIMSS",
+            text=(
+                "The symptoms started before the AI. AIMSS symptoms usually start 6-8 weeks "
+                "after AI initiation, so this timing does not support the diagnosis."
+            ),
+            when=Is("onset_before_ai", YES),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="atypical_late_onset",
+            label="Atypical for AIMSS",
+            text=(
+                "The symptoms started more than 2 months after AI initiation, outside the time "
+                "frame the guideline describes (usually 6-8 weeks; strong index of suspicion "
+                "within 1-2 months)."
+            ),
+            when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="atypical_no_improvement",
+            label="Atypical for AIMSS",
+            text=(
+                "The symptoms have not improved 4 or more weeks after the AI was stopped, "
+                "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
+                "discontinuation."
+            ),
+            when=Is("response_to_stopping_ai", "not_improved"),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="consistent_with_aimss",
+            label="Consistent with AIMSS",
+            text=(
+                "Stereotypical symptoms started within the appropriate time frame after AI "
+                "initiation. The guideline states that this should be enough for diagnosis "
+                "(non-validated criteria exist)."
+            ),
+            when=all_of(
+                HAS_PRIMARY_SYMPTOM, Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS)
+            ),
+            source=source("diagnosis", 12),
+        ),
+    ),
+)
+
+pattern = Classification(
+    id="pattern",
+    label="Pattern",
+    categories=(
+        Category(
+            id="focal",
+            label="Focal",
+            text="Focal symptoms most often occur in the hand or wrist.",
+            when=FOCAL,
+            source=source("focal-site"),
+        ),
+        Category(
+            id="diffuse",
+            label="Diffuse",
+            text=(
+                "Diffuse symptoms require a systemic approach with a combination of "
+                "pharmacologic therapy and cardiovascular exercise."
+            ),
+            when=DIFFUSE,
+            source=source("diffuse-systemic"),
+        ),
+        Category(
+            id="not_assessed",
+            label="Not assessed",
+            text="Not assessed: none of the primary symptoms of AIMSS was reported.",
+            when=IncludesNone("symptoms", PRIMARY_SYMPTOMS),
+        ),
+    ),
+)
+
+timing = Classification(
+    id="timing",
+    label="Timing",
+    categories=(
+        Category(
+            id="before_ai",
+            label="Started before the AI",
+            text="Symptoms that start before the AI are atypical for AIMSS.",
+            when=Is("onset_before_ai", YES),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="usual_window",
+            label="Within the usual 6-8 weeks",
+            text="AIMSS symptoms usually start 6-8 weeks after AI initiation.",
+            when=Between("onset_weeks_after_ai_start", *USUAL_ONSET_WEEKS),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="within_two_months",
+            label="Within 1-2 months of starting the AI",
+            text=(
+                "Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, "
+                "when the guideline advises a strong index of suspicion."
+            ),
+            when=Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
+            source=source("key-suspicion"),
+        ),
+        Category(
+            id="later_than_two_months",
+            label="More than 2 months after starting the AI",
+            text="Later than the time frame in which AIMSS symptoms usually start.",
+            when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="not_assessed",
+            label="Not assessed",
+            text="Not assessed: none of the primary symptoms of AIMSS was reported.",
+            when=IncludesNone("symptoms", PRIMARY_SYMPTOMS),
+        ),
+    ),
+)
+
+findings = (
+    Entry(
+        id="neuropathy_not_caused_by_ai",
+        text="AIs are not known to cause neuropathies: neuropathic symptoms are not explained by AIMSS.",
+        when=Includes("symptoms", "neuropathy"),
+        source=source("primary-symptoms"),
+    ),
+    Entry(
+        id="carpal_tunnel_is_an_aimss_tendinopathy",
+        text=(
+            "Carpal tunnel syndrome is one of the tendinopathies of AIMSS (wrist/hand area), "
+            "not a neuropathy caused by the AI."
+        ),
+        when=Includes("tendinopathy_types", "carpal_tunnel"),
+        source=source("tendinopathies"),
+    ),
+    Entry(
+        id="hand_wrist_tendinopathy",
+        text=(
+            "Tendinopathies of AIMSS commonly occur in the wrist/hand area and can manifest as "
+            "de Quervain's tenosynovitis or trigger fingers."
+        ),
+        when=IncludesAny("tendinopathy_types", ("de_quervain", "trigger_finger")),
+        source=source("tendinopathies"),
+    ),
+    Entry(
+        id="ring_sign",
+        text="A wedding ring that no longer fits due to finger swelling is a possible presenting sign.",
+        when=Is("ring_no_longer_fits", YES),
+        source=source("ring-sign"),
+    ),
+    Entry(
+        id="index_of_suspicion",
+        text="Have a strong index of suspicion for arthralgias/stiffness within 1-2 months of initiating AI therapy.",
+        when=all_of(
+            IncludesAny("symptoms", ("arthralgia", "joint_stiffness")),
+            Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
+        ),
+        source=source("key-suspicion"),
+    ),
+    Entry(
+        id="improved_after_stopping",
+        text=(
+            "Resolution or improvement after stopping the AI supports AIMSS: symptoms usually "
+            "resolve or improve within 2-4 weeks of discontinuation."
+        ),
+        when=Is("response_to_stopping_ai", "improved"),
+        source=source("timing", 11),
+    ),
+    Entry(
+        id="too_early_to_judge_response",
+        text=(
+            "The AI was stopped less than 4 weeks ago: AIMSS symptoms usually resolve or improve "
+            "within 2-4 weeks of discontinuation, so it is too early to judge the response."
+        ),
+        when=Is("response_to_stopping_ai", "too_early"),
+        source=source("timing", 11),
+    ),
+)
+
+approach = Section(
+    id="approach",
+    title="Approach",
+    entries=(
+        Entry(
+            id="consider_non_pharmacologic",
+            text=(
+                "Consider whether symptoms are focal vs diffuse and if non-pharmacologic "
+                "management may be better indicated."
+            ),
+            when=HAS_PRIMARY_SYMPTOM,
+            source=source("key-focal-diffuse"),
+        ),
+        Entry(
+            id="referral_palliative_or_pain",
+            text=(
+                "Referral to palliative care specialists or pain management specialists may be "
+                "pursued in the hopes the patient can remain on AI therapy."
+            ),
+            when=HAS_PRIMARY_SYMPTOM,
+            source=source("referral"),
+        ),
+    ),
+)
+
+focal_management = Section(
+    id="focal",
+    title="Focal symptoms: conservative management",
+    entries=(
+        Entry(
+            id="focal_nsaids",
+            text="NSAIDs.",
+            when=FOCAL,
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_icing",
+            text="Icing.",
+            when=FOCAL,
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_splint_thumb_spica",
+            text="Splinting: thumb spica splint for de Quervain's tenosynovitis.",
+            when=all_of(FOCAL, Includes("tendinopathy_types", "de_quervain")),
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_splint_neutral_hand",
+            text="Splinting: neutral hand splint for carpal tunnel syndrome.",
+            when=all_of(FOCAL, Includes("tendinopathy_types", "carpal_tunnel")),
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_splinting",
+            text=(
+                "Splinting (the guideline names a thumb spica splint for de Quervain's "
+                "tenosynovitis and a neutral hand splint for carpal tunnel syndrome)."
+            ),
+            when=all_of(
+                FOCAL,
+                any_of(
+                    IncludesNone("symptoms", ("tendinopathy",)),
+                    IncludesNone("tendinopathy_types", ("de_quervain", "carpal_tunnel")),
+                ),
+            ),
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_occupational_therapy",
+            text="A course of occupational therapy.",
+            when=FOCAL,
+            source=source("focal-conservative"),
+        ),
+        Entry(
+            id="focal_corticosteroid_injection",
+            text=(
+                "Refractory symptoms may respond to corticosteroid injections, usually performed "
+                "by rheumatologists, orthopedic surgeons, physiatrists, or sports medicine "
+                "physicians."
+            ),
+            when=all_of(FOCAL, Is("focal_refractory", YES)),
+            source=source("focal-injection", 13),
+        ),
+    ),
+)
+
+diffuse_management = Section(
+    id="diffuse",
+    title="Diffuse symptoms: systemic approach",
+    entries=(
+        Entry(
+            id="diffuse_exercise",
+            text=(
+                "All patients should participate in a regular exercise program of 30 minutes "
+                "five days per week of moderate intensity cardiovascular exercise in addition to "
+                "two days a week of resistance training, which has been shown to significantly "
+                "reduce pain scores."
+            ),
+            when=DIFFUSE,
+            source=source("diffuse-exercise", 15),
+        ),
+        Entry(
+            id="diffuse_mild_nsaids_acetaminophen",
+            text="Mild symptoms: consider NSAIDs and/or 2-3 grams per day of acetaminophen.",
+            when=all_of(DIFFUSE, Is("diffuse_severity", "mild")),
+            source=source("diffuse-mild", 4, 14),
+        ),
+        Entry(
+            id="diffuse_duloxetine",
+            text=(
+                "Consider duloxetine (moderate to severe symptoms and/or concomitant depression): "
+                "start at 30 mg daily and titrate to 60 mg daily after 1 week."
+            ),
+            when=all_of(
+                DIFFUSE,
+                any_of(
+                    IsAnyOf("diffuse_severity", ("moderate", "severe")),
+                    Is("concomitant_depression", YES),
+                ),
+            ),
+            source=source("diffuse-duloxetine", 14),
+        ),
+        Entry(
+            id="diffuse_alternatives",
+            text=(
+                "Alternative treatment options to consider: a short course of systemic steroids "
+                "(e.g. prednisone 5 mg PO for 1 week) or acupuncture."
+            ),
+            when=DIFFUSE,
+            source=source("diffuse-alternatives", 16, 17),
+        ),
+        Entry(
+            id="diffuse_opioids",
+            text=(
+                "Opioids have not been studied for AIMSS but could be considered in refractory "
+                "cases and/or patients with a limited prognosis."
+            ),
+            when=all_of(
+                DIFFUSE,
+                any_of(Is("diffuse_refractory", YES), Is("limited_prognosis", YES)),
+            ),
+            source=source("diffuse-opioids"),
+        ),
+    ),
+)
+
+ai_therapy = Section(
+    id="ai_therapy",
+    title="AI therapy (decisions with the oncologist)",
+    entries=(
+        Entry(
+            id="ai_rotation",
+            text=(
+                "Oncologists may consider rotation to a different AI or a different type of "
+                "endocrine therapy, as there is an equally effective systemic cancer treatment "
+                "in line with the patient's goals of care."
+            ),
+            when=Is("equally_effective_alternative", "yes"),
+            source=source("ai-rotation"),
+        ),
+        Entry(
+            id="ai_cessation",
+            text=(
+                "With widespread visceral disease and limited life expectancy, cessation of the AI "
+                "and of systemic cancer treatment in general may be warranted."
+            ),
+            when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
+            source=source("ai-cessation"),
+        ),
+        Entry(
+            id="discuss_options_with_oncologist",
+            text=(
+                "Patients with AIMSS and a limited life expectancy from widespread metastases "
+                "should discuss treatment options with their oncologist, including rotation or "
+                "cessation of treatment."
+            ),
+            when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
+            source=source("key-limited-life-expectancy"),
+        ),
+        Entry(
+            id="involve_oncologist",
+            text=(
+                "Palliative care and generalist clinicians should involve oncologists in these "
+                "decisions, considering the prognostic complexities involved."
+            ),
+            when=any_of(
+                IsAnyOf("equally_effective_alternative", ("yes", "not_known")),
+                LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
+            ),
+            source=source("involve-oncologist"),
+        ),
+    ),
+)
+
+GUIDELINE = Guideline(
+    id="aimss",
+    info=GuidelineInfo(
+        title="Aromatase Inhibitor Associated Musculoskeletal Symptoms (AIMSS)",
+        short_title="AIMSS",
+        authors=("Philip Chang DO",),
+        source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
+        content_version="1.0.0",
+        review_date="2026-11-25",
+        reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
+        intended_use=(
+            "Decision support for clinicians assessing musculoskeletal symptoms in patients "
+            "taking an aromatase inhibitor. It does not replace clinical judgement and is not "
+            "for emergencies."
+        ),
+    ),
+    source_page="index.md",
+    steps=(symptoms_step, timing_step, pattern_step, cancer_care_step),
+    classifications=(assessment, pattern, timing),
+    findings=findings,
+    sections=(approach, focal_management, diffuse_management, ai_therapy),
+)
