@@ -5,8 +5,9 @@
 
 Without ``--guideline``, the one guideline folder under ``./content`` is used; with
 several, ``--guideline`` is required. Exit status: 0 with the result (or schema) as
-JSON on stdout; 2 with one ``error: <field>: <message>`` line per problem on stderr
-when the answers (or the arguments) are invalid. Never a traceback for bad input.
+JSON on stdout; 2 with one ``error: ...`` line per problem on stderr
+when the answers (or the arguments) are invalid, each line naming the field
+as ``<question id> (<question label>)``. Never a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         result = assess(guideline, loads(text))
     except InvalidAnswers as invalid:
         for field_error in invalid.errors:
-            print(f"error: {field_error.field}: {field_error.message}", file=sys.stderr)
+            print(f"error: {field_error}", file=sys.stderr)
         return EXIT_INVALID
     except ValueError as error:
         return _fail(f"answers: {error}")

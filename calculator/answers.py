@@ -30,13 +30,23 @@ _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class FieldError:
-    """A problem with one answer. ``field`` is the question id (or the unknown key)."""
+    """A problem with one answer.
+
+    ``field`` is the question id (or the unknown key); ``label`` the question as the
+    clinician sees it (empty for unknown keys); ``message`` what is wrong and what to do,
+    written to stand beside the question in the form.
+    """
 
     field: str
     message: str
+    label: str = ""
 
     def to_json(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message}
+        return {"field": self.field, "label": self.label, "message": self.message}
+
+    def __str__(self) -> str:
+        named = f"{self.field} ({self.label})" if self.label else self.field
+        return f"{named}: {self.message}"
 
 
 class InvalidAnswers(ValueError):
@@ -44,7 +54,7 @@ class InvalidAnswers(ValueError):
 
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        super().__init__("; ".join(str(e) for e in errors))
 
 
 def _reject_constant(name: str) -> float:
@@ -91,7 +101,7 @@ def parse_answers(
         try:
             values[key] = parse_value(question, value)
         except ValueError as error:
-            errors.append(FieldError(field=key, message=f"{question.label}: {error}"))
+            errors.append(FieldError(field=key, label=question.label, message=str(error)))
     return values, errors
 
 
@@ -121,7 +131,7 @@ def parse_value(question: Question, value: object) -> AnswerValue:
 def _parse_number(question: Question, value: object) -> float:
     unit = f" {question.unit}" if question.unit else ""
     if isinstance(value, bool):
-        raise ValueError(f"{_show(value)} is not a number; give the number of{unit}".rstrip())
+        raise ValueError(f"{_show(value)} is not a number; give the number of{unit}")
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):

@@ -73,18 +73,11 @@ def assess(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
         if question_id not in applicable_ids:
             question = guideline.question(question_id)
             because = question.applies_when.describe(guideline)
-            errors.append(
-                FieldError(
-                    field=question_id,
-                    message=(
-                        f"{question.label}: does not apply to these answers (it applies "
-                        f"only when {because}); leave it out"
-                    ),
-                )
-            )
+            message = f"does not apply to these answers (it applies only when {because}); leave it out"
+            errors.append(FieldError(field=question_id, label=question.label, message=message))
     for question in applicable:
         if question.id not in used and question.id not in failed:
-            errors.append(FieldError(field=question.id, message=f"{question.label}: answer required"))
+            errors.append(FieldError(field=question.id, label=question.label, message="answer required"))
     if errors:
         raise InvalidAnswers(errors)
     return _result(guideline, used)
@@ -184,9 +177,5 @@ def display_answer(question: Question, value: AnswerValue) -> str:
     if isinstance(value, float):
         number = str(int(value)) if value.is_integer() else f"{value:g}"
         return f"{number} {question.unit}".rstrip()
-    return guideline_option_label(question, value)
-
-
-def guideline_option_label(question: Question, option_id: str) -> str:
-    option = question.option(option_id)
-    return option.label if option else option_id
+    option = question.option(value)
+    return option.label if option else value

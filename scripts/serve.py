@@ -1,0 +1,92 @@
+"""Serve the built site on localhost with the content types the calculator needs.
+
+    python scripts/serve.py [--port 8000] [--prefix /some/sub/path/] [SITE_DIR]
+
+Module workers refuse ``.mjs`` unless it is served as JavaScript, and WebAssembly
+streaming wants ``application/wasm``; Python's own ``http.server`` does not guarantee
+either on every version. ``--prefix`` serves the site under a sub-path, as an
+intranet server would. The tests use ``SiteServer`` from here, so what they exercise
+is what ``make serve`` runs. It binds to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import threading
+from pathlib import Path
+from typing import Any
+
+CONTENT_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".py": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+}
+
+
+class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_prefix__")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet unless asked
+        if self.server_verbose:
+            super().log_message(format, *args)
+
+    server_verbose = False
+
+
+class SiteServer:
+    """A threaded static server for ``site_dir`` on 127.0.0.1; use as a context manager."""
+
+    def __init__(self, site_dir: Path, *, port: int = 0, prefix: str = "/", verbose: bool = False):
+        if not prefix.startswith("/") or not prefix.endswith("/"):
+            raise ValueError("prefix must start and end with '/'")
+        handler = type("Handler", (SiteRequestHandler,), {"prefix": prefix, "server_verbose": verbose})
+        bound = functools.partial(handler, directory=str(site_dir))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)
+        self.prefix = prefix
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}{self.prefix}"
+
+    def __enter__(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site_dir", nargs="?", default="site", type=Path)
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--prefix", default="/")
+    args = parser.parse_args()
+    if not (args.site_dir / "index.html").is_file():
+        parser.error(f"{args.site_dir} has no index.html: run `make site` first")
+    with SiteServer(args.site_dir, port=args.port, prefix=args.prefix, verbose=True) as server:
+        print(f"Serving {args.site_dir} at {server.url} (Ctrl+C to stop)", flush=True)
+        try:
+            server.thread.join()
+        except KeyboardInterrupt:
+            print("\nStopped.")
+
+
+if __name__ == "__main__":
+    main()

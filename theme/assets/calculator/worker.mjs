@@ -1,0 +1,82 @@
+// Calculator worker: boots Pyodide from the site's own files, loads the calculator
+// wheel and the guideline module, then forwards JSON between the page and Python.
+// It holds a handle on the Python `evaluate` function, so a call costs microseconds.
+//
+// Protocol (names shared with Python via protocol.mjs):
+/**
+ * @typedef {{id: number, type: "boot", params: BootParams}} BootRequest
+ * @typedef {{runtimeUrl: string, wheelUrl: string, moduleUrl: string}} BootParams
+ * @typedef {{id: number, type: "evaluate", params: {answers: string}}} EvaluateRequest
+ *   `answers` is JSON text; the reply's `result` is the engine's JSON text.
+ * @typedef {{id: number, result: unknown} | {id: number, error: {field: string|null, message: string}}} Reply
+ * @typedef {{type: "status", step: string} | {type: "status", step: string, error: string}} StatusMessage
+ *   Sent unprompted during boot; `error` means boot cannot complete.
+ */
+import { MESSAGES } from "./protocol.mjs";
+
+/** @type {((answersJson: string) => string) | null} */
+let evaluateAnswers = null;
+let currentStep = "";
+
+const post = (message) => self.postMessage(message);
+
+function step(name) {
+  currentStep = name;
+  post({ type: MESSAGES.status, step: name });
+}
+
+// A Content-Security-Policy that forbids WebAssembly makes Pyodide hang rather than
+// fail; the violation event lets the page say so at once instead of timing out.
+self.addEventListener("securitypolicyviolation", (event) => {
+  post({
+    type: MESSAGES.status,
+    step: currentStep,
+    error: `the site's Content-Security-Policy blocked ${event.effectiveDirective} (${event.blockedURI || "inline"})`,
+  });
+});
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  return response.text();
+}
+
+/** @param {BootParams} params */
+async function boot({ runtimeUrl, wheelUrl, moduleUrl }) {
+  step("fetch-runtime");
+  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
+  step("start-interpreter");
+  const pyodide = await loadPyodide({
+    indexURL: runtimeUrl,
+    // Python's print goes to the console only as debug output: never user-facing.
+    stdout: (line) => console.debug(line),
+    stderr: (line) => console.debug(line),
+  });
+  step("load-calculator");
+  await pyodide.loadPackage(wheelUrl, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  const createSession = pyodide.pyimport("calculator.browser").create_session;
+  step("load-guideline");
+  const moduleSource = await fetchText(moduleUrl);
+  const session = createSession(moduleSource, moduleUrl);
+  createSession.destroy();
+  evaluateAnswers = session.evaluate;
+  step("ready");
+}
+
+self.addEventListener("message", async (event) => {
+  /** @type {BootRequest | EvaluateRequest} */
+  const { id, type, params } = event.data;
+  try {
+    if (type === MESSAGES.boot) {
+      await boot(params);
+      post({ id, result: true });
+    } else if (type === MESSAGES.evaluate) {
+      if (evaluateAnswers === null) throw new Error("the calculator has not finished starting");
+      post({ id, result: evaluateAnswers(params.answers) });
+    } else {
+      throw new Error(`unknown request type ${JSON.stringify(type)}`);
+    }
+  } catch (error) {
+    post({ id, error: { field: null, message: String(error?.message ?? error) } });
+  }
+});
