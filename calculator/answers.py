@@ -155,7 +155,7 @@ def _parse_number(question: Question, value: object) -> float:
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if number.is_integer() else f"{number:g}"
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _show(value: object) -> str:

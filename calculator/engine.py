@@ -66,21 +66,32 @@ def evaluate(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
 def assess(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
     """Strictly assess a complete answer set; raise ``InvalidAnswers`` on any problem."""
     values, errors = parse_answers(guideline, raw_answers)
+    if not isinstance(raw_answers, Mapping):
+        raise InvalidAnswers(errors)
     applicable, used = applicable_questions(guideline, values)
     applicable_ids = {q.id for q in applicable}
-    failed = {e.field for e in errors}
-    for question_id in values:
-        if question_id not in applicable_ids:
-            question = guideline.question(question_id)
+    uncertain = _depends_on_invalid(guideline, {e.field for e in errors})
+    for question in guideline.questions:
+        if question.id in uncertain:
+            continue  # its applicability hangs on an invalid answer, reported already
+        if question.id in values and question.id not in applicable_ids:
             because = question.applies_when.describe(guideline)
             message = f"does not apply to these answers (it applies only when {because}); leave it out"
-            errors.append(FieldError(field=question_id, label=question.label, message=message))
-    for question in applicable:
-        if question.id not in used and question.id not in failed:
+            errors.append(FieldError(field=question.id, label=question.label, message=message))
+        elif question.id in applicable_ids and question.id not in used:
             errors.append(FieldError(field=question.id, label=question.label, message="answer required"))
     if errors:
         raise InvalidAnswers(errors)
     return _result(guideline, used)
+
+
+def _depends_on_invalid(guideline: Guideline, invalid: set[str]) -> set[str]:
+    """Questions that are invalid, or whose applicability reads one (transitively)."""
+    uncertain = set(invalid)
+    for question in guideline.questions:
+        if question.applies_when.question_ids() & uncertain:
+            uncertain.add(question.id)
+    return uncertain
 
 
 def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[str, Any]:

@@ -39,20 +39,31 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_prefix__")
         return super().translate_path("/" + path[len(self.prefix) :])
 
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:  # quiet unless asked
         if self.server_verbose:
             super().log_message(format, *args)
 
     server_verbose = False
+    extra_headers: dict[str, str] = {}  # noqa: RUF012 - replaced per server, never mutated
 
 
 class SiteServer:
     """A threaded static server for ``site_dir`` on 127.0.0.1; use as a context manager."""
 
-    def __init__(self, site_dir: Path, *, port: int = 0, prefix: str = "/", verbose: bool = False):
+    def __init__(
+        self, site_dir: Path, *, port: int = 0, prefix: str = "/", verbose: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        """``headers`` are added to every response (e.g. a Content-Security-Policy)."""
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ValueError("prefix must start and end with '/'")
-        handler = type("Handler", (SiteRequestHandler,), {"prefix": prefix, "server_verbose": verbose})
+        attributes = {"prefix": prefix, "server_verbose": verbose, "extra_headers": headers or {}}
+        handler = type("Handler", (SiteRequestHandler,), attributes)
         bound = functools.partial(handler, directory=str(site_dir))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)
         self.prefix = prefix

@@ -1,0 +1,62 @@
+"""Complete AIMSS answer sets used by the rule, CLI and browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FOCAL_CARPAL_TUNNEL: dict[str, Any] = {
+    "symptoms": ["tendinopathy"],
+    "tendinopathy_types": ["carpal_tunnel"],
+    "ring_no_longer_fits": "no",
+    "onset_before_ai": "no",
+    "onset_weeks_after_ai_start": 7,
+    "response_to_stopping_ai": "not_stopped",
+    "distribution": "focal",
+    "focal_refractory": "no",
+    "limited_prognosis": "no",
+    "equally_effective_alternative": "no",
+}
+
+DIFFUSE_MILD: dict[str, Any] = {
+    "symptoms": ["arthralgia", "joint_stiffness"],
+    "ring_no_longer_fits": "no",
+    "onset_before_ai": "no",
+    "onset_weeks_after_ai_start": 6,
+    "response_to_stopping_ai": "not_stopped",
+    "distribution": "diffuse",
+    "diffuse_severity": "mild",
+    "concomitant_depression": "no",
+    "diffuse_refractory": "no",
+    "limited_prognosis": "no",
+    "equally_effective_alternative": "no",
+}
+
+DIFFUSE_MODERATE_WITH_DEPRESSION: dict[str, Any] = {
+    **DIFFUSE_MILD,
+    "diffuse_severity": "moderate",
+    "concomitant_depression": "yes",
+}
+
+NEUROPATHY_ONLY: dict[str, Any] = {"symptoms": ["neuropathy"]}
+
+FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS: dict[str, Any] = {
+    "symptoms": ["tendinopathy", "arthralgia"],
+    "tendinopathy_types": ["de_quervain"],
+    "ring_no_longer_fits": "yes",
+    "onset_before_ai": "no",
+    "onset_weeks_after_ai_start": "4.5",
+    "response_to_stopping_ai": "too_early",
+    "distribution": "focal",
+    "focal_refractory": "yes",
+    "limited_prognosis": "yes",
+    "widespread_visceral_disease": "yes",
+    "equally_effective_alternative": "not_known",
+}
+
+BROWSER_CASES = {
+    "focal_carpal_tunnel": FOCAL_CARPAL_TUNNEL,
+    "diffuse_mild": DIFFUSE_MILD,
+    "diffuse_moderate_with_depression": DIFFUSE_MODERATE_WITH_DEPRESSION,
+    "neuropathy_only": NEUROPATHY_ONLY,
+    "focal_de_quervain_refractory_limited_prognosis": FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS,
+}

@@ -1,0 +1,223 @@
+"""The static site: strict build, self-hosted runtime and wheel, nothing from other origins."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+
+from calculator import __version__, protocol
+from calculator.model import Guideline
+
+PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+RUNTIME = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_pyodide_is_pinned_exactly_in_package_and_lock_files() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", PYODIDE_VERSION)
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/pyodide"]["version"] == PYODIDE_VERSION
+    assert lock["packages"]["node_modules/pyodide"]["integrity"].startswith("sha512-")
+
+
+@pytest.mark.parametrize("name", RUNTIME)
+def test_site_ships_the_pinned_pyodide_runtime(built_site: Path, name: str) -> None:
+    shipped = built_site / "assets" / "pyodide" / PYODIDE_VERSION / name
+    assert sha256(shipped) == sha256(ROOT / "node_modules" / "pyodide" / name)
+
+
+def test_site_ships_the_calculator_as_a_pure_wheel_without_guideline_content(built_site: Path) -> None:
+    wheel = built_site / "assets" / "calculator" / f"guideline_calculator-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        wheel_info = archive.read(f"guideline_calculator-{__version__}.dist-info/WHEEL").decode()
+    assert "calculator/engine.py" in names
+    assert "Tag: py3-none-any" in wheel_info and "Root-Is-Purelib: true" in wheel_info
+    assert all(name.startswith(("calculator/", "guideline_calculator-")) for name in names)
+
+
+def test_wheel_is_reproducible(built_site: Path, tmp_path: Path) -> None:
+    import site_assets
+
+    rebuilt = site_assets.build_wheel(ROOT, tmp_path)
+    assert sha256(rebuilt) == sha256(built_site / "assets" / "calculator" / rebuilt.name)
+
+
+def test_guideline_module_is_shipped_beside_its_pages(built_site: Path) -> None:
+    shipped = built_site / "aimss" / "guideline.py"
+    assert shipped.read_bytes() == (ROOT / "content" / "aimss" / "guideline.py").read_bytes()
+
+
+class _Questions(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if "data-question" in attributes:
+            self.found.append((attributes["data-question"] or "", "hidden" in attributes))
+
+
+def test_form_is_rendered_at_build_time_from_the_schema(built_site: Path, aimss: Guideline) -> None:
+    html = (built_site / "aimss" / "calculator" / "index.html").read_text()
+    assert 'data-calculator-state="loading"' in html
+    for question in aimss.questions:
+        assert f'data-question="{question.id}"' in html
+    # Only the unconditional first question is visible before Python has evaluated anything.
+    questions = _Questions()
+    questions.feed(html)
+    assert [q for q, hidden in questions.found if not hidden] == ["symptoms"]
+    assert len(questions.found) == len(aimss.questions)
+
+
+def test_guideline_page_shows_author_source_version_and_review_date(built_site: Path, aimss: Guideline) -> None:
+    html = (built_site / "aimss" / "index.html").read_text()
+    assert "Philip Chang DO" in html
+    assert "Fast Fact" in html
+    assert f'<time datetime="{aimss.info.review_date}">' in html
+    text = " ".join(re.sub(r"</?strong>", "", html).split())
+    assert "not for emergencies" in text
+
+
+def test_every_cited_anchor_exists_in_the_built_guideline(built_site: Path, aimss: Guideline) -> None:
+    html = (built_site / "aimss" / "index.html").read_text()
+    marked = set(re.findall(r'<span class="rec" id="([a-z0-9-]+)">', html))
+    cited = {source.anchor for _, source in aimss.sources()}
+    assert cited <= marked
+    assert marked - cited == {"arthralgia-sites", "focal-or-diffuse"}  # read, but no rule needs them
+
+
+def test_protocol_module_agrees_with_python(built_site: Path) -> None:
+    text = (built_site / "assets" / "calculator" / "protocol.mjs").read_text()
+    assert text.startswith("// DO NOT EDIT")
+    exported = {
+        name: json.loads(value)
+        for name, value in re.findall(r"export const (\w+) = Object\.freeze\((.*)\);", text)
+    }
+    assert exported == {
+        "STATES": {state: state for state in protocol.STATES},
+        "BOOT_STEPS": [{"id": step, "label": label} for step, label in protocol.BOOT_STEPS],
+        "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
+        "MESSAGES": protocol.MESSAGES,
+        "PYODIDE_VERSION": PYODIDE_VERSION,
+        "CALCULATOR_VERSION": __version__,
+    }
+
+
+# --- No file references another origin -------------------------------------------------
+
+ABSOLUTE = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'`)<>]*", re.IGNORECASE)
+NAMESPACES = ("http://www.w3.org/",)
+
+# Absolute URLs that third-party files contain but never request on this site, each with
+# the reason. Anything not listed fails the test, so a new reference gets looked at.
+INERT_THIRD_PARTY = {
+    "assets/javascripts/bundle.*.min.js": {
+        "https://unpkg.com/mermaid": "loaded only for Mermaid diagrams; no page has one (asserted below)",
+        "https://unpkg.com/resize-observer-polyfill": "loaded only where ResizeObserver is missing; every browser that can run Pyodide has it",
+        "https://api.github.com/": "used only with repo_url, which this site does not set (asserted below)",
+        "https://clipboardjs.com/": "licence comment",
+    },
+    "assets/javascripts/workers/search.*.min.js": {
+        "http://lunrjs.com": "licence comment",
+        "http://tartarus.org/": "licence comment",
+        "https://bit.ly/": "comment",
+    },
+    "assets/javascripts/lunr/*": {"*": "licence and documentation comments of lunr's language support"},
+    f"assets/pyodide/{PYODIDE_VERSION}/pyodide.mjs": {
+        "https://cdn.jsdelivr.net/pyodide/": "default CDN for packages loaded by name; the site loads only its own wheel, by URL",
+    },
+    "assets/stylesheets/main.*.min.css": {"https://fontawesome.com": "licence comment"},
+}
+
+
+class _AttributeUrls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name in {"src", "href", "action", "poster", "srcset", "data"} or name.startswith("data-")):
+                self.urls.extend(ABSOLUTE.findall(value))
+
+
+def _allowed(relative: str, url: str) -> bool:
+    for pattern, allowed in INERT_THIRD_PARTY.items():
+        if Path(relative).match(pattern) or re.fullmatch(pattern.replace(".", r"\.").replace("*", ".*"), relative):
+            return "*" in allowed or any(url.startswith(prefix) for prefix in allowed)
+    return False
+
+
+def test_no_html_css_or_js_file_references_another_origin(built_site: Path) -> None:
+    offending = []
+    for path in sorted(built_site.rglob("*")):
+        relative = path.relative_to(built_site).as_posix()
+        if path.suffix == ".html":
+            parser = _AttributeUrls()
+            parser.feed(path.read_text(encoding="utf-8"))
+            offending += [f"{relative}: {url}" for url in parser.urls]
+        elif path.suffix in {".css", ".js", ".mjs"}:
+            for url in ABSOLUTE.findall(path.read_text(encoding="utf-8", errors="replace")):
+                if url.startswith(NAMESPACES) or not url.startswith("http"):
+                    continue  # XML namespace identifiers; protocol-relative matches are regex literals
+                if not _allowed(relative, url):
+                    offending.append(f"{relative}: {url}")
+    assert offending == []
+
+
+def test_conditions_for_inert_references_hold(built_site: Path) -> None:
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert "repo_url" not in config
+    for page in built_site.rglob("*.html"):
+        assert 'class="mermaid"' not in page.read_text(encoding="utf-8")
+
+
+def test_no_google_fonts_and_no_offline_plugin() -> None:
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert re.search(r"^\s+font: false$", config, re.MULTILINE)
+    assert "- offline" not in config
+
+
+# --- Authoring mistakes stop the build -------------------------------------------------
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project to break on purpose (node_modules linked, not copied)."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("mkdocs.yml", "pyproject.toml", "package.json"):
+        shutil.copy(ROOT / name, copy / name)
+    for name in ("content", "theme", "scripts", "calculator"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    return copy
+
+
+def test_build_fails_on_a_source_anchor_the_guideline_does_not_define(project_copy: Path) -> None:
+    module = project_copy / "content" / "aimss" / "guideline.py"
+    module.write_text(module.read_text().replace('source("focal-injection", 13)', 'source("focal-injections", 13)'))
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0
+    assert "focal_corticosteroid_injection cites anchor 'focal-injections'" in completed.stderr
+
+
+def test_build_fails_on_a_rule_reading_an_unknown_question(project_copy: Path) -> None:
+    module = project_copy / "content" / "aimss" / "guideline.py"
+    module.write_text(module.read_text().replace('Is("focal_refractory", YES)', 'Is("focal_refactory", YES)'))
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0
+    assert "entry 'focal_corticosteroid_injection': condition reads unknown question 'focal_refactory'" in completed.stderr

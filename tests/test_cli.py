@@ -1,0 +1,82 @@
+"""``python -m calculator``: schema, assessment, and exit status 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aimss_cases import DIFFUSE_MILD, FOCAL_CARPAL_TUNNEL
+from conftest import ROOT
+
+from calculator.engine import assess
+from calculator.model import Guideline
+
+
+def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "calculator", *args],
+        input=stdin, capture_output=True, text=True, cwd=cwd, check=False,
+    )  # fmt: skip
+
+
+def test_schema_lists_every_question_with_kind_and_condition(aimss: Guideline) -> None:
+    completed = run("--schema")
+    assert completed.returncode == 0, completed.stderr
+    schema = json.loads(completed.stdout)
+    questions = [q for step in schema["steps"] for q in step["questions"]]
+    assert [q["id"] for q in questions] == [q.id for q in aimss.questions]
+    weeks = next(q for q in questions if q["id"] == "onset_weeks_after_ai_start")
+    assert weeks["kind"] == "number" and weeks["unit"] == "weeks"
+    assert weeks["applies_when"] is not None
+    assert schema["guideline"]["authors"] == ["Philip Chang DO"]
+
+
+@pytest.mark.parametrize("answers", [FOCAL_CARPAL_TUNNEL, DIFFUSE_MILD])
+def test_assess_from_stdin_matches_the_engine(aimss: Guideline, answers: dict[str, Any]) -> None:
+    completed = run(stdin=json.dumps(answers))
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == assess(aimss, answers)
+
+
+def test_assess_from_a_file_with_explicit_guideline(tmp_path: Path, aimss: Guideline) -> None:
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(DIFFUSE_MILD), encoding="utf-8")
+    completed = run("--guideline", str(ROOT / "content" / "aimss"), str(answers_file), cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == assess(aimss, DIFFUSE_MILD)
+
+
+def test_invalid_answers_exit_2_naming_each_field_without_traceback() -> None:
+    bad = {**DIFFUSE_MILD, "onset_weeks_after_ai_start": "nan", "distribution": "both", "age": 3}
+    completed = run(stdin=json.dumps(bad))
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    lines = completed.stderr.splitlines()
+    assert any(line.startswith("error: onset_weeks_after_ai_start (") for line in lines)
+    assert any(line.startswith("error: distribution (") for line in lines)
+    assert "error: age: is not a question of this calculator" in lines
+    assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("text", ["{", '{"symptoms": NaN}', "", "[1]"])
+def test_malformed_json_exits_2(text: str) -> None:
+    completed = run(stdin=text)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: answers")
+    assert "Traceback" not in completed.stderr
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    completed = run(str(tmp_path / "nope.json"))
+    assert completed.returncode == 2
+    assert "cannot read" in completed.stderr
+
+
+def test_without_a_guideline_folder_it_says_how_to_choose_one(tmp_path: Path) -> None:
+    completed = run("--schema", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "--guideline" in completed.stderr

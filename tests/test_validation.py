@@ -1,0 +1,148 @@
+"""Untrusted answers are parsed at the boundary; every problem names its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aimss_cases import DIFFUSE_MILD, NEUROPATHY_ONLY
+
+from calculator.answers import InvalidAnswers, loads
+from calculator.browser import Session
+from calculator.engine import assess, evaluate
+from calculator.model import Guideline
+
+WEEKS = "onset_weeks_after_ai_start"
+
+
+def errors_for(guideline: Guideline, answers: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(InvalidAnswers) as raised:
+        assess(guideline, answers)
+    return {e.field: e.message for e in raised.value.errors}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["nan", "NaN", "inf", "-inf", "Infinity", "1_000", "1e3", "0x10", "٦", "６", "6,5", "6.",
+     ".5", "", "   ", "six", True, False, None, [], {}, float("nan"), float("inf")],
+)  # fmt: skip
+def test_number_rejects_what_float_quietly_accepts(aimss: Guideline, bad: Any) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, WEEKS: bad})
+    assert WEEKS in errors
+    assert "number" in errors[WEEKS] or "empty" in errors[WEEKS]
+
+
+@pytest.mark.parametrize("bad", [-1, "-0.5", 1041, "100000"])
+def test_number_out_of_range_names_the_range_and_unit(aimss: Guideline, bad: Any) -> None:
+    assert errors_for(aimss, {**DIFFUSE_MILD, WEEKS: bad})[WEEKS] == (
+        "must be between 0 and 1040 weeks"
+    )
+
+
+@pytest.mark.parametrize("good", [6, 6.5, "6", "6.5", " 6.5 ", "08", 0, 1040])
+def test_number_accepts_plain_decimals(aimss: Guideline, good: Any) -> None:
+    assess(aimss, {**DIFFUSE_MILD, WEEKS: good})
+
+
+@pytest.mark.parametrize("bad", [True, "true", "Yes", "YES", 1, None, ["yes"]])
+def test_yes_no_accepts_only_yes_or_no(aimss: Guideline, bad: Any) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "ring_no_longer_fits": bad})
+    assert 'is not one of the options ("yes", "no")' in errors["ring_no_longer_fits"]
+
+
+@pytest.mark.parametrize("bad", ["sideways", "Focal", 1, True, None, ["focal"]])
+def test_single_choice_rejects_unknown_options(aimss: Guideline, bad: Any) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "distribution": bad})
+    assert '("focal", "diffuse")' in errors["distribution"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("arthralgia", "must be a list"),
+        ([], "choose at least one"),
+        (["arthralgia", "arthralgia"], "chosen twice"),
+        (["gout"], "is not one of the options"),
+        ([1], "is not one of the options"),
+        ([True], "is not one of the options"),
+    ],
+)
+def test_multiple_choice_is_validated(aimss: Guideline, bad: Any, says: str) -> None:
+    assert says in errors_for(aimss, {**DIFFUSE_MILD, "symptoms": bad})["symptoms"]
+
+
+def test_unknown_keys_are_rejected_by_name(aimss: Guideline) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "age": 70, "Symptoms": ["arthralgia"]})
+    assert errors["age"] == "is not a question of this calculator"
+    assert "Symptoms" in errors
+
+
+def test_answer_to_a_question_that_does_not_apply_is_rejected(aimss: Guideline) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "focal_refractory": "yes"})
+    assert errors["focal_refractory"].startswith("does not apply to these answers")
+    assert "Focal" in errors["focal_refractory"]
+
+
+def test_missing_answers_are_named(aimss: Guideline) -> None:
+    answers = {k: v for k, v in DIFFUSE_MILD.items() if k != "diffuse_severity"}
+    assert errors_for(aimss, answers) == {"diffuse_severity": "answer required"}
+
+
+def test_every_error_is_reported_not_just_the_first(aimss: Guideline) -> None:
+    answers = {**DIFFUSE_MILD, WEEKS: "nan", "distribution": "x", "extra": 1}
+    assert set(errors_for(aimss, answers)) == {WEEKS, "distribution", "extra"}
+
+
+@pytest.mark.parametrize("bad", ["[]", '"answers"', "null", "3"])
+def test_answers_must_be_an_object(aimss: Guideline, bad: str) -> None:
+    assert set(errors_for(aimss, loads(bad))) == {"answers"}
+
+
+@pytest.mark.parametrize("text", ['{"x": NaN}', '{"x": Infinity}', '{"x": -Infinity}', '{"x": 1e999}', "{"])
+def test_json_constants_and_overflow_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a number|too large|not valid JSON"):
+        loads(text)
+
+
+# --- The step-by-step form's view: partial answers are normal, not errors.
+
+
+def test_partial_answers_list_what_is_missing_without_errors(aimss: Guideline) -> None:
+    state = evaluate(aimss, {"symptoms": ["arthralgia"]})
+    assert state["errors"] == []
+    assert state["result"] is None
+    assert state["missing"][0] == "ring_no_longer_fits"
+    assert "distribution" in state["missing"]
+
+
+def test_changed_earlier_answer_sets_aside_hidden_answers_and_still_gives_a_result(
+    aimss: Guideline,
+) -> None:
+    # The clinician answered the diffuse questions, then unticked every primary symptom.
+    state = evaluate(aimss, {**DIFFUSE_MILD, "symptoms": ["neuropathy"]})
+    assert state["errors"] == []
+    assert "diffuse_severity" in state["inapplicable"]
+    assert state["result"]["classifications"][0]["category"]["id"] == "not_explained_by_aimss"
+
+
+def test_invalid_value_in_a_hidden_question_does_not_block_the_result(aimss: Guideline) -> None:
+    state = evaluate(aimss, {**NEUROPATHY_ONLY, WEEKS: "nan"})
+    assert state["errors"] == []
+    assert state["result"] is not None
+
+
+def test_form_errors_name_field_and_label(aimss: Guideline) -> None:
+    state = evaluate(aimss, {**DIFFUSE_MILD, WEEKS: "1_000"})
+    assert state["result"] is None
+    [error] = state["errors"]
+    assert error["field"] == WEEKS
+    assert error["label"] == aimss.question(WEEKS).label
+    assert "not a number" in error["message"]
+
+
+def test_browser_session_reports_bad_json_as_data(aimss: Guideline) -> None:
+    import json
+
+    reply = json.loads(Session(aimss).evaluate('{"symptoms": NaN}'))
+    assert reply["errors"][0]["field"] == "answers"
+    assert reply["result"] is None
