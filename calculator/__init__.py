@@ -1,1 +1,45 @@
+"""Stdlib-only engine for step-by-step clinical guideline calculators.
+
+Runs unchanged on CPython 3.11+ (tests, CLI, site build) and on Pyodide's Python in
+the browser. It knows no particular guideline: each guideline folder under
+``content/`` has a ``guideline.py`` defining ``GUIDELINE`` (see ``calculator.model``),
+loaded with ``calculator.loader.load_guideline``.
+
+Answers (input)
+---------------
+A JSON object mapping question ids to answers. ``python -m calculator --schema`` lists
+the questions, their kinds, options, units, ranges and when each applies. Per kind:
+
+* ``yes_no``: ``"yes"`` or ``"no"``
+* ``single_choice``: one option id, e.g. ``"focal"``
+* ``multiple_choice``: a non-empty list of option ids, e.g. ``["arthralgia"]``
+* ``number``: a JSON number or a decimal string (``6``, ``"6.5"``) within the range
+
+Every question that applies must be answered, and no question that does not apply may
+be (strict ``calculator.engine.assess``; the CLI uses it). Anything else is reported
+per field: ``{"field": <question id or key>, "label": <question>, "message": <what to do>}``.
+
+Result (output of ``assess``)
+-----------------------------
+::
+
+    {
+      "guideline": {"id", "title", "content_version", "review_date"},
+      "calculator_version": "0.1.0",
+      "answers": [{"question", "label", "value", "display"}],       # in question order
+      "classifications": [                                          # e.g. assessment, pattern
+        {"id", "label", "category": {"id", "label", "text", "why", "source"}}
+      ],
+      "findings": [<item>],                                         # observations on the answers
+      "sections": [{"id", "title", "items": [<item>]}]              # the management plan
+    }
+
+    <item>  = {"id", "text", "why": [<reason>], "source": {"anchor", "citations"}}
+    <reason> = {"question", "label", "answer"}                     # an answer that triggered it
+
+``id`` values are stable across releases; ``source.anchor`` is the id of the marked
+sentence on the guideline page (``<page>#<anchor>``) and ``citations`` are the
+guideline's own citation numbers.
+"""
+
 __version__ = "0.1.0"

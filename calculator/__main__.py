@@ -49,10 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m calculator",
         description="Assess answers against a guideline, or print its question schema.",
     )
-    parser.add_argument("answers", nargs="?", type=Path,
-                        help="JSON file of answers (default: read standard input)")  # fmt: skip
-    parser.add_argument("--guideline", type=Path,
-                        help="guideline folder (default: the one under ./content)")  # fmt: skip
+    parser.add_argument("answers", nargs="?", type=Path, help="JSON file of answers (default: read standard input)")
+    parser.add_argument("--guideline", type=Path, help="guideline folder (default: the one under ./content)")
     parser.add_argument("--schema", action="store_true", help="print the question schema")
     args = parser.parse_args(argv)
 
@@ -70,10 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     try:
-        if args.answers is None:
-            text = sys.stdin.read()
-        else:
-            text = args.answers.read_text(encoding="utf-8")
+        text = sys.stdin.read() if args.answers is None else args.answers.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return _fail(f"answers: cannot read {args.answers}: {error}")
     try:

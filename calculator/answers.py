@@ -79,9 +79,7 @@ def loads(text: str) -> Any:
         raise ValueError(f"answers are not valid JSON: {error}") from error
 
 
-def parse_answers(
-    guideline: Guideline, raw: object
-) -> tuple[dict[str, AnswerValue], list[FieldError]]:
+def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:
     """Turn a raw answers object into typed values, collecting every error.
 
     Answers that fail to parse are left out of the returned values (and reported).
@@ -93,9 +91,7 @@ def parse_answers(
     errors: list[FieldError] = []
     for key, value in raw.items():
         if not isinstance(key, str) or not guideline.has_question(key):
-            errors.append(
-                FieldError(field=str(key), message="is not a question of this calculator")
-            )
+            errors.append(FieldError(field=str(key), message="is not a question of this calculator"))
             continue
         question = guideline.question(key)
         try:
@@ -142,8 +138,7 @@ def _parse_number(question: Question, value: object) -> float:
             raise ValueError("is empty; type a number")
         if not _DECIMAL.fullmatch(text):
             raise ValueError(
-                f"{_show(value)} is not a number; type digits with an optional decimal "
-                "point, such as 6 or 6.5"
+                f"{_show(value)} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
             )
         number = float(text)
     else:

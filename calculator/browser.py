@@ -27,8 +27,13 @@ class Session:
         try:
             raw = loads(answers_json)
         except ValueError as error:
-            reply = {"applicable": [], "missing": [], "inapplicable": [], "result": None,
-                     "errors": [{"field": "answers", "message": str(error)}]}  # fmt: skip
+            reply = {
+                "applicable": [],
+                "missing": [],
+                "inapplicable": [],
+                "result": None,
+                "errors": [{"field": "answers", "message": str(error)}],
+            }
             return json.dumps(reply)
         return json.dumps(evaluate(self.guideline, raw))
 

@@ -166,7 +166,7 @@ class IncludesAny:
             yield (self.question, option)
 
 
-def Includes(question: str, option: str) -> IncludesAny:  # noqa: N802 - reads as a condition
+def Includes(question: str, option: str) -> IncludesAny:
     """A multiple-choice answer contains ``option``."""
     return IncludesAny(question, (option,))
 

@@ -154,15 +154,11 @@ def _item(guideline: Guideline, entry: Entry, answers: Mapping[str, AnswerValue]
     }
 
 
-def _why(
-    guideline: Guideline, condition: Condition, answers: Mapping[str, AnswerValue]
-) -> list[dict[str, str]]:
+def _why(guideline: Guideline, condition: Condition, answers: Mapping[str, AnswerValue]) -> list[dict[str, str]]:
     return [_reason(guideline, reason, answers) for reason in condition.reasons(answers)]
 
 
-def _reason(
-    guideline: Guideline, reason: Reason, answers: Mapping[str, AnswerValue]
-) -> dict[str, str]:
+def _reason(guideline: Guideline, reason: Reason, answers: Mapping[str, AnswerValue]) -> dict[str, str]:
     question = guideline.question(reason.question)
     if reason.option is not None:
         answer = guideline.option_label(question.id, reason.option)

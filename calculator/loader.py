@@ -32,9 +32,7 @@ def load_guideline_source(source: str, *, filename: str) -> Guideline:
         del sys.modules[module_name]
     guideline = module.__dict__.get("GUIDELINE")
     if not isinstance(guideline, Guideline):
-        raise GuidelineDefinitionError(
-            f"{filename}: define GUIDELINE = Guideline(...) at module level"
-        )
+        raise GuidelineDefinitionError(f"{filename}: define GUIDELINE = Guideline(...) at module level")
     guideline.check()
     return guideline
 

@@ -62,39 +62,71 @@ class Question:
 
 def yes_no(*, id: str, label: str, help: str = "", applies_when: Condition = ALWAYS) -> Question:
     return Question(
-        id=id, kind="yes_no", label=label, help=help, options=YES_NO_OPTIONS,
+        id=id,
+        kind="yes_no",
+        label=label,
+        help=help,
+        options=YES_NO_OPTIONS,
         applies_when=applies_when,
-    )  # fmt: skip
+    )
 
 
 def single_choice(
-    *, id: str, label: str, options: tuple[Option, ...], help: str = "",
+    *,
+    id: str,
+    label: str,
+    options: tuple[Option, ...],
+    help: str = "",
     applies_when: Condition = ALWAYS,
-) -> Question:  # fmt: skip
+) -> Question:
     return Question(
-        id=id, kind="single_choice", label=label, help=help, options=options,
+        id=id,
+        kind="single_choice",
+        label=label,
+        help=help,
+        options=options,
         applies_when=applies_when,
-    )  # fmt: skip
+    )
 
 
 def multiple_choice(
-    *, id: str, label: str, options: tuple[Option, ...], help: str = "",
+    *,
+    id: str,
+    label: str,
+    options: tuple[Option, ...],
+    help: str = "",
     applies_when: Condition = ALWAYS,
-) -> Question:  # fmt: skip
+) -> Question:
     return Question(
-        id=id, kind="multiple_choice", label=label, help=help, options=options,
+        id=id,
+        kind="multiple_choice",
+        label=label,
+        help=help,
+        options=options,
         applies_when=applies_when,
-    )  # fmt: skip
+    )
 
 
 def number(
-    *, id: str, label: str, unit: str, minimum: float, maximum: float, help: str = "",
+    *,
+    id: str,
+    label: str,
+    unit: str,
+    minimum: float,
+    maximum: float,
+    help: str = "",
     applies_when: Condition = ALWAYS,
-) -> Question:  # fmt: skip
+) -> Question:
     return Question(
-        id=id, kind="number", label=label, help=help, unit=unit, minimum=minimum,
-        maximum=maximum, applies_when=applies_when,
-    )  # fmt: skip
+        id=id,
+        kind="number",
+        label=label,
+        help=help,
+        unit=unit,
+        minimum=minimum,
+        maximum=maximum,
+        applies_when=applies_when,
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -235,8 +267,7 @@ class Guideline:
         problems = list(_definition_problems(self))
         if problems:
             raise GuidelineDefinitionError(
-                f"guideline {self.id!r} has {len(problems)} problem(s):\n"
-                + "\n".join(f"  - {p}" for p in problems)
+                f"guideline {self.id!r} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
             )
 
 

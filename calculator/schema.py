@@ -22,9 +22,7 @@ def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
     if question.kind == "number":
         described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
     else:
-        described["options"] = [
-            {"id": o.id, "label": o.label, "help": o.help} for o in question.options
-        ]
+        described["options"] = [{"id": o.id, "label": o.label, "help": o.help} for o in question.options]
     conditional = bool(question.applies_when.question_ids())
     described["applies_when"] = question.applies_when.describe(guideline) if conditional else None
     return described

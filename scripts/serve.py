@@ -16,7 +16,7 @@ import functools
 import http.server
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 CONTENT_TYPES = {
     ".mjs": "text/javascript",
@@ -31,7 +31,10 @@ CONTENT_TYPES = {
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    extensions_map = {  # noqa: RUF012 - the base class declares it as a plain attribute
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        **CONTENT_TYPES,
+    }
     prefix = "/"
 
     def translate_path(self, path: str) -> str:
@@ -49,16 +52,21 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
     server_verbose = False
-    extra_headers: dict[str, str] = {}  # noqa: RUF012 - replaced per server, never mutated
+    extra_headers: ClassVar[dict[str, str]] = {}  # replaced per server, never mutated
 
 
 class SiteServer:
     """A threaded static server for ``site_dir`` on 127.0.0.1; use as a context manager."""
 
     def __init__(
-        self, site_dir: Path, *, port: int = 0, prefix: str = "/", verbose: bool = False,
+        self,
+        site_dir: Path,
+        *,
+        port: int = 0,
+        prefix: str = "/",
+        verbose: bool = False,
         headers: dict[str, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """``headers`` are added to every response (e.g. a Content-Security-Policy)."""
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ValueError("prefix must start and end with '/'")

@@ -49,7 +49,7 @@ def pinned_pyodide_version(project_root: Path) -> str:
     package = json.loads((project_root / "package.json").read_text(encoding="utf-8"))
     version = package.get("dependencies", {}).get("pyodide")
     if not isinstance(version, str) or not version[:1].isdigit():
-        raise BuildError("package.json must pin pyodide to an exact version, e.g. \"314.0.7\"")
+        raise BuildError('package.json must pin pyodide to an exact version, e.g. "314.0.7"')
     return version
 
 
@@ -61,9 +61,7 @@ def pyodide_runtime(project_root: Path) -> PyodideRuntime:
         raise BuildError("node_modules/pyodide is missing: run `npm ci` (or `make site`)")
     installed = json.loads(installed_manifest.read_text(encoding="utf-8"))["version"]
     if installed != version:
-        raise BuildError(
-            f"node_modules has pyodide {installed} but package.json pins {version}: run `npm ci`"
-        )
+        raise BuildError(f"node_modules has pyodide {installed} but package.json pins {version}: run `npm ci`")
     files = tuple(package_dir / name for name in PYODIDE_RUNTIME_FILES)
     missing = [f.name for f in files if not f.is_file()]
     if missing:
@@ -92,8 +90,7 @@ def build_wheel(project_root: Path, cache_dir: Path) -> Path:
     if wheel.is_file():
         return wheel
     env = {**os.environ, "SOURCE_DATE_EPOCH": WHEEL_SOURCE_DATE_EPOCH}
-    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation",
-               "--outdir", str(out_dir), str(project_root)]  # fmt: skip
+    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out_dir), str(project_root)]
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0 or not wheel.is_file():
         raise BuildError(

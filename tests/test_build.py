@@ -103,8 +103,7 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
     text = (built_site / "assets" / "calculator" / "protocol.mjs").read_text()
     assert text.startswith("// DO NOT EDIT")
     exported = {
-        name: json.loads(value)
-        for name, value in re.findall(r"export const (\w+) = Object\.freeze\((.*)\);", text)
+        name: json.loads(value) for name, value in re.findall(r"export const (\w+) = Object\.freeze\((.*)\);", text)
     }
     assert exported == {
         "STATES": {state: state for state in protocol.STATES},
@@ -126,7 +125,9 @@ NAMESPACES = ("http://www.w3.org/",)
 INERT_THIRD_PARTY = {
     "assets/javascripts/bundle.*.min.js": {
         "https://unpkg.com/mermaid": "loaded only for Mermaid diagrams; no page has one (asserted below)",
-        "https://unpkg.com/resize-observer-polyfill": "loaded only where ResizeObserver is missing; every browser that can run Pyodide has it",
+        "https://unpkg.com/resize-observer-polyfill": (
+            "loaded only where ResizeObserver is missing; every browser that can run Pyodide has it"
+        ),
         "https://api.github.com/": "used only with repo_url, which this site does not set (asserted below)",
         "https://clipboardjs.com/": "licence comment",
     },
@@ -137,7 +138,9 @@ INERT_THIRD_PARTY = {
     },
     "assets/javascripts/lunr/*": {"*": "licence and documentation comments of lunr's language support"},
     f"assets/pyodide/{PYODIDE_VERSION}/pyodide.mjs": {
-        "https://cdn.jsdelivr.net/pyodide/": "default CDN for packages loaded by name; the site loads only its own wheel, by URL",
+        "https://cdn.jsdelivr.net/pyodide/": (
+            "default CDN for packages loaded by name; the site loads only its own wheel, by URL"
+        ),
     },
     "assets/stylesheets/main.*.min.css": {"https://fontawesome.com": "licence comment"},
 }
@@ -220,4 +223,6 @@ def test_build_fails_on_a_rule_reading_an_unknown_question(project_copy: Path) -
     module.write_text(module.read_text().replace('Is("focal_refractory", YES)', 'Is("focal_refactory", YES)'))
     completed = build_site(project_copy, project_copy / "site")
     assert completed.returncode != 0
-    assert "entry 'focal_corticosteroid_injection': condition reads unknown question 'focal_refactory'" in completed.stderr
+    assert (
+        "entry 'focal_corticosteroid_injection': condition reads unknown question 'focal_refactory'" in completed.stderr
+    )

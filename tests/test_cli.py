@@ -19,8 +19,12 @@ from calculator.model import Guideline
 def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "calculator", *args],
-        input=stdin, capture_output=True, text=True, cwd=cwd, check=False,
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def test_schema_lists_every_question_with_kind_and_condition(aimss: Guideline) -> None:

@@ -279,9 +279,7 @@ assessment = Classification(
                 "initiation. The guideline states that this should be enough for diagnosis "
                 "(non-validated criteria exist)."
             ),
-            when=all_of(
-                HAS_PRIMARY_SYMPTOM, Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS)
-            ),
+            when=all_of(HAS_PRIMARY_SYMPTOM, Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS)),
             source=source("diagnosis", 12),
         ),
     ),

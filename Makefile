@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make serve` and `make test`.
+# Each sets up what it needs first (Python venv, npm packages from the lockfile).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup site serve test lint clean
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is required (found: $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18)' \
+		|| { echo "Node.js 18 or newer is required"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+## site: build the static site into site/
+site: setup
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## serve: set up, build and serve the site on http://127.0.0.1:$(PORT)/
+serve: site
+	$(BIN)/python scripts/serve.py site --port $(PORT)
+
+## lint: ruff (lint and format) and mypy --strict
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## test: set up, lint, and run every test (browser tests need /usr/bin/chromium)
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,252 @@
+"""The built site in Debian's Chromium, served under a sub-path like an intranet would."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aimss_cases import BROWSER_CASES, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
+from serve import SiteServer
+
+from calculator.engine import assess, evaluate
+from calculator.model import Guideline
+
+pytestmark = pytest.mark.browser
+
+CALCULATOR = "aimss/calculator/"
+READY_TIMEOUT_MS = 20_000
+
+
+class Recorder:
+    """Every request made by the page and its workers, and every console error."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self._request)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"}:
+            self.errors.append(f"{message.type}: {message.text}")
+
+
+@pytest.fixture
+def recorder(page: Page) -> Recorder:
+    return Recorder(page)
+
+
+def open_calculator(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + CALCULATOR)
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+
+
+def answer(page: Page, guideline: Guideline, answers: dict[str, Any]) -> None:
+    """Answer like a clinician: find each question and option by its visible label."""
+    for question in guideline.questions:
+        if question.id not in answers:
+            continue
+        container = page.locator(f'[data-question="{question.id}"]')
+        expect(container).to_be_visible()
+        value = answers[question.id]
+        if question.kind == "number":
+            container.get_by_label(question.label).fill(str(value))
+            continue
+        for option_id in value if isinstance(value, list) else [value]:
+            option = question.option(option_id)
+            assert option is not None
+            container.get_by_label(option.label, exact=True).check()
+
+
+SHOWN_RESULT_JS = """root => {
+  const why = (node) => [...node.querySelectorAll(':scope > .gc-why li')].map(li => li.textContent);
+  const source = (node) => node.querySelector(':scope > .gc-source a')?.href ?? null;
+  const item = (node) => ({id: node.dataset.item,
+    text: node.querySelector('.gc-item__text').textContent, why: why(node), source: source(node)});
+  return {
+    classifications: [...root.querySelectorAll('[data-classification]')].map(dd => ({
+      id: dd.dataset.classification, category: dd.dataset.category,
+      label: dd.querySelector('.gc-category').textContent, why: why(dd), source: source(dd)})),
+    findings: [...root.querySelectorAll('.gc-findings > [data-item]')].map(item),
+    sections: [...root.querySelectorAll('[data-section]')].map(section => ({
+      id: section.dataset.section, title: section.querySelector('h4').textContent,
+      items: [...section.querySelectorAll('[data-item]')].map(item)})),
+  };
+}"""
+
+
+def shown_result(page: Page) -> dict[str, Any]:
+    expect(page.locator('[data-classification="assessment"]')).to_be_visible()
+    return page.locator("[data-gc-result-body]").evaluate(SHOWN_RESULT_JS)
+
+
+def expected_display(result: dict[str, Any], source_page_url: str) -> dict[str, Any]:
+    """What the page must show for an engine result, in the same shape as ``shown_result``."""
+
+    def why(reasons: list[dict[str, str]]) -> list[str]:
+        return [f"{r['label']} {r['answer']}" for r in reasons]
+
+    def source(src: dict[str, Any] | None) -> str | None:
+        return f"{source_page_url}#{src['anchor']}" if src else None
+
+    def item(entry: dict[str, Any]) -> dict[str, Any]:
+        return {"id": entry["id"], "text": entry["text"], "why": why(entry["why"]), "source": source(entry["source"])}
+
+    return {
+        "classifications": [
+            {
+                "id": c["id"],
+                "category": c["category"]["id"],
+                "label": c["category"]["label"],
+                "why": why(c["category"]["why"]),
+                "source": source(c["category"]["source"]),
+            }
+            for c in result["classifications"]
+        ],
+        "findings": [item(f) for f in result["findings"]],
+        "sections": [
+            {"id": s["id"], "title": s["title"], "items": [item(i) for i in s["items"]]} for s in result["sections"]
+        ],
+    }
+
+
+def test_calculator_becomes_ready_under_a_sub_path(page: Page, site_server: SiteServer, recorder: Recorder) -> None:
+    open_calculator(page, site_server)
+    expect(page.get_by_role("status")).to_have_text("Calculator ready.")
+    expect(page.locator(".gc-versions")).to_contain_text("Pyodide 314.0.7")
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("case", sorted(BROWSER_CASES))
+def test_result_in_the_browser_equals_cpython(
+    page: Page, site_server: SiteServer, recorder: Recorder, aimss: Guideline, case: str
+) -> None:
+    answers = BROWSER_CASES[case]
+    open_calculator(page, site_server)
+    answer(page, aimss, answers)
+    shown = shown_result(page)
+    assert shown == expected_display(assess(aimss, answers), site_server.url + "aimss/")
+    # Every request (page and worker) stayed on this origin, under the site's sub-path.
+    assert recorder.requests
+    assert [url for url in recorder.requests if not url.startswith(site_server.url)] == []
+    assert any(url.endswith(".whl") for url in recorder.requests)
+    assert recorder.errors == []
+
+
+def test_result_is_announced(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, BROWSER_CASES["neuropathy_only"])
+    announcer = page.locator("[data-gc-announce]")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_have_text("Result updated: Not explained by AIMSS. 0 management items.")
+
+
+def test_answers_given_before_python_is_ready_are_kept_and_evaluated(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    def slow_wheel(route: Route) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/*.whl", slow_wheel)
+    page.goto(site_server.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    page.get_by_label("Arthralgia (joint pain)").check()
+    expect(root).to_have_attribute("data-calculator-state", "loading")
+    expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+    expect(page.locator('[data-question="ring_no_longer_fits"]')).to_be_visible()
+    expect(page.get_by_label("Arthralgia (joint pain)")).to_be_checked()
+
+
+def test_invalid_number_shows_the_engines_message_beside_the_field(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    open_calculator(page, site_server)
+    answers = {"symptoms": ["arthralgia"], "onset_before_ai": "no", "onset_weeks_after_ai_start": "1_000"}
+    answer(page, aimss, answers)
+    field = page.get_by_label(aimss.question("onset_weeks_after_ai_start").label)
+    field.blur()
+    [expected] = evaluate(aimss, answers)["errors"]
+    message = page.locator("#gc-onset-weeks-after-ai-start-error")
+    expect(message).to_have_text(expected["message"])
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert "gc-onset-weeks-after-ai-start-error" in (field.get_attribute("aria-describedby") or "")
+    field.fill("7")
+    field.blur()
+    expect(message).to_be_hidden()
+
+
+def test_new_patient_clears_answers_and_result(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, BROWSER_CASES["diffuse_mild"])
+    shown_result(page)
+    page.get_by_role("button", name="New patient").click()
+    expect(page.locator("[data-classification]")).to_have_count(0)
+    expect(page.locator("[data-gc-result-body]")).to_contain_text("The result appears here")
+    assert page.locator("[data-gc-form] input:checked").count() == 0
+    expect(page.locator('[data-question="distribution"]')).to_be_hidden()
+    expect(page.locator("[data-gc-announce]")).to_have_text("Form cleared for a new patient.")
+
+
+def test_source_link_leads_to_the_marked_guideline_sentence(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+    injection = page.locator('[data-item="focal_corticosteroid_injection"]')
+    injection.get_by_role("link", name="guideline sentence").click()
+    page.wait_for_url("**/aimss/#focal-injection")
+    expect(page.locator("#focal-injection")).to_contain_text("corticosteroid injections")
+
+
+def test_reading_the_guideline_does_not_download_python(
+    page: Page, site_server: SiteServer, recorder: Recorder
+) -> None:
+    page.goto(site_server.url + "aimss/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in recorder.requests if "/pyodide/" in url or url.endswith(".whl")]
+    assert recorder.errors == []
+
+
+# --- Failures to start are shown, never a silent hang ----------------------------------
+
+
+@pytest.fixture
+def server_blocking_wasm(built_site: Path) -> Iterator[SiteServer]:
+    """A server whose CSP lacks 'wasm-unsafe-eval': Pyodide would hang without a guard."""
+    csp = "default-src 'self'; script-src 'self'; worker-src 'self'"
+    with SiteServer(built_site, headers={"Content-Security-Policy": csp}) as server:
+        yield server
+
+
+def test_csp_blocking_webassembly_shows_a_clear_error(page: Page, server_blocking_wasm: SiteServer) -> None:
+    page.goto(server_blocking_wasm.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    expect(root).to_have_attribute("data-calculator-state", "error", timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-gc-status]")).to_contain_text("Content-Security-Policy")
+    expect(page.locator("[data-gc-result-body]")).to_contain_text("Read the guideline")
+
+
+def test_worker_that_cannot_load_shows_a_clear_error(page: Page, site_server: SiteServer) -> None:
+    page.route("**/worker.mjs", lambda route: route.abort())
+    page.goto(site_server.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    expect(root).to_have_attribute("data-calculator-state", "error", timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-gc-status]")).to_contain_text("background worker could not be loaded")
+
+
+def test_opened_from_a_file_the_calculator_explains_it_needs_a_server(page: Page, built_site: Path) -> None:
+    page.goto((built_site / "aimss" / "calculator" / "index.html").as_uri())
+    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "error")
+    expect(page.locator("[data-gc-needs-server]")).to_be_visible()
+    expect(page.locator("[data-gc-needs-server]")).to_contain_text("served by a web server")
