@@ -22,7 +22,7 @@ $(PY_STAMP): pyproject.toml
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18)' \
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' \
 		|| { echo "Node.js 18 or newer is required"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@

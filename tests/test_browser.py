@@ -195,6 +195,7 @@ def test_new_patient_clears_answers_and_result(page: Page, site_server: SiteServ
     expect(page.locator("[data-gc-result-body]")).to_contain_text("The result appears here")
     assert page.locator("[data-gc-form] input:checked").count() == 0
     expect(page.locator('[data-question="distribution"]')).to_be_hidden()
+    expect(page.locator('[data-step="pattern"]')).to_be_hidden()
     expect(page.locator("[data-gc-announce]")).to_have_text("Form cleared for a new patient.")
 
 
@@ -243,6 +244,14 @@ def test_worker_that_cannot_load_shows_a_clear_error(page: Page, site_server: Si
     root = page.locator("[data-calculator]")
     expect(root).to_have_attribute("data-calculator-state", "error", timeout=READY_TIMEOUT_MS)
     expect(page.locator("[data-gc-status]")).to_contain_text("background worker could not be loaded")
+
+
+def test_browser_without_webassembly_is_told_it_cannot_run_the_calculator(page: Page, site_server: SiteServer) -> None:
+    page.add_init_script("delete globalThis.WebAssembly;")
+    page.goto(site_server.url + CALCULATOR)
+    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "error")
+    expect(page.locator("[data-gc-unsupported]")).to_be_visible()
+    expect(page.locator("[data-gc-unsupported]")).to_contain_text("This browser cannot run the calculator")
 
 
 def test_opened_from_a_file_the_calculator_explains_it_needs_a_server(page: Page, built_site: Path) -> None:

@@ -80,6 +80,7 @@ def test_form_is_rendered_at_build_time_from_the_schema(built_site: Path, aimss:
     questions.feed(html)
     assert [q for q, hidden in questions.found if not hidden] == ["symptoms"]
     assert len(questions.found) == len(aimss.questions)
+    assert re.findall(r'data-step="(\w+)"(?! hidden)>', html) == ["symptoms"]
 
 
 def test_guideline_page_shows_author_source_version_and_review_date(built_site: Path, aimss: Guideline) -> None:

@@ -173,6 +173,9 @@ class Calculator {
   render(evaluation, answers) {
     const applicable = new Set(evaluation.applicable);
     for (const [id, question] of this.questions) question.hidden = !applicable.has(id);
+    for (const step of this.form.querySelectorAll("[data-step]")) {
+      step.hidden = ![...step.querySelectorAll("[data-question]")].some((question) => !question.hidden);
+    }
     this.showErrors(evaluation.errors);
     if (evaluation.result) {
       this.renderResult(evaluation.result);
