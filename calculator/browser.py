@@ -8,39 +8,56 @@ or the DOM; CPython tests call exactly these functions for parity checks.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from calculator.answers import loads
 from calculator.engine import evaluate
 from calculator.loader import load_guideline_source
 from calculator.model import Guideline
+from calculator.note import note_text
 from calculator.schema import schema
 
 
 class Session:
-    """One loaded guideline, ready to evaluate answers for the step-by-step form."""
+    """One loaded guideline, ready to evaluate answers for the step-by-step form.
 
-    def __init__(self, guideline: Guideline) -> None:
+    ``runtime`` names what runs it (``"Pyodide 314.0.7"`` in the browser); it is written
+    into the copy-to-note text.
+    """
+
+    def __init__(self, guideline: Guideline, *, runtime: str) -> None:
         self.guideline = guideline
+        self.runtime = runtime
 
     def evaluate(self, answers_json: str) -> str:
-        """Evaluate answers given as JSON text; errors travel as data, never as exceptions."""
+        """Evaluate answers given as JSON text; errors travel as data, never as exceptions.
+
+        The reply is ``calculator.engine.evaluate``'s, plus ``note`` (the copy-to-note
+        text) whenever there is a result.
+        """
         try:
             raw = loads(answers_json)
         except ValueError as error:
-            reply = {
+            reply: dict[str, Any] = {
                 "applicable": [],
                 "missing": [],
                 "inapplicable": [],
+                "errors": [{"field": "answers", "label": "", "message": str(error)}],
                 "result": None,
-                "errors": [{"field": "answers", "message": str(error)}],
             }
-            return json.dumps(reply)
-        return json.dumps(evaluate(self.guideline, raw))
+        else:
+            reply = evaluate(self.guideline, raw)
+        reply["note"] = note_text(reply["result"], runtime=self.runtime) if reply["result"] else None
+        return json.dumps(reply, ensure_ascii=False)
 
     def schema(self) -> str:
-        return json.dumps(schema(self.guideline))
+        return json.dumps(schema(self.guideline), ensure_ascii=False)
 
 
-def create_session(module_source: str, filename: str) -> Session:
-    """Load a guideline module from its source text (as fetched by the worker)."""
-    return Session(load_guideline_source(module_source, filename=filename))
+def create_session(module_source: str, filename: str, sentences_json: str, runtime: str) -> Session:
+    """Load a guideline module from its source text and its marked sentences, as fetched by the worker.
+
+    ``sentences_json`` is the build's ``sentences.json``: ``{"sentences": {anchor: text}}``.
+    """
+    sentences = json.loads(sentences_json)["sentences"]
+    return Session(load_guideline_source(module_source, filename=filename, sentences=sentences), runtime=runtime)

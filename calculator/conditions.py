@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 AnswerValue: TypeAlias = str | float | frozenset[str]
 """A parsed answer: option id (single choice, yes/no), number, or set of option ids."""
@@ -57,6 +57,10 @@ class Condition(Protocol):
         """(question id, option id) pairs the condition reads, for authoring checks."""
         ...
 
+    def to_json(self) -> dict[str, Any]:
+        """The condition as data (``{"<operator>": ...}``), for the computable exports."""
+        ...
+
 
 def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
@@ -80,6 +84,9 @@ class Always:
 
     def option_refs(self) -> Iterator[tuple[str, str]]:
         return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"always": True}
 
 
 ALWAYS = Always()
@@ -107,6 +114,9 @@ class Is:
 
     def option_refs(self) -> Iterator[tuple[str, str]]:
         yield (self.question, self.option)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"is": {"question": self.question, "option": self.option}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,9 @@ class IsAnyOf:
         for option in self.options:
             yield (self.question, option)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"is_any_of": {"question": self.question, "options": list(self.options)}}
+
 
 @dataclass(frozen=True, slots=True)
 class IncludesAny:
@@ -164,6 +177,9 @@ class IncludesAny:
     def option_refs(self) -> Iterator[tuple[str, str]]:
         for option in self.options:
             yield (self.question, option)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"includes_any": {"question": self.question, "options": list(self.options)}}
 
 
 def Includes(question: str, option: str) -> IncludesAny:
@@ -199,6 +215,9 @@ class IncludesNone:
         for option in self.options:
             yield (self.question, option)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"includes_none": {"question": self.question, "options": list(self.options)}}
+
 
 @dataclass(frozen=True, slots=True)
 class Between:
@@ -226,6 +245,9 @@ class Between:
     def option_refs(self) -> Iterator[tuple[str, str]]:
         return iter(())
 
+    def to_json(self) -> dict[str, Any]:
+        return {"between": {"question": self.question, "minimum": self.minimum, "maximum": self.maximum}}
+
 
 @dataclass(frozen=True, slots=True)
 class Above:
@@ -252,6 +274,99 @@ class Above:
     def option_refs(self) -> Iterator[tuple[str, str]]:
         return iter(())
 
+    def to_json(self) -> dict[str, Any]:
+        return {"above": {"question": self.question, "threshold": self.threshold}}
+
+
+@dataclass(frozen=True, slots=True)
+class Below:
+    """A number answer is strictly less than ``threshold``."""
+
+    question: str
+    threshold: float
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, float) and value < self.threshold
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return (Reason(question=self.question),) if self.holds(answers) else ()
+
+    def describe(self, labels: Labels) -> str:
+        unit = labels.unit(self.question)
+        threshold = _format_number(self.threshold)
+        return f"{labels.question_label(self.question)} less than {threshold} {unit}".rstrip()
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"below": {"question": self.question, "threshold": self.threshold}}
+
+
+@dataclass(frozen=True, slots=True)
+class AtLeast:
+    """A number answer is greater than or equal to ``threshold``."""
+
+    question: str
+    threshold: float
+
+    def holds(self, answers: Answers) -> bool:
+        value = answers.get(self.question)
+        return isinstance(value, float) and value >= self.threshold
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        return (Reason(question=self.question),) if self.holds(answers) else ()
+
+    def describe(self, labels: Labels) -> str:
+        unit = labels.unit(self.question)
+        threshold = _format_number(self.threshold)
+        return f"{labels.question_label(self.question)} {threshold} {unit} or more".replace("  ", " ")
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at_least": {"question": self.question, "threshold": self.threshold}}
+
+
+@dataclass(frozen=True, slots=True)
+class Exceeds:
+    """Two number answers are both given and the first is greater than the second.
+
+    Used by cross-field constraints (``calculator.model.Constraint``), e.g. "weeks since
+    the AI was stopped" must not exceed "weeks since it was started".
+    """
+
+    question: str
+    other: str
+
+    def holds(self, answers: Answers) -> bool:
+        value, other = answers.get(self.question), answers.get(self.other)
+        return isinstance(value, float) and isinstance(other, float) and value > other
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        if not self.holds(answers):
+            return ()
+        return (Reason(question=self.question), Reason(question=self.other))
+
+    def describe(self, labels: Labels) -> str:
+        return f"{labels.question_label(self.question)} more than {labels.question_label(self.other)}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question, self.other})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"exceeds": {"question": self.question, "other": self.other}}
 
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
@@ -281,6 +396,9 @@ class AllOf:
         for part in self.parts:
             yield from part.option_refs()
 
+    def to_json(self) -> dict[str, Any]:
+        return {"all_of": [part.to_json() for part in self.parts]}
+
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
@@ -303,6 +421,9 @@ class AnyOf:
     def option_refs(self) -> Iterator[tuple[str, str]]:
         for part in self.parts:
             yield from part.option_refs()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"any_of": [part.to_json() for part in self.parts]}
 
 
 def _grouped(part: Condition, labels: Labels) -> str:

@@ -54,6 +54,7 @@ def evaluate(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
     errors = [e for e in errors if e.field not in hidden]
     failed = {e.field for e in errors}
     missing = [q.id for q in applicable if q.id not in used and q.id not in failed]
+    errors += constraint_errors(guideline, used)
     return {
         "applicable": [q.id for q in applicable],
         "missing": missing,
@@ -80,9 +81,25 @@ def assess(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
             errors.append(FieldError(field=question.id, label=question.label, message=message))
         elif question.id in applicable_ids and question.id not in used:
             errors.append(FieldError(field=question.id, label=question.label, message="answer required"))
+    errors += constraint_errors(guideline, used)
     if errors:
         raise InvalidAnswers(errors)
     return _result(guideline, used)
+
+
+def constraint_errors(guideline: Guideline, used: Mapping[str, AnswerValue]) -> list[FieldError]:
+    """One error per field of each violated cross-field constraint.
+
+    A constraint is judged only when all its fields apply and hold valid answers, so a
+    half-filled form is never told that its answers contradict each other.
+    """
+    errors: list[FieldError] = []
+    for constraint in guideline.constraints:
+        if all(name in used for name in constraint.fields) and constraint.violated_when.holds(used):
+            for name in constraint.fields:
+                label = guideline.question_label(name)
+                errors.append(FieldError(field=name, label=label, message=constraint.message))
+    return errors
 
 
 def _depends_on_invalid(guideline: Guideline, invalid: set[str]) -> set[str]:
@@ -112,7 +129,7 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
                     "label": category.label,
                     "text": category.text,
                     "why": _why(guideline, category.when, answers),
-                    "source": _source(category.source),
+                    "source": _source(guideline, category.source),
                 },
             }
         )
@@ -127,6 +144,7 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
             "title": guideline.info.title,
             "content_version": guideline.info.content_version,
             "review_date": guideline.info.review_date,
+            "intended_use": guideline.info.intended_use,
         },
         "calculator_version": __version__,
         "answers": [
@@ -150,7 +168,7 @@ def _item(guideline: Guideline, entry: Entry, answers: Mapping[str, AnswerValue]
         "id": entry.id,
         "text": entry.text,
         "why": _why(guideline, entry.when, answers),
-        "source": _source(entry.source),
+        "source": _source(guideline, entry.source),
     }
 
 
@@ -167,10 +185,11 @@ def _reason(guideline: Guideline, reason: Reason, answers: Mapping[str, AnswerVa
     return {"question": question.id, "label": question.label, "answer": answer}
 
 
-def _source(source: Source | None) -> dict[str, Any] | None:
+def _source(guideline: Guideline, source: Source | None) -> dict[str, Any] | None:
     if source is None:
         return None
-    return {"anchor": source.anchor, "citations": list(source.citations)}
+    quote = guideline.sentences.get(source.anchor, "")
+    return {"anchor": source.anchor, "citations": list(source.citations), "quote": quote}
 
 
 def _json_value(value: AnswerValue) -> str | float | list[str]:

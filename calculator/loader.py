@@ -4,22 +4,32 @@ The same module source is loaded by CPython (tests, CLI, site build) from the fi
 and by Pyodide in the browser from the text the worker fetched, so both runtimes run
 one code base. A guideline module may import only the standard library and
 ``calculator``.
+
+Loading from a folder also reads the marked sentences of the guideline's source page
+(``calculator.sentences``) and checks them against the catalogue: every cited anchor
+must be marked exactly once, and every marked sentence must be cited by something.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import types
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from calculator.model import Guideline, GuidelineDefinitionError
+from calculator.sentences import MarkedSentence, marked_sentences
 
 MODULE_FILE = "guideline.py"
 """The file in a guideline folder that defines ``GUIDELINE``."""
 
 
-def load_guideline_source(source: str, *, filename: str) -> Guideline:
-    """Execute a guideline module's source and return its checked ``GUIDELINE``."""
+def load_guideline_source(source: str, *, filename: str, sentences: Mapping[str, str] | None = None) -> Guideline:
+    """Execute a guideline module's source and return its checked ``GUIDELINE``.
+
+    ``sentences`` (anchor -> text of the marked sentence) lets results quote their sources.
+    """
     module_name = "calculator_guideline_" + str(abs(hash(filename)))
     module = types.ModuleType(module_name)
     module.__file__ = filename
@@ -34,15 +44,66 @@ def load_guideline_source(source: str, *, filename: str) -> Guideline:
     if not isinstance(guideline, Guideline):
         raise GuidelineDefinitionError(f"{filename}: define GUIDELINE = Guideline(...) at module level")
     guideline.check()
+    if sentences is not None:
+        guideline = dataclasses.replace(guideline, sentences=dict(sentences))
     return guideline
 
 
+def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: str) -> Iterator[str]:
+    """Mistakes between the catalogue and the marked sentences of ``page`` (its path)."""
+    seen: dict[str, int] = {}
+    for sentence in marked:
+        where = f"{page}:{sentence.line}"
+        if sentence.nested_in is not None:
+            yield (
+                f"{where}: marked sentence {sentence.anchor!r} is inside marked sentence "
+                f"{sentence.nested_in!r}: marks may not nest; close the first </span> before opening the next"
+            )
+            continue
+        if not sentence.anchor:
+            yield f'{where}: a marked sentence has no id: write <span class="rec" id="a-stable-name">'
+        elif sentence.anchor in seen:
+            yield (
+                f"{where}: sentence id {sentence.anchor!r} is already used on line {seen[sentence.anchor]}: "
+                "each marked sentence needs its own id"
+            )
+        else:
+            seen[sentence.anchor] = sentence.line
+        if sentence.anchor and not sentence.text:
+            yield f"{where}: marked sentence {sentence.anchor!r} is empty"
+    cited = {source.anchor for _, source in guideline.sources()}
+    for owner, source in guideline.sources():
+        if source.anchor not in seen:
+            yield (
+                f"{owner} cites sentence {source.anchor!r}, which {page} does not mark: mark it with "
+                f'<span class="rec" id="{source.anchor}">…</span> or correct the anchor'
+            )
+    for anchor, line in seen.items():
+        if anchor not in cited:
+            yield (
+                f"{page}:{line}: marked sentence {anchor!r} is cited by no catalogue entry: add an Entry "
+                f'with source=Source(anchor="{anchor}") or remove the mark if the sentence is not a recommendation'
+            )
+
+
 def load_guideline(path: Path) -> Guideline:
-    """Load the guideline in folder ``path`` (or from ``path`` itself if it is the module)."""
+    """Load and check the guideline in folder ``path`` (or from ``path`` itself if it is the module)."""
     module_path = path / MODULE_FILE if path.is_dir() else path
     if not module_path.is_file():
         raise GuidelineDefinitionError(f"{module_path}: no such guideline module")
-    return load_guideline_source(module_path.read_text(encoding="utf-8"), filename=str(module_path))
+    guideline = load_guideline_source(module_path.read_text(encoding="utf-8"), filename=str(module_path))
+    page = module_path.parent / guideline.source_page
+    if not page.is_file():
+        raise GuidelineDefinitionError(
+            f"{module_path}: source_page {guideline.source_page!r} does not exist beside the module"
+        )
+    marked = marked_sentences(page.read_text(encoding="utf-8"))
+    problems = list(sentence_problems(guideline, marked, str(page)))
+    if problems:
+        raise GuidelineDefinitionError(
+            f"guideline {guideline.id!r} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return dataclasses.replace(guideline, sentences={s.anchor: s.text for s in marked})
 
 
 def discover_guidelines(content_dir: Path) -> list[Path]:

@@ -27,10 +27,24 @@ class GuidelineDefinitionError(ValueError):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Source:
+    """Where an entry comes from: a marked sentence of the guideline page and its citations.
+
+    ``anchor`` is the ``id`` of a ``<span class="rec">`` in the guideline's Markdown;
+    ``citations`` are the guideline's own numbered citation markers, as printed there.
+    """
+
+    anchor: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Option:
     id: str
     label: str
     help: str = ""
+    help_source: Source | None = None
+    """The guideline sentence the help text restates, if it restates one."""
 
 
 YES = "yes"
@@ -43,13 +57,15 @@ class Question:
     """One question of the assessment.
 
     ``applies_when`` may only read questions that come earlier in the guideline, so
-    applicability is decided in one pass in question order.
+    applicability is decided in one pass in question order. ``help_source`` names the
+    guideline sentence the help text restates, so that the form can link to it.
     """
 
     id: str
     kind: QuestionKind
     label: str
     help: str = ""
+    help_source: Source | None = None
     options: tuple[Option, ...] = ()
     unit: str = ""
     minimum: float | None = None
@@ -60,12 +76,20 @@ class Question:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-def yes_no(*, id: str, label: str, help: str = "", applies_when: Condition = ALWAYS) -> Question:
+def yes_no(
+    *,
+    id: str,
+    label: str,
+    help: str = "",
+    help_source: Source | None = None,
+    applies_when: Condition = ALWAYS,
+) -> Question:
     return Question(
         id=id,
         kind="yes_no",
         label=label,
         help=help,
+        help_source=help_source,
         options=YES_NO_OPTIONS,
         applies_when=applies_when,
     )
@@ -77,6 +101,7 @@ def single_choice(
     label: str,
     options: tuple[Option, ...],
     help: str = "",
+    help_source: Source | None = None,
     applies_when: Condition = ALWAYS,
 ) -> Question:
     return Question(
@@ -84,6 +109,7 @@ def single_choice(
         kind="single_choice",
         label=label,
         help=help,
+        help_source=help_source,
         options=options,
         applies_when=applies_when,
     )
@@ -95,6 +121,7 @@ def multiple_choice(
     label: str,
     options: tuple[Option, ...],
     help: str = "",
+    help_source: Source | None = None,
     applies_when: Condition = ALWAYS,
 ) -> Question:
     return Question(
@@ -102,6 +129,7 @@ def multiple_choice(
         kind="multiple_choice",
         label=label,
         help=help,
+        help_source=help_source,
         options=options,
         applies_when=applies_when,
     )
@@ -115,6 +143,7 @@ def number(
     minimum: float,
     maximum: float,
     help: str = "",
+    help_source: Source | None = None,
     applies_when: Condition = ALWAYS,
 ) -> Question:
     return Question(
@@ -122,6 +151,7 @@ def number(
         kind="number",
         label=label,
         help=help,
+        help_source=help_source,
         unit=unit,
         minimum=minimum,
         maximum=maximum,
@@ -136,18 +166,6 @@ class Step:
     id: str
     title: str
     questions: tuple[Question, ...]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Source:
-    """Where an entry comes from: a marked sentence of the guideline page and its citations.
-
-    ``anchor`` is the ``id`` of a ``<span class="rec">`` in the guideline's Markdown;
-    ``citations`` are the guideline's own numbered citation markers, as printed there.
-    """
-
-    anchor: str
-    citations: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -195,6 +213,21 @@ class Section:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Constraint:
+    """A cross-field rule: answers that cannot all be true together.
+
+    When ``violated_when`` holds, every question in ``fields`` gets ``message`` (which
+    should name the other fields, since it is shown beside each of them) and no result
+    is given until the clinician corrects one of them.
+    """
+
+    id: str
+    fields: tuple[str, ...]
+    violated_when: Condition
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class GuidelineInfo:
     """Who wrote the guideline, which version this is and when it was last reviewed."""
 
@@ -221,6 +254,10 @@ class Guideline:
     classifications: tuple[Classification, ...]
     findings: tuple[Entry, ...]
     sections: tuple[Section, ...]
+    constraints: tuple[Constraint, ...] = ()
+    sentences: dict[str, str] = field(default_factory=dict, compare=False)
+    """Text of each marked sentence of ``source_page`` by anchor; filled in by the loader
+    (``calculator.loader``) so results can quote the sentence an item comes from."""
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -254,13 +291,19 @@ class Guideline:
             yield from section.entries
 
     def sources(self) -> Iterator[tuple[str, Source]]:
-        """(entry or category id, source) for everything that cites the guideline."""
+        """(owner, source) for everything that cites the guideline: entries, categories, help."""
+        for question in self.questions:
+            if question.help_source is not None:
+                yield (f"question {question.id} (help)", question.help_source)
+            for option in question.options:
+                if option.help_source is not None:
+                    yield (f"question {question.id}, option {option.id} (help)", option.help_source)
         for classification in self.classifications:
             for category in classification.categories:
                 if category.source is not None:
-                    yield (f"{classification.id}.{category.id}", category.source)
+                    yield (f"category {classification.id}.{category.id}", category.source)
         for entry in self.entries():
-            yield (entry.id, entry.source)
+            yield (f"entry {entry.id}", entry.source)
 
     def check(self) -> None:
         """Raise ``GuidelineDefinitionError`` listing every authoring mistake found."""
@@ -309,6 +352,18 @@ def _definition_problems(guideline: Guideline) -> Iterator[str]:
         yield from _condition_problems(guideline, f"entry {entry.id!r}", entry.when)
         if not entry.text.strip():
             yield f"entry {entry.id!r} has no text"
+    for constraint in guideline.constraints:
+        yield from duplicate("constraint", constraint.id)
+        where = f"constraint {constraint.id!r}"
+        for read in constraint.fields:
+            if not guideline.has_question(read):
+                yield f"{where}: fields name unknown question {read!r}"
+        unnamed = constraint.violated_when.question_ids() - set(constraint.fields)
+        if unnamed:
+            yield f"{where}: violated_when reads {', '.join(sorted(unnamed))}, which must be listed in fields"
+        yield from _condition_problems(guideline, where, constraint.violated_when)
+        if not constraint.message.strip():
+            yield f"{where} has no message: say what is inconsistent and which answers to check"
     for owner, source in guideline.sources():
         if not _ANCHOR.match(source.anchor):
             yield (

@@ -9,7 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from calculator import __version__
-from calculator.model import Guideline, Question
+from calculator.model import Guideline, Question, Source
+
+
+def source_json(source: Source | None) -> dict[str, Any] | None:
+    return None if source is None else {"anchor": source.anchor, "citations": list(source.citations)}
 
 
 def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
@@ -18,11 +22,15 @@ def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
         "kind": question.kind,
         "label": question.label,
         "help": question.help,
+        "help_source": source_json(question.help_source),
     }
     if question.kind == "number":
         described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
     else:
-        described["options"] = [{"id": o.id, "label": o.label, "help": o.help} for o in question.options]
+        described["options"] = [
+            {"id": o.id, "label": o.label, "help": o.help, "help_source": source_json(o.help_source)}
+            for o in question.options
+        ]
     conditional = bool(question.applies_when.question_ids())
     described["applies_when"] = question.applies_when.describe(guideline) if conditional else None
     return described
@@ -43,6 +51,9 @@ def schema(guideline: Guideline) -> dict[str, Any]:
             "intended_use": info.intended_use,
         },
         "calculator_version": __version__,
+        "constraints": [
+            {"id": c.id, "fields": list(c.fields), "message": c.message} for c in guideline.constraints
+        ],
         "steps": [
             {
                 "id": step.id,

@@ -1,19 +1,29 @@
 """MkDocs hooks that turn guideline folders into pages with a working calculator.
 
 A guideline is a folder under ``content/`` holding its Markdown and a
-``guideline.py``. A page whose front matter says ``calculator: guideline.py`` gets
-the step-by-step form, rendered here from the Python schema so that it shows before
-Python has started in the browser; a page that says ``guideline: guideline.py`` (the
-guideline text) gets the guideline's author, source, version and review date under
-its title, also as page metadata. These hooks also ship what the browser needs,
-from the site itself (never a CDN): the Pyodide runtime pinned in ``package.json``,
-the calculator wheel, and ``protocol.mjs``.
+``guideline.py``. One front matter line wires it into the site: the page that says
+``calculator: guideline.py`` gets the step-by-step form, rendered here from the Python
+schema so that it shows before Python has started in the browser. For each such
+guideline the build also
+
+* generates a decision table page (``decision-table/``) from the same rules, readable
+  without JavaScript and linked both ways with the guideline's marked sentences;
+* ships ``guideline.py`` and ``sentences.json`` (the marked sentences, for quotes)
+  beside the pages, for the browser's worker;
+* checks the guideline: authoring mistakes, source anchors missing from the rendered
+  page, rules no answer set can reach (``calculator.explore``).
+
+A page that says ``guideline: guideline.py`` (the guideline text) gets the author,
+source, version and review date under its title and in its ``<head>``. The hooks also
+ship what the browser needs, from the site itself (never a CDN): the Pyodide runtime
+pinned in ``package.json``, the calculator wheel, and ``protocol.mjs``.
 
 Nothing here knows any particular guideline.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import re
@@ -25,9 +35,14 @@ import site_assets
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
+from calculator import __version__
+from calculator.explore import Exploration, explore
+from calculator.fragment import encode_fragment
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError
 from calculator.schema import schema
@@ -35,18 +50,30 @@ from calculator.schema import schema
 log = logging.getLogger("mkdocs.hooks.guideline_site")
 
 CALCULATOR_MARKER = "<!-- calculator -->"
+DECISION_TABLE_MARKER = "<!-- decision-table -->"
 ASSETS_DIR = "assets/calculator"
+DECISION_TABLE_PAGE = "decision-table.md"
+SENTENCES_FILE = "sentences.json"
+NOT_PUBLISHED = ("vignettes.json",)
+"""Files of a guideline folder that are test data, never part of the site."""
+
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
+_MARKED = re.compile(r'(<span class="rec" id="([^"]+)">.*?</span>)', re.DOTALL)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CalculatorPage:
-    page: Page
+class GuidelineSite:
+    """One guideline wired into the site, and the files the build made for it."""
+
     guideline: Guideline
+    exploration: Exploration
+    calculator_uri: str
+    """``src_uri`` of the page with ``calculator:`` in its front matter."""
     module_uri: str
-    """``src_uri`` of the guideline module, shipped as a static file beside the pages."""
     source_uri: str
     """``src_uri`` of the page whose marked sentences the entries cite."""
+    decision_table_uri: str
+    sentences_uri: str
 
 
 class _BuildState:
@@ -56,8 +83,20 @@ class _BuildState:
         self.runtime_dir = ""
         self.pyodide_version = ""
         self.wheel_uri = ""
-        self.calculators: dict[str, CalculatorPage] = {}
+        self.guidelines: list[GuidelineSite] = []
         self.page_ids: dict[str, set[str]] = {}
+
+    def by_page(self, src_uri: str) -> tuple[GuidelineSite, str] | None:
+        """The guideline a page belongs to, and the page's role in it."""
+        for site in self.guidelines:
+            for role, uri in (
+                ("calculator", site.calculator_uri),
+                ("decision_table", site.decision_table_uri),
+                ("source", site.source_uri),
+            ):
+                if uri == src_uri:
+                    return site, role
+        return None
 
 
 _state = _BuildState()
@@ -81,7 +120,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the Pyodide runtime, the calculator wheel and the generated protocol module."""
+    """Add the runtime, the wheel, the protocol module, and each guideline's generated files."""
     root = _project_root(config)
     try:
         runtime = site_assets.pyodide_runtime(root)
@@ -97,46 +136,130 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, _state.wheel_uri, abs_src_path=str(wheel)))
     protocol_js = site_assets.protocol_module(runtime.version)
     files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
+
+    for file in list(files):
+        if file.src_uri.rsplit("/", 1)[-1] in NOT_PUBLISHED:
+            files.remove(file)
+    for page_file in list(files.documentation_pages()):
+        module_name = _front_matter(page_file).get("calculator")
+        if module_name is not None:
+            _add_guideline(page_file, module_name, files, config)
     return files
 
 
-GUIDELINE_KEYS = ("calculator", "guideline")
-"""Front matter keys that name a guideline module: with a form, or metadata only."""
+def _front_matter(file: File) -> dict[str, Any]:
+    if not file.abs_src_path:
+        return {}
+    _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
+    return meta
 
 
-def _load_for_page(page: Page, files: Files, key: str) -> CalculatorPage:
-    module_name = page.meta[key]
-    page_file = page.file
-    folder = Path(page_file.abs_src_path or "").parent
+def _folder_uri(src_uri: str) -> str:
+    return src_uri.rsplit("/", 1)[0] + "/" if "/" in src_uri else ""
+
+
+def _load(page_file: File, module_name: object) -> Guideline:
     where = page_file.src_uri
     if not isinstance(module_name, str) or "/" in module_name:
-        raise PluginError(f"{where}: front matter `{key}:` must name a module file beside it")
+        raise PluginError(f"{where}: front matter `calculator:` must name a module file beside it")
+    folder = Path(page_file.abs_src_path or "").parent
     try:
-        guideline = load_guideline(folder / module_name)
+        return load_guideline(folder / module_name)
     except GuidelineDefinitionError as error:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # an author's module that fails to run: say where
         raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
-    base = page_file.src_uri.rsplit("/", 1)[0] + "/" if "/" in page_file.src_uri else ""
-    module_uri, source_uri = base + module_name, base + guideline.source_page
+
+
+def _add_guideline(page_file: File, module_name: object, files: Files, config: MkDocsConfig) -> None:
+    guideline = _load(page_file, module_name)
+    folder = _folder_uri(page_file.src_uri)
+    module_uri = folder + str(module_name)
+    source_uri = folder + guideline.source_page
     for uri, what in ((module_uri, "guideline module"), (source_uri, "source_page")):
         if files.get_file_from_path(uri) is None:
-            raise PluginError(f"{where}: {what} {uri} is not in the site")
-    return CalculatorPage(page=page, guideline=guideline, module_uri=module_uri, source_uri=source_uri)
+            raise PluginError(f"{page_file.src_uri}: {what} {uri} is not in the site")
+    exploration = explore(guideline)
+    problems = [
+        f"rule {rule!r} is shown for no answer set ({exploration.samples} tried): its condition can never "
+        "hold together with the questions' applies_when; correct the condition or remove the entry"
+        for rule in exploration.unreached
+    ]
+    problems += [
+        f"question {q.id!r} applies to no answer set ({exploration.samples} tried): correct its applies_when"
+        for q in guideline.questions
+        if q.id not in exploration.applied
+    ]
+    if problems:
+        raise PluginError(f"{folder}{module_name}:\n  " + "\n  ".join(problems))
+
+    site = GuidelineSite(
+        guideline=guideline,
+        exploration=exploration,
+        calculator_uri=page_file.src_uri,
+        module_uri=module_uri,
+        source_uri=source_uri,
+        decision_table_uri=folder + DECISION_TABLE_PAGE,
+        sentences_uri=folder + SENTENCES_FILE,
+    )
+    _state.guidelines.append(site)
+    sentences = {
+        "generated_by": "DO NOT EDIT: generated by scripts/guideline_site.py from " + source_uri,
+        "sentences": guideline.sentences,
+    }
+    files.append(File.generated(config, site.sentences_uri, content=json.dumps(sentences, ensure_ascii=False)))
+    info = guideline.info
+    table_page = (
+        "---\n"
+        f"title: {info.short_title} decision table\n"
+        f"description: Every question, rule and recommendation of the {info.short_title} calculator, "
+        "with the guideline sentence each comes from.\n"
+        "---\n\n"
+        f"# {info.short_title} decision table\n\n"
+        f"{DECISION_TABLE_MARKER}\n"
+    )
+    files.append(File.generated(config, site.decision_table_uri, content=table_page))
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Name each guideline's section by its short title and order its pages."""
+    for site in _state.guidelines:
+        order = [site.source_uri, site.calculator_uri, site.decision_table_uri]
+        for section in _sections(nav.items):
+            uris = [getattr(getattr(child, "file", None), "src_uri", None) for child in section.children]
+            if site.calculator_uri in uris:
+                section.title = site.guideline.info.short_title
+
+                def rank(child: Any) -> int:
+                    uri = getattr(getattr(child, "file", None), "src_uri", None)
+                    return order.index(uri) if uri in order else len(order)
+
+                section.children.sort(key=rank)
+    return nav
+
+
+def _sections(items: list[Any]) -> list[Section]:
+    found = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(item)
+            found += _sections(item.children)
+    return found
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    for key in GUIDELINE_KEYS:
-        if key in page.meta:
-            loaded = _load_for_page(page, files, key)
-            info = loaded.guideline.info
-            page.meta.setdefault("review_date", info.review_date)
-            page.meta.setdefault("content_version", info.content_version)
-            page.meta["guideline_info"] = info
-            if key == "calculator":
-                _state.calculators[page.file.src_uri] = loaded
-                page.meta["calculator_widget"] = True
-            break
+    found = _state.by_page(page.file.src_uri)
+    if found is None and "guideline" not in page.meta:
+        return markdown
+    if found is not None:
+        info = found[0].guideline.info
+    else:
+        info = _load(page.file, page.meta["guideline"]).info
+    page.meta.setdefault("review_date", info.review_date)
+    page.meta.setdefault("content_version", info.content_version)
+    page.meta["guideline_info"] = info
+    if found is not None and found[1] == "calculator":
+        page.meta["calculator_widget"] = True
     return markdown
 
 
@@ -144,15 +267,25 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     _state.page_ids[page.file.src_uri] = set(_HTML_ID.findall(html))
     info = page.meta.get("guideline_info")
     if info is not None:
-        box = config.theme.get_env().get_template("partials/guideline-info.html").render(info=info)
+        box = _template(config, "partials/guideline-info.html").render(info=info)
         html = _after_title(html, box)
-    calculator = _state.calculators.get(page.file.src_uri)
-    if calculator is None:
+    found = _state.by_page(page.file.src_uri)
+    if found is None:
         return html
-    widget = _render_widget(calculator, config, files)
-    if CALCULATOR_MARKER in html:
-        return html.replace(CALCULATOR_MARKER, widget, 1)
-    return html + widget
+    site, role = found
+    if role == "calculator":
+        return _insert(html, CALCULATOR_MARKER, _render_widget(site, page, config, files))
+    if role == "decision_table":
+        return _insert(html, DECISION_TABLE_MARKER, _render_decision_table(site, page, config, files))
+    return _link_sentences_to_rules(html, site, page, files)
+
+
+def _template(config: MkDocsConfig, name: str) -> Any:
+    return config.theme.get_env().get_template(name)
+
+
+def _insert(html: str, marker: str, fragment: str) -> str:
+    return html.replace(marker, fragment, 1) if marker in html else html + fragment
 
 
 def _after_title(html: str, fragment: str) -> str:
@@ -170,34 +303,112 @@ def _url(files: Files, from_page: Page, src_uri: str) -> str:
     return get_relative_url(target.url, from_page.url)
 
 
-def _render_widget(calculator: CalculatorPage, config: MkDocsConfig, files: Files) -> str:
-    page = calculator.page
+def rule_anchor(rule_id: str) -> str:
+    """The decision table's row id for a rule (``calculator.explore.rule_ids``)."""
+    return "rule-" + rule_id.replace(".", "-")
+
+
+def _site_urls(site: GuidelineSite, page: Page, files: Files) -> dict[str, str]:
+    return {
+        "source": _url(files, page, site.source_uri),
+        "calculator": _url(files, page, site.calculator_uri),
+        "decision_table": _url(files, page, site.decision_table_uri),
+    }
+
+
+def _render_widget(site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files) -> str:
     runtime_url = get_relative_url(_state.runtime_dir, page.url)
     context: dict[str, Any] = {
-        "schema": schema(calculator.guideline),
+        "schema": schema(site.guideline),
         "pyodide_version": _state.pyodide_version,
         "urls": {
+            **_site_urls(site, page, files),
             "runtime": runtime_url.rstrip("/") + "/",
             "wheel": _url(files, page, _state.wheel_uri),
-            "module": _url(files, page, calculator.module_uri),
+            "module": _url(files, page, site.module_uri),
+            "sentences": _url(files, page, site.sentences_uri),
             "worker": _url(files, page, f"{ASSETS_DIR}/worker.mjs"),
-            "source": _url(files, page, calculator.source_uri),
         },
     }
-    template = config.theme.get_env().get_template("partials/calculator.html")
-    return template.render(context)
+    return _template(config, "partials/calculator.html").render(context)
+
+
+def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files) -> str:
+    guideline = site.guideline
+    cited_by: dict[str, list[dict[str, str]]] = {anchor: [] for anchor in guideline.sentences}
+
+    def rule(rule_id: str, condition: Any, source: Any, **shown: Any) -> dict[str, Any]:
+        example = site.exploration.examples.get(rule_id)
+        row = {
+            "id": rule_id,
+            "anchor": rule_anchor(rule_id),
+            "when": condition.describe(guideline),
+            "source": source,
+            "quote": guideline.sentences.get(source.anchor, "") if source else "",
+            "example": encode_fragment(example) if example else None,
+            **shown,
+        }
+        if source is not None:
+            cited_by[source.anchor].append({"id": rule_id, "anchor": row["anchor"]})
+        return row
+
+    classifications = [
+        {
+            "id": c.id,
+            "label": c.label,
+            "rows": [
+                rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.text) for k in c.categories
+            ],
+        }
+        for c in guideline.classifications
+    ]
+    findings = [rule(e.id, e.when, e.source, text=e.text) for e in guideline.findings]
+    sections = [
+        {"id": s.id, "title": s.title, "rows": [rule(e.id, e.when, e.source, text=e.text) for e in s.entries]}
+        for s in guideline.sections
+    ]
+    for owner, source in guideline.sources():
+        if owner.startswith("question "):
+            cited_by[source.anchor].append({"id": owner, "anchor": "questions"})
+    context = {
+        "schema": schema(guideline),
+        "urls": _site_urls(site, page, files),
+        "classifications": classifications,
+        "findings": findings,
+        "sections": sections,
+        "sentences": [
+            {"anchor": anchor, "text": text, "rules": cited_by[anchor]} for anchor, text in guideline.sentences.items()
+        ],
+        "calculator_version": __version__,
+        "samples": site.exploration.samples,
+    }
+    return _template(config, "partials/decision-table.html").render(context)
+
+
+def _link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:
+    """After each marked sentence of the guideline text, a link to the rules that use it."""
+    table = _url(files, page, site.decision_table_uri)
+
+    def link(match: re.Match[str]) -> str:
+        anchor = match.group(2)
+        return (
+            f'{match.group(1)}<a class="gc-rules-link" href="{table}#sentence-{anchor}" '
+            f'title="Calculator rules based on this sentence">rules</a>'
+        )
+
+    return _MARKED.sub(link, html)
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Every page is converted by now: check that each source anchor exists."""
+    """Every page is converted by now: check that each source anchor exists in the HTML."""
     problems = []
-    for calculator in _state.calculators.values():
-        ids = _state.page_ids.get(calculator.source_uri, set())
-        for owner, source in calculator.guideline.sources():
+    for site in _state.guidelines:
+        ids = _state.page_ids.get(site.source_uri, set())
+        for owner, source in site.guideline.sources():
             if source.anchor not in ids:
                 problems.append(
-                    f"{calculator.module_uri}: {owner} cites anchor {source.anchor!r}, which "
-                    f"{calculator.source_uri} does not define: mark the sentence with "
+                    f"{site.module_uri}: {owner} cites anchor {source.anchor!r}, which the rendered "
+                    f"{site.source_uri} does not define: mark the sentence with "
                     f'<span class="rec" id="{source.anchor}">…</span>'
                 )
     if problems:

@@ -78,22 +78,37 @@ def test_weeks_question_applies_only_when_onset_was_after_the_ai(aimss: Guidelin
     assert state["inapplicable"] == ["onset_weeks_after_ai_start"]
 
 
+def stopped(weeks_ago: Any, improved: str) -> dict[str, Any]:
+    return {"ai_stopped": "yes", "weeks_since_ai_stopped": weeks_ago, "improved_within_4_weeks_of_stopping": improved}
+
+
 def test_improvement_within_weeks_of_stopping_supports_aimss(aimss: Guideline) -> None:
-    result = assess(aimss, with_(DIFFUSE_MILD, response_to_stopping_ai="improved"))
+    result = assess(aimss, with_(DIFFUSE_MILD, **stopped(3, "yes")))
     assert category(result, "assessment") == "consistent_with_aimss"
     assert "improved_after_stopping" in finding_ids(result)
 
 
-def test_no_improvement_four_weeks_after_stopping_is_atypical(aimss: Guideline) -> None:
-    result = assess(aimss, with_(DIFFUSE_MILD, response_to_stopping_ai="not_improved"))
+@pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 30])
+def test_no_improvement_four_or_more_weeks_after_stopping_is_atypical(aimss: Guideline, weeks_ago: Any) -> None:
+    result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "no")))
     assert category(result, "assessment") == "atypical_no_improvement"
     assert "improved_after_stopping" not in finding_ids(result)
+    assert "too_early_to_judge_response" not in finding_ids(result)
 
 
-def test_too_early_after_stopping_is_said_and_does_not_change_the_assessment(aimss: Guideline) -> None:
-    result = assess(aimss, with_(DIFFUSE_MILD, response_to_stopping_ai="too_early"))
+@pytest.mark.parametrize("weeks_ago", [0, 2, "3.9"])
+def test_too_early_after_stopping_is_said_and_does_not_change_the_assessment(aimss: Guideline, weeks_ago: Any) -> None:
+    result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "no")))
     assert category(result, "assessment") == "consistent_with_aimss"
     assert "too_early_to_judge_response" in finding_ids(result)
+
+
+def test_stopping_questions_apply_only_when_the_ai_was_stopped(aimss: Guideline) -> None:
+    applicable = evaluate(aimss, DIFFUSE_MILD)["applicable"]
+    assert "weeks_since_ai_stopped" not in applicable
+    assert "improved_within_4_weeks_of_stopping" not in applicable
+    applicable = evaluate(aimss, with_(DIFFUSE_MILD, ai_stopped="yes"))["applicable"]
+    assert {"weeks_since_ai_stopped", "improved_within_4_weeks_of_stopping"} <= set(applicable)
 
 
 def test_ring_that_no_longer_fits_is_reported_as_presenting_sign(aimss: Guideline) -> None:
@@ -178,7 +193,9 @@ def test_corticosteroid_injection_only_for_refractory_focal_symptoms(aimss: Guid
         i for s in refractory["sections"] for i in s["items"] if i["id"] == "focal_corticosteroid_injection"
     )
     assert "rheumatologists, orthopedic surgeons, physiatrists" in injection["text"]
-    assert injection["source"] == {"anchor": "focal-injection", "citations": [13]}
+    assert injection["source"]["anchor"] == "focal-injection"
+    assert injection["source"]["citations"] == [13]
+    assert injection["source"]["quote"].startswith("Refractory symptoms may respond to corticosteroid injections (13)")
 
 
 def test_focal_plan_has_no_diffuse_items(aimss: Guideline) -> None:

@@ -7,13 +7,18 @@ import json
 import re
 import shutil
 import zipfile
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site
+from guideline_site import rule_anchor
 
 from calculator import __version__, protocol
+from calculator.engine import assess
+from calculator.explore import rule_ids, rules_shown
+from calculator.fragment import decode_fragment
 from calculator.model import Guideline
 
 PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
@@ -96,8 +101,7 @@ def test_every_cited_anchor_exists_in_the_built_guideline(built_site: Path, aims
     html = (built_site / "aimss" / "index.html").read_text()
     marked = set(re.findall(r'<span class="rec" id="([a-z0-9-]+)">', html))
     cited = {source.anchor for _, source in aimss.sources()}
-    assert cited <= marked
-    assert marked - cited == {"arthralgia-sites", "focal-or-diffuse"}  # read, but no rule needs them
+    assert cited == marked  # every recommendation-bearing sentence is used by the calculator
 
 
 def test_protocol_module_agrees_with_python(built_site: Path) -> None:
@@ -216,7 +220,7 @@ def test_build_fails_on_a_source_anchor_the_guideline_does_not_define(project_co
     module.write_text(module.read_text().replace('source("focal-injection", 13)', 'source("focal-injections", 13)'))
     completed = build_site(project_copy, project_copy / "site")
     assert completed.returncode != 0
-    assert "focal_corticosteroid_injection cites anchor 'focal-injections'" in completed.stderr
+    assert "focal_corticosteroid_injection cites sentence 'focal-injections', which" in completed.stderr
 
 
 def test_build_fails_on_a_rule_reading_an_unknown_question(project_copy: Path) -> None:
@@ -227,3 +231,98 @@ def test_build_fails_on_a_rule_reading_an_unknown_question(project_copy: Path) -
     assert (
         "entry 'focal_corticosteroid_injection': condition reads unknown question 'focal_refactory'" in completed.stderr
     )
+
+
+def test_build_fails_on_a_marked_sentence_no_entry_cites(project_copy: Path) -> None:
+    page = project_copy / "content" / "aimss" / "index.md"
+    text = page.read_text()
+    page.write_text(text.replace("## Treatment\n", '## Treatment\n\n<span class="rec" id="extra">New sentence.</span>\n'))
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0
+    line = next(i for i, row in enumerate(page.read_text().splitlines(), 1) if 'id="extra"' in row)
+    assert f"index.md:{line}: marked sentence 'extra' is cited by no catalogue entry" in completed.stderr
+
+
+def test_build_fails_on_an_entry_without_a_source_anchor(project_copy: Path) -> None:
+    module = project_copy / "content" / "aimss" / "guideline.py"
+    module.write_text(module.read_text().replace('source=source("ring-sign")', 'source=source("")'))
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0
+    assert "entry ring_sign: source anchor '' must be the id of a marked sentence" in completed.stderr
+
+
+# --- Decision table: the same rules, readable without JavaScript, linked both ways ------
+
+
+def _decision_table(built_site: Path) -> str:
+    return (built_site / "aimss" / "decision-table" / "index.html").read_text(encoding="utf-8")
+
+
+def test_decision_table_has_a_row_for_every_rule_and_question(built_site: Path, aimss: Guideline) -> None:
+    html = _decision_table(built_site)
+    for rule in rule_ids(aimss):
+        assert f'id="{rule_anchor(rule)}"' in html, rule
+    for question in aimss.questions:
+        assert f'id="question-{question.id}"' in html
+    for constraint in aimss.constraints:
+        assert f'id="constraint-{constraint.id}"' in html
+
+
+def test_decision_table_rows_link_to_their_sentence_and_an_example_that_shows_them(
+    built_site: Path, aimss: Guideline
+) -> None:
+    html = _decision_table(built_site)
+    rows = dict(re.findall(r'<tr id="(rule-[^"]+)">(.*?)</tr>', html, re.DOTALL))
+    by_anchor = {rule_anchor(rule): rule for rule in rule_ids(aimss)}
+    for anchor, row in rows.items():
+        rule = by_anchor[anchor]
+        example = re.search(r'href="\.\./calculator/#([^"]+)"', row)
+        assert example, rule
+        answers = decode_fragment(aimss, html_unescape(example.group(1)))
+        assert rule in rules_shown(assess(aimss, answers)), rule
+    for owner, source in aimss.sources():
+        if not owner.startswith("question"):
+            assert f'href="../#{source.anchor}"' in html, owner
+
+
+def test_every_guideline_sentence_links_to_the_rules_that_use_it(built_site: Path, aimss: Guideline) -> None:
+    guideline_page = (built_site / "aimss" / "index.html").read_text(encoding="utf-8")
+    table = _decision_table(built_site)
+    for anchor in aimss.sentences:
+        assert f'href="decision-table/#sentence-{anchor}"' in guideline_page, anchor
+        assert f'<li id="sentence-{anchor}">' in table, anchor
+
+
+def test_calculator_without_javascript_points_to_the_decision_table(built_site: Path) -> None:
+    html = (built_site / "aimss" / "calculator" / "index.html").read_text(encoding="utf-8")
+    noscript = html[html.index("<noscript>") : html.index("</noscript>")]
+    assert 'href="../decision-table/"' in noscript
+    assert 'data-gc-needs-server' in html
+
+
+def test_vignettes_are_test_data_not_part_of_the_site(built_site: Path) -> None:
+    assert not list(built_site.rglob("vignettes.json"))
+
+
+def test_sentences_shipped_for_the_worker_match_the_guideline(built_site: Path, aimss: Guideline) -> None:
+    shipped = json.loads((built_site / "aimss" / "sentences.json").read_text(encoding="utf-8"))
+    assert shipped["generated_by"].startswith("DO NOT EDIT")
+    assert shipped["sentences"] == aimss.sentences
+
+
+def test_pages_have_no_inline_scripts_and_store_nothing(built_site: Path) -> None:
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html)
+        assert inline == [], page
+    helpers = (built_site / "assets" / "site" / "material-helpers.js").read_text()
+    assert "setItem" not in helpers and "localStorage" not in helpers.split("*/")[-1].split("//")[0]
+
+
+def test_build_fails_on_nested_marks(project_copy: Path) -> None:
+    page = project_copy / "content" / "aimss" / "index.md"
+    text = page.read_text()
+    page.write_text(text.replace("A possible presenting sign", '<span class="rec" id="inner">A</span> possible'))
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0
+    assert "marked sentence 'inner' is inside marked sentence 'ring-sign': marks may not nest" in completed.stderr

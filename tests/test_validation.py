@@ -62,7 +62,7 @@ def test_number_out_of_range_names_the_range_and_unit(aimss: Guideline, bad: Any
 
 @pytest.mark.parametrize("good", [6, 6.5, "6", "6.5", " 6.5 ", "08", 0, 1040])
 def test_number_accepts_plain_decimals(aimss: Guideline, good: Any) -> None:
-    assess(aimss, {**DIFFUSE_MILD, WEEKS: good})
+    assess(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 1040, WEEKS: good})
 
 
 @pytest.mark.parametrize("bad", [True, "true", "Yes", "YES", 1, None, ["yes"]])
@@ -164,6 +164,51 @@ def test_form_errors_name_field_and_label(aimss: Guideline) -> None:
 def test_browser_session_reports_bad_json_as_data(aimss: Guideline) -> None:
     import json
 
-    reply = json.loads(Session(aimss).evaluate('{"symptoms": NaN}'))
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate('{"symptoms": NaN}'))
     assert reply["errors"][0]["field"] == "answers"
     assert reply["result"] is None
+
+
+# --- Impossible combinations: cross-field constraints name every field involved.
+
+
+def test_onset_later_than_the_time_on_the_ai_is_caught_naming_both_fields(aimss: Guideline) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 5, WEEKS: 6})
+    assert set(errors) == {WEEKS, "weeks_since_ai_start"}
+    assert "check both durations" in errors[WEEKS]
+
+
+def test_ai_stopped_before_it_was_started_is_caught_naming_both_fields(aimss: Guideline) -> None:
+    answers = {
+        **DIFFUSE_MILD,
+        "ai_stopped": "yes",
+        "weeks_since_ai_stopped": 31,
+        "improved_within_4_weeks_of_stopping": "yes",
+    }
+    errors = errors_for(aimss, answers)
+    assert set(errors) == {"weeks_since_ai_stopped", "weeks_since_ai_start"}
+    assert "cannot have been stopped before it was started" in errors["weeks_since_ai_stopped"]
+
+
+@pytest.mark.parametrize(("start", "onset", "stopped_ago"), [(6, 6, 6), (10, 0, 0), ("8.5", "8.5", "0.5")])
+def test_equal_durations_are_consistent(aimss: Guideline, start: Any, onset: Any, stopped_ago: Any) -> None:
+    answers = {
+        **DIFFUSE_MILD,
+        "weeks_since_ai_start": start,
+        WEEKS: onset,
+        "ai_stopped": "yes",
+        "weeks_since_ai_stopped": stopped_ago,
+        "improved_within_4_weeks_of_stopping": "yes",
+    }
+    assess(aimss, answers)
+
+
+def test_a_half_filled_form_is_not_told_its_answers_contradict(aimss: Guideline) -> None:
+    state = evaluate(aimss, {"symptoms": ["arthralgia"], "onset_before_ai": "no", WEEKS: 50})
+    assert state["errors"] == []
+
+
+def test_contradiction_blocks_the_result_in_the_form(aimss: Guideline) -> None:
+    state = evaluate(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 2})
+    assert state["result"] is None
+    assert {e["field"] for e in state["errors"]} == {WEEKS, "weeks_since_ai_start"}

@@ -10,13 +10,22 @@ Conventions (interface needs the source does not settle; labelled where shown):
 
 * ``TWO_MONTHS_IN_WEEKS``: the source speaks of "6-8 weeks" and "1-2 months"; onset
   is asked in weeks and 2 months is taken as 8.7 weeks (2 x 30.44 / 7).
-* Onset is accepted from 0 to 1040 weeks (20 years) as a plausibility range only.
+* ``RESPONSE_WINDOW_WEEKS``: "resolve or improve within 2-4 weeks of discontinuation"
+  is read as "by 4 weeks after stopping": no improvement 4 or more weeks after stopping
+  is atypical; before 4 weeks it is too early to judge.
+* Durations are accepted from 0 to 1040 weeks (20 years) as a plausibility range only.
+  The weeks since the AI was started are asked only to catch inconsistent durations
+  (symptoms starting, or the AI stopping, later than today).
 * Severity of diffuse symptoms is the clinician's judgement: the source gives no scale.
+* No dates are asked: durations in weeks identify no patient.
 """
 
 from calculator.conditions import (
     Above,
+    AtLeast,
+    Below,
     Between,
+    Exceeds,
     Includes,
     IncludesAny,
     IncludesNone,
@@ -30,6 +39,7 @@ from calculator.model import (
     YES,
     Category,
     Classification,
+    Constraint,
     Entry,
     Guideline,
     GuidelineInfo,
@@ -48,6 +58,12 @@ TWO_MONTHS_IN_WEEKS = 8.7
 
 USUAL_ONSET_WEEKS = (6.0, 8.0)
 """'AIMSS symptoms usually start 6-8 weeks after AI initiation' (anchor ``timing``)."""
+
+RESPONSE_WINDOW_WEEKS = 4.0
+"""Convention: upper end of 'resolve or improve within 2-4 weeks of discontinuation'."""
+
+MAX_WEEKS = 1040
+"""Convention: plausibility limit for every duration (20 years)."""
 
 PRIMARY_SYMPTOMS = ("arthralgia", "joint_stiffness", "tendinopathy")
 """'The primary symptoms are arthralgias, joint stiffness, and tendinopathies.'"""
@@ -75,22 +91,26 @@ symptoms_step = Step(
                 "The primary symptoms of AIMSS are arthralgias, joint stiffness and "
                 "tendinopathies. Record carpal tunnel syndrome as a tendinopathy."
             ),
+            help_source=source("primary-symptoms"),
             options=(
                 Option(
                     id="arthralgia",
                     label="Arthralgia (joint pain)",
                     help="Most common in the legs, lower back, hands and wrists.",
+                    help_source=source("arthralgia-sites", 10),
                 ),
                 Option(id="joint_stiffness", label="Joint stiffness"),
                 Option(
                     id="tendinopathy",
                     label="Tendinopathy",
                     help="Including de Quervain's tenosynovitis, trigger finger, carpal tunnel syndrome.",
+                    help_source=source("tendinopathies"),
                 ),
                 Option(
                     id="neuropathy",
                     label="Neuropathy",
                     help="AIs are not known to cause neuropathies.",
+                    help_source=source("primary-symptoms"),
                 ),
             ),
         ),
@@ -98,6 +118,7 @@ symptoms_step = Step(
             id="tendinopathy_types",
             label="Which tendinopathy?",
             help="Tendinopathies commonly occur in the wrist/hand area.",
+            help_source=source("tendinopathies"),
             options=(
                 Option(id="de_quervain", label="De Quervain's tenosynovitis"),
                 Option(id="trigger_finger", label="Trigger finger"),
@@ -118,9 +139,21 @@ timing_step = Step(
     id="timing",
     title="Timing",
     questions=(
+        number(
+            id="weeks_since_ai_start",
+            label="How many weeks ago was the aromatase inhibitor (AI) started?",
+            unit="weeks",
+            minimum=0,
+            maximum=MAX_WEEKS,
+            help=(
+                "Count from the first dose, also if the AI has since been stopped. "
+                "Convention: 0 to 1040 weeks accepted; used to check the other durations."
+            ),
+            applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
         yes_no(
             id="onset_before_ai",
-            label="Did the symptoms start before the aromatase inhibitor (AI) was started?",
+            label="Did the symptoms start before the AI was started?",
             applies_when=HAS_PRIMARY_SYMPTOM,
         ),
         number(
@@ -128,24 +161,57 @@ timing_step = Step(
             label="How many weeks after starting the AI did the symptoms start?",
             unit="weeks",
             minimum=0,
-            maximum=1040,
+            maximum=MAX_WEEKS,
             help=(
                 "AIMSS symptoms usually start 6-8 weeks after AI initiation. "
-                "Convention: 2 months is taken as 8.7 weeks; 0 to 1040 weeks accepted."
+                "Convention: 2 months is taken as 8.7 weeks."
             ),
+            help_source=source("timing", 11),
             applies_when=Is("onset_before_ai", NO),
         ),
-        single_choice(
-            id="response_to_stopping_ai",
-            label="Has the AI been stopped, and if so, how did the symptoms respond?",
-            help="AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation.",
-            options=(
-                Option(id="not_stopped", label="The AI has not been stopped"),
-                Option(id="improved", label="Stopped; symptoms resolved or improved within 4 weeks"),
-                Option(id="not_improved", label="Stopped 4 or more weeks ago; no improvement"),
-                Option(id="too_early", label="Stopped less than 4 weeks ago; no improvement yet"),
-            ),
+        yes_no(
+            id="ai_stopped",
+            label="Has the AI been stopped?",
             applies_when=HAS_PRIMARY_SYMPTOM,
+        ),
+        number(
+            id="weeks_since_ai_stopped",
+            label="How many weeks ago was the AI stopped?",
+            unit="weeks",
+            minimum=0,
+            maximum=MAX_WEEKS,
+            applies_when=Is("ai_stopped", YES),
+        ),
+        yes_no(
+            id="improved_within_4_weeks_of_stopping",
+            label="Did the symptoms resolve or improve within 4 weeks of stopping the AI?",
+            help=(
+                "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation. "
+                "Answer No if they have not improved (yet)."
+            ),
+            help_source=source("timing", 11),
+            applies_when=Is("ai_stopped", YES),
+        ),
+    ),
+)
+
+constraints = (
+    Constraint(
+        id="onset_after_today",
+        fields=("onset_weeks_after_ai_start", "weeks_since_ai_start"),
+        violated_when=Exceeds("onset_weeks_after_ai_start", "weeks_since_ai_start"),
+        message=(
+            "The weeks from starting the AI to the onset of symptoms are more than the weeks since "
+            "the AI was started: check both durations."
+        ),
+    ),
+    Constraint(
+        id="stopped_before_started",
+        fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        message=(
+            "The AI cannot have been stopped before it was started: the weeks since it was stopped "
+            "must not be more than the weeks since it was started."
         ),
     ),
 )
@@ -158,6 +224,7 @@ pattern_step = Step(
             id="distribution",
             label="Are the symptoms focal or diffuse?",
             help="Appropriate treatment depends on whether symptoms are focal or diffuse.",
+            help_source=source("focal-or-diffuse"),
             options=(
                 Option(id="focal", label="Focal (most often the hand or wrist)"),
                 Option(id="diffuse", label="Diffuse"),
@@ -168,6 +235,7 @@ pattern_step = Step(
             id="focal_refractory",
             label="Are the focal symptoms refractory to conservative management?",
             help="Conservative management: NSAIDs, icing, splinting, occupational therapy.",
+            help_source=source("focal-conservative"),
             applies_when=FOCAL,
         ),
         single_choice(
@@ -268,7 +336,10 @@ assessment = Classification(
                 "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
                 "discontinuation."
             ),
-            when=Is("response_to_stopping_ai", "not_improved"),
+            when=all_of(
+                Is("improved_within_4_weeks_of_stopping", NO),
+                AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
+            ),
             source=source("timing", 11),
         ),
         Category(
@@ -359,7 +430,35 @@ timing = Classification(
     ),
 )
 
+ATYPICAL_TIMING = any_of(
+    Is("onset_before_ai", YES),
+    Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
+    all_of(
+        Is("improved_within_4_weeks_of_stopping", NO),
+        AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
+    ),
+)
+
 findings = (
+    Entry(
+        id="plan_assumes_aimss",
+        text=(
+            "The management plan below is the guideline's palliative treatment of AIMSS. With this "
+            "timing, the guideline's basis for the diagnosis (stereotypical symptoms within the "
+            "appropriate time frame) is not met."
+        ),
+        when=all_of(HAS_PRIMARY_SYMPTOM, ATYPICAL_TIMING),
+        source=source("diagnosis", 12),
+    ),
+    Entry(
+        id="arthralgia_sites",
+        text=(
+            "Arthralgias may occur anywhere but most commonly occur in the legs, lower back, "
+            "hands, and wrists."
+        ),
+        when=Includes("symptoms", "arthralgia"),
+        source=source("arthralgia-sites", 10),
+    ),
     Entry(
         id="neuropathy_not_caused_by_ai",
         text="AIs are not known to cause neuropathies: neuropathic symptoms are not explained by AIMSS.",
@@ -379,9 +478,9 @@ findings = (
         id="hand_wrist_tendinopathy",
         text=(
             "Tendinopathies of AIMSS commonly occur in the wrist/hand area and can manifest as "
-            "de Quervain's tenosynovitis or trigger fingers."
+            "de Quervain's tenosynovitis, trigger fingers, or carpal tunnel syndrome."
         ),
-        when=IncludesAny("tendinopathy_types", ("de_quervain", "trigger_finger")),
+        when=IncludesAny("tendinopathy_types", ("de_quervain", "trigger_finger", "other_tendinopathy")),
         source=source("tendinopathies"),
     ),
     Entry(
@@ -405,16 +504,20 @@ findings = (
             "Resolution or improvement after stopping the AI supports AIMSS: symptoms usually "
             "resolve or improve within 2-4 weeks of discontinuation."
         ),
-        when=Is("response_to_stopping_ai", "improved"),
+        when=Is("improved_within_4_weeks_of_stopping", YES),
         source=source("timing", 11),
     ),
     Entry(
         id="too_early_to_judge_response",
         text=(
-            "The AI was stopped less than 4 weeks ago: AIMSS symptoms usually resolve or improve "
-            "within 2-4 weeks of discontinuation, so it is too early to judge the response."
+            "The AI was stopped less than 4 weeks ago and the symptoms have not improved yet: AIMSS "
+            "symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too "
+            "early to judge the response."
         ),
-        when=Is("response_to_stopping_ai", "too_early"),
+        when=all_of(
+            Is("improved_within_4_weeks_of_stopping", NO),
+            Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
+        ),
         source=source("timing", 11),
     ),
 )
@@ -423,6 +526,15 @@ approach = Section(
     id="approach",
     title="Approach",
     entries=(
+        Entry(
+            id="treatment_by_pattern",
+            text=(
+                "Appropriate palliative treatment should consider whether AIMSS symptoms are "
+                "focal or diffuse."
+            ),
+            when=HAS_PRIMARY_SYMPTOM,
+            source=source("focal-or-diffuse"),
+        ),
         Entry(
             id="consider_non_pharmacologic",
             text=(
@@ -632,6 +744,7 @@ GUIDELINE = Guideline(
     ),
     source_page="index.md",
     steps=(symptoms_step, timing_step, pattern_step, cancer_care_step),
+    constraints=constraints,
     classifications=(assessment, pattern, timing),
     findings=findings,
     sections=(approach, focal_management, diffuse_management, ai_therapy),

@@ -1,10 +1,36 @@
 // Calculator widget: brings the build-time form to life. It renders and forwards only:
-// every decision (which questions apply, validation, the result and its reasons) is
-// made by the Python engine in the worker. Nothing is stored: no cookies, no storage.
-import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, MESSAGES, STATES } from "./protocol.mjs";
+// every decision (which questions apply, validation, the result and its reasons, the
+// note text) is made by the Python engine in the worker. Nothing is stored: no cookies,
+// no storage. The answers live in the URL fragment only (format: calculator/fragment.py),
+// which browsers never send to a server, so a reload or a shared link restores them.
+import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, MESSAGES, PYODIDE_VERSION, STATES } from "./protocol.mjs";
 
 const STEP_LABELS = Object.fromEntries(BOOT_STEPS.map((step) => [step.id, step.label]));
 const TYPING_DELAY_MS = 400;
+
+/** Answers as a URL fragment (without "#"): the twin of calculator/fragment.py. */
+export function encodeFragment(answers) {
+  const text = (value) => (Array.isArray(value) ? value.join(",") : String(value));
+  return Object.entries(answers)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(text(value)).replace(/%2C/g, ",")}`)
+    .join("&");
+}
+
+/** Raw answers from a fragment; `multiple` names the multiple-choice questions. */
+export function decodeFragment(fragment, multiple) {
+  const answers = {};
+  for (const part of fragment.replace(/^#/, "").split("&")) {
+    if (!part) continue;
+    const [key, ...rest] = part.split("=");
+    const decode = (text) => decodeURIComponent(text.replace(/\+/g, " "));
+    const name = decode(key);
+    const value = decode(rest.join("="));
+    answers[name] = multiple.has(name) ? value.split(",").filter(Boolean) : value;
+  }
+  return answers;
+}
+
+const isAnswerFragment = (hash) => hash.length > 1 && hash.includes("=");
 
 /** Create an element with text and attributes; never parses HTML. */
 function el(tag, attributes = {}, ...children) {
@@ -25,6 +51,14 @@ class Calculator {
     this.announcer = root.querySelector("[data-gc-announce]");
     /** @type {Map<string, HTMLElement>} */
     this.questions = new Map([...root.querySelectorAll("[data-question]")].map((q) => [q.dataset.question, q]));
+    this.multiple = new Set(
+      [...this.questions].filter(([, q]) => q.dataset.kind === "multiple_choice").map(([id]) => id),
+    );
+    this.actions = root.querySelector("[data-gc-result-actions]");
+    this.noteField = root.querySelector("[data-gc-note]");
+    /** Answers from the fragment, sent as given on the first evaluation so the engine reports what the form cannot hold. */
+    this.restoredAnswers = null;
+    this.writtenFragment = "";
     this.pending = new Map();
     this.nextId = 1;
     this.latestEvaluation = 0;
@@ -49,6 +83,15 @@ class Calculator {
     });
     // The browser clears the fields after the reset event; act once it has.
     this.form.addEventListener("reset", () => setTimeout(() => this.newPatient(), 0));
+    this.root.querySelector("[data-gc-copy]").addEventListener("click", () => this.copyNote());
+    this.root.querySelector("[data-gc-print]").addEventListener("click", () => window.print());
+    window.addEventListener("hashchange", () => {
+      if (isAnswerFragment(location.hash) && location.hash.slice(1) !== this.writtenFragment) {
+        this.restore(location.hash);
+        this.evaluateNow();
+      }
+    });
+    if (isAnswerFragment(location.hash)) this.restore(location.hash);
     const unsupported = this.root.querySelector("[data-gc-unsupported]").textContent.trim();
     if (typeof WebAssembly !== "object") return this.fail(unsupported);
 
@@ -72,7 +115,12 @@ class Calculator {
     });
     this.bootTimer = setTimeout(() => this.fail(this.timeoutMessage()), BOOT_TIMEOUT_SECONDS * 1000);
     this.showStep("fetch-runtime");
-    const params = { runtimeUrl: this.url("runtimeUrl"), wheelUrl: this.url("wheelUrl"), moduleUrl: this.url("moduleUrl") };
+    const params = {
+      runtimeUrl: this.url("runtimeUrl"),
+      wheelUrl: this.url("wheelUrl"),
+      moduleUrl: this.url("moduleUrl"),
+      sentencesUrl: this.url("sentencesUrl"),
+    };
     this.request(MESSAGES.boot, params).then(
       () => this.ready(),
       (error) => this.fail(`The calculator could not start: ${error.message}`),
@@ -111,7 +159,15 @@ class Calculator {
     for (const { reject } of this.pending.values()) reject(new Error(message));
     this.pending.clear();
     this.resultBody.replaceChildren(
-      el("p", {}, "The result cannot be calculated here. ", el("a", { href: this.url("sourceUrl") }, "Read the guideline"), "."),
+      el(
+        "p",
+        {},
+        "The result cannot be calculated here. ",
+        el("a", { href: this.url("sourceUrl") }, "Read the guideline"),
+        " or its ",
+        el("a", { href: this.url("decisionTableUrl") }, "decision table"),
+        ", which shows the complete logic.",
+      ),
     );
   }
 
@@ -142,13 +198,50 @@ class Calculator {
   }
 
   evaluateNow() {
+    if (this.restoredAnswers === null) this.writeFragment(this.collectAnswers());
     if (this.state !== STATES.ready) return;
     const sequence = ++this.latestEvaluation;
-    const answers = this.collectAnswers();
+    const answers = this.restoredAnswers ?? this.collectAnswers();
+    this.restoredAnswers = null;
     this.request(MESSAGES.evaluate, { answers: JSON.stringify(answers) }).then(
       (text) => sequence === this.latestEvaluation && this.render(JSON.parse(text), answers),
       (error) => this.showProblem(`The calculator hit an internal error: ${error.message}`),
     );
+  }
+
+  /** Keep the answers in the fragment only: replaced, not pushed, so Back leaves the page. */
+  writeFragment(answers) {
+    const fragment = encodeFragment(answers);
+    this.writtenFragment = fragment;
+    const current = isAnswerFragment(location.hash) ? location.hash.slice(1) : "";
+    if (fragment === current) return;
+    history.replaceState(history.state, "", location.pathname + location.search + (fragment ? `#${fragment}` : ""));
+  }
+
+  /** Fill the form from a fragment; the engine reports anything the form cannot hold. */
+  restore(hash) {
+    const answers = decodeFragment(hash, this.multiple);
+    this.clearForm();
+    for (const [id, value] of Object.entries(answers)) {
+      const question = this.questions.get(id);
+      if (!question) continue;
+      if (question.dataset.kind === "number") {
+        question.querySelector("input").value = String(value);
+        continue;
+      }
+      const chosen = new Set(Array.isArray(value) ? value : [value]);
+      for (const input of question.querySelectorAll("input")) input.checked = chosen.has(input.value);
+    }
+    this.restoredAnswers = answers;
+    this.writtenFragment = hash.slice(1);
+  }
+
+  /** Empty every field without a reset event (which means "New patient"). */
+  clearForm() {
+    for (const input of this.form.querySelectorAll("input")) {
+      if (input.type === "text") input.value = "";
+      else input.checked = false;
+    }
   }
 
   /** Raw form values, exactly as entered: the engine parses and validates them. */
@@ -177,6 +270,8 @@ class Calculator {
       step.hidden = ![...step.querySelectorAll("[data-question]")].some((question) => !question.hidden);
     }
     this.showErrors(evaluation.errors);
+    this.actions.hidden = !evaluation.result;
+    this.noteField.value = evaluation.note ?? "";
     if (evaluation.result) {
       this.renderResult(evaluation.result);
       const assessment = evaluation.result.classifications[0]?.category.label ?? "";
@@ -235,34 +330,44 @@ class Calculator {
     this.resultBody.replaceChildren(el("p", {}, lead), ...(count ? [list] : []));
   }
 
-  sourceLink(source) {
-    if (!source) return null;
-    const href = `${this.url("sourceUrl").split("#")[0]}#${source.anchor}`;
-    const citations = source.citations.length ? ` (citations ${source.citations.join(", ")})` : "";
-    return el("p", { class: "gc-source" }, "Source: ", el("a", { href }, "guideline sentence"), citations);
+  sourceLink(source, ruleId) {
+    const parts = [];
+    if (source) {
+      const href = `${this.url("sourceUrl").split("#")[0]}#${source.anchor}`;
+      const citations = source.citations.length
+        ? ` (citation${source.citations.length > 1 ? "s" : ""} ${source.citations.join(", ")})`
+        : "";
+      parts.push(el("blockquote", { class: "gc-quote", cite: href }, source.quote));
+      parts.push(el("p", { class: "gc-source" }, "Source: ", el("a", { href }, "guideline sentence"), citations,
+        " · ", el("a", { href: `${this.url("decisionTableUrl").split("#")[0]}#rule-${ruleId.replace(".", "-")}` }, "rule"),
+      ));
+    }
+    return parts;
   }
 
   why(reasons) {
-    if (!reasons.length) return null;
+    if (!reasons.length) return [];
     const list = el("ul", { class: "gc-why__list" });
     for (const reason of reasons) list.append(el("li", {}, `${reason.label} `, el("strong", {}, reason.answer)));
-    return el("div", { class: "gc-why" }, el("p", {}, "Why:"), list);
+    return [el("div", { class: "gc-why" }, el("p", {}, "Why:"), list)];
   }
 
-  item(entry, tag = "li") {
-    const node = el(tag, { class: "gc-item", "data-item": entry.id }, el("p", { class: "gc-item__text" }, entry.text));
-    for (const part of [this.why(entry.why), this.sourceLink(entry.source)]) if (part) node.append(part);
+  item(entry) {
+    const node = el("li", { class: "gc-item", "data-item": entry.id }, el("p", { class: "gc-item__text" }, entry.text));
+    node.append(...this.why(entry.why), ...this.sourceLink(entry.source, entry.id));
     return node;
   }
 
   renderResult(result) {
     const parts = [];
+    const g = result.guideline;
+    parts.push(el("p", { class: "gc-print-title" }, `${g.title}: calculator result`));
     const summary = el("dl", { class: "gc-classifications" });
     for (const classification of result.classifications) {
       const category = classification.category;
       const detail = el("dd", { "data-classification": classification.id, "data-category": category.id });
       detail.append(el("p", { class: "gc-category" }, el("strong", {}, category.label)), el("p", {}, category.text));
-      for (const part of [this.why(category.why), this.sourceLink(category.source)]) if (part) detail.append(part);
+      detail.append(...this.why(category.why), ...this.sourceLink(category.source, `${classification.id}.${category.id}`));
       summary.append(el("dt", {}, classification.label), detail);
     }
     parts.push(summary);
@@ -280,13 +385,33 @@ class Calculator {
       for (const entry of section.items) items.append(this.item(entry));
       parts.push(el("section", { class: "gc-section", "data-section": section.id }, el("h4", {}, section.title), items));
     }
-    const g = result.guideline;
+    const answers = el("dl", { class: "gc-answers" });
+    for (const answer of result.answers) answers.append(el("dt", {}, answer.label), el("dd", {}, answer.display));
+    parts.push(el("h3", {}, "Answers given"), answers);
     parts.push(
       el("p", { class: "gc-result-meta" },
-        `${g.title}, content ${g.content_version} (checked against source ${g.review_date}). ` +
-        `Calculator ${result.calculator_version}. Decision support only: not for emergencies.`),
+        `${g.intended_use} ${g.title}, content ${g.content_version} (checked against source ${g.review_date}). ` +
+        `Calculator ${result.calculator_version}, Pyodide ${PYODIDE_VERSION}.`),
     );
     this.resultBody.replaceChildren(...parts);
+  }
+
+  async copyNote() {
+    const text = this.noteField.value;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No asynchronous clipboard (plain-HTTP intranets are not a secure context): copy the
+      // selected note text the older way, and leave it open for copying by hand if that fails too.
+      const details = this.noteField.closest("details");
+      details.open = true;
+      this.noteField.select();
+      if (!document.execCommand("copy")) {
+        this.announce("Copying is blocked in this browser: the note text is selected below; copy it by hand.");
+        return;
+      }
+    }
+    this.announce("The note text is on the clipboard: paste it into the patient record.");
   }
 
   announce(text) {
@@ -297,6 +422,10 @@ class Calculator {
 
   newPatient() {
     this.showErrors([]);
+    this.restoredAnswers = null;
+    this.actions.hidden = true;
+    this.noteField.value = "";
+    this.writeFragment({});
     this.latestEvaluation++;
     this.resultBody.replaceWith(this.placeholder.cloneNode(true));
     this.resultBody = this.root.querySelector("[data-gc-result-body]");

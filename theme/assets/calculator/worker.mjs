@@ -5,9 +5,9 @@
 // Protocol (names shared with Python via protocol.mjs):
 /**
  * @typedef {{id: number, type: "boot", params: BootParams}} BootRequest
- * @typedef {{runtimeUrl: string, wheelUrl: string, moduleUrl: string}} BootParams
+ * @typedef {{runtimeUrl: string, wheelUrl: string, moduleUrl: string, sentencesUrl: string}} BootParams
  * @typedef {{id: number, type: "evaluate", params: {answers: string}}} EvaluateRequest
- *   `answers` is JSON text; the reply's `result` is the engine's JSON text.
+ *   `answers` is JSON text; the reply's `result` is JSON text of calculator.browser.Session.evaluate.
  * @typedef {{id: number, result: unknown} | {id: number, error: {field: string|null, message: string}}} Reply
  * @typedef {{type: "status", step: string} | {type: "status", step: string, error: string}} StatusMessage
  *   Sent unprompted during boot; `error` means boot cannot complete.
@@ -42,7 +42,7 @@ async function fetchText(url) {
 }
 
 /** @param {BootParams} params */
-async function boot({ runtimeUrl, wheelUrl, moduleUrl }) {
+async function boot({ runtimeUrl, wheelUrl, moduleUrl, sentencesUrl }) {
   step("fetch-runtime");
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   step("start-interpreter");
@@ -56,8 +56,8 @@ async function boot({ runtimeUrl, wheelUrl, moduleUrl }) {
   await pyodide.loadPackage(wheelUrl, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   const createSession = pyodide.pyimport("calculator.browser").create_session;
   step("load-guideline");
-  const moduleSource = await fetchText(moduleUrl);
-  const session = createSession(moduleSource, moduleUrl);
+  const [moduleSource, sentences] = await Promise.all([fetchText(moduleUrl), fetchText(sentencesUrl)]);
+  const session = createSession(moduleSource, moduleUrl, sentences, `Pyodide ${pyodide.version}`);
   createSession.destroy();
   evaluateAnswers = session.evaluate;
   step("ready");

@@ -1,0 +1,48 @@
+"""Answers in a URL fragment: ``#symptoms=arthralgia,tendinopathy&onset_before_ai=no``.
+
+The calculator page keeps its answers in the fragment only (never the query string,
+which is sent to the server), so a reload or a shared link restores them. The
+widget (``theme/assets/calculator/widget.mjs``) writes and reads the same format;
+the site build uses ``encode_fragment`` for the decision table's example links.
+
+A fragment is recognised as answers when it contains ``=``; anything else is an
+ordinary in-page anchor. Multiple choices are joined with commas; numbers are plain
+decimals. Decoding does not validate: the engine does, naming each bad field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, unquote
+
+from calculator.explore import decimal_text
+from calculator.model import Guideline
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return decimal_text(float(value))
+    return str(value)
+
+
+def encode_fragment(answers: Mapping[str, Any]) -> str:
+    """The fragment (without ``#``) for raw answers, keys in the order given."""
+    return "&".join(f"{quote(key, safe='')}={quote(_text(value), safe=',.-')}" for key, value in answers.items())
+
+
+def decode_fragment(guideline: Guideline, fragment: str) -> dict[str, Any]:
+    """Raw answers from a fragment (with or without ``#``), as the widget reads them."""
+    answers: dict[str, Any] = {}
+    for part in fragment.removeprefix("#").split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        name, text = unquote(key), unquote(value)
+        multiple = guideline.has_question(name) and guideline.question(name).kind == "multiple_choice"
+        answers[name] = [v for v in text.split(",") if v] if multiple else text
+    return answers

@@ -1,0 +1,67 @@
+"""Golden clinical vignettes, in CPython and through the form in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from playwright.sync_api import Page, expect
+from serve import SiteServer
+from ui import answer, expected_display, open_calculator, shown_result
+from vignettes import Vignette, expected_summary, load_vignettes, result_summary
+
+from calculator.engine import assess
+from calculator.loader import discover_guidelines, load_guideline
+
+GUIDELINES = discover_guidelines(ROOT / "content")
+VIGNETTES = [v for folder in GUIDELINES for v in load_vignettes(folder)]
+AIMSS = ROOT / "content" / "aimss"
+
+
+def test_every_guideline_has_vignettes_and_aimss_has_at_least_15() -> None:
+    assert GUIDELINES
+    for folder in GUIDELINES:
+        assert load_vignettes(folder), folder
+    assert len(load_vignettes(AIMSS)) >= 15
+
+
+def test_vignette_ids_are_unique() -> None:
+    for folder in GUIDELINES:
+        ids = [v.id for v in load_vignettes(folder)]
+        assert len(ids) == len(set(ids)), folder
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: f"{v.guideline_dir.name}:{v.id}")
+def test_vignette_in_cpython(vignette: Vignette) -> None:
+    guideline = load_guideline(vignette.guideline_dir)
+    result = assess(guideline, vignette.answers)
+    assert result_summary(result) == expected_summary(vignette, result), vignette.description
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: f"{v.guideline_dir.name}:{v.id}")
+def test_every_expectation_is_justified_by_a_marked_sentence_the_result_cites(vignette: Vignette) -> None:
+    guideline = load_guideline(vignette.guideline_dir)
+    justifications = [e["because"] for e in vignette.classifications.values()]
+    justifications += [*vignette.findings.values(), *vignette.plan.values()]
+    assert set(justifications) <= set(guideline.sentences), "cites a sentence the guideline does not mark"
+    # Each expected item cites the very sentence that justifies expecting it.
+    result = assess(guideline, vignette.answers)
+    items = [*result["findings"], *(i for s in result["sections"] for i in s["items"])]
+    cited = {item["id"]: item["source"]["anchor"] for item in items}
+    assert {k: cited[k] for k in vignette.findings} == vignette.findings
+    assert {k: cited[k] for k in vignette.plan} == vignette.plan
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("folder", GUIDELINES, ids=lambda p: p.name)
+def test_vignettes_through_the_form_in_chromium(page: Page, site_server: SiteServer, folder: Path) -> None:
+    guideline = load_guideline(folder)
+    open_calculator(page, site_server, f"{folder.name}/calculator/")
+    for vignette in load_vignettes(folder):
+        page.get_by_role("button", name="New patient").click()
+        expect(page.locator("[data-classification]")).to_have_count(0)
+        answer(page, guideline, vignette.answers)
+        shown = shown_result(page)
+        expected = expected_display(assess(guideline, vignette.answers), f"{site_server.url}{folder.name}/")
+        assert shown == expected, vignette.id
