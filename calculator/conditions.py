@@ -368,6 +368,7 @@ class Exceeds:
     def to_json(self) -> dict[str, Any]:
         return {"exceeds": {"question": self.question, "other": self.other}}
 
+
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
 

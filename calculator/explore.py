@@ -82,10 +82,11 @@ def _number_bounds(guideline: Guideline, question: Question, values: dict[str, A
         for leaf in _leaves(constraint.violated_when):
             if not isinstance(leaf, Exceeds):
                 continue
-            if leaf.question == question.id and isinstance(values.get(leaf.other), float):
-                high = min(high, float(values[leaf.other]))
-            elif leaf.other == question.id and isinstance(values.get(leaf.question), float):
-                low = max(low, float(values[leaf.question]))
+            other, this = values.get(leaf.other), values.get(leaf.question)
+            if leaf.question == question.id and isinstance(other, float):
+                high = min(high, other)
+            elif leaf.other == question.id and isinstance(this, float):
+                low = max(low, this)
     return low, high
 
 

@@ -51,9 +51,7 @@ def schema(guideline: Guideline) -> dict[str, Any]:
             "intended_use": info.intended_use,
         },
         "calculator_version": __version__,
-        "constraints": [
-            {"id": c.id, "fields": list(c.fields), "message": c.message} for c in guideline.constraints
-        ],
+        "constraints": [{"id": c.id, "fields": list(c.fields), "message": c.message} for c in guideline.constraints],
         "steps": [
             {
                 "id": step.id,

@@ -226,16 +226,19 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for site in _state.guidelines:
         order = [site.source_uri, site.calculator_uri, site.decision_table_uri]
         for section in _sections(nav.items):
-            uris = [getattr(getattr(child, "file", None), "src_uri", None) for child in section.children]
-            if site.calculator_uri in uris:
+            if site.calculator_uri in [_src_uri(child) for child in section.children]:
                 section.title = site.guideline.info.short_title
-
-                def rank(child: Any) -> int:
-                    uri = getattr(getattr(child, "file", None), "src_uri", None)
-                    return order.index(uri) if uri in order else len(order)
-
-                section.children.sort(key=rank)
+                section.children.sort(key=lambda child, order=order: _rank(_src_uri(child), order))  # type: ignore[misc]
     return nav
+
+
+def _src_uri(item: Any) -> str | None:
+    file = getattr(item, "file", None)
+    return getattr(file, "src_uri", None)
+
+
+def _rank(uri: str | None, order: list[str]) -> int:
+    return order.index(uri) if uri in order else len(order)
 
 
 def _sections(items: list[Any]) -> list[Section]:
@@ -251,10 +254,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     found = _state.by_page(page.file.src_uri)
     if found is None and "guideline" not in page.meta:
         return markdown
-    if found is not None:
-        info = found[0].guideline.info
-    else:
-        info = _load(page.file, page.meta["guideline"]).info
+    info = found[0].guideline.info if found is not None else _load(page.file, page.meta["guideline"]).info
     page.meta.setdefault("review_date", info.review_date)
     page.meta.setdefault("content_version", info.content_version)
     page.meta["guideline_info"] = info
@@ -330,7 +330,7 @@ def _render_widget(site: GuidelineSite, page: Page, config: MkDocsConfig, files:
             "worker": _url(files, page, f"{ASSETS_DIR}/worker.mjs"),
         },
     }
-    return _template(config, "partials/calculator.html").render(context)
+    return str(_template(config, "partials/calculator.html").render(context))
 
 
 def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -356,9 +356,7 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
         {
             "id": c.id,
             "label": c.label,
-            "rows": [
-                rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.text) for k in c.categories
-            ],
+            "rows": [rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.text) for k in c.categories],
         }
         for c in guideline.classifications
     ]
@@ -382,7 +380,7 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
         "calculator_version": __version__,
         "samples": site.exploration.samples,
     }
-    return _template(config, "partials/decision-table.html").render(context)
+    return str(_template(config, "partials/decision-table.html").render(context))
 
 
 def _link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 def recorder(page: Page) -> Recorder:
     return Recorder(page)
 
+
 def test_calculator_becomes_ready_under_a_sub_path(page: Page, site_server: SiteServer, recorder: Recorder) -> None:
     open_calculator(page, site_server)
     expect(page.get_by_role("status")).to_have_text("Calculator ready.")

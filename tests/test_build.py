@@ -236,7 +236,8 @@ def test_build_fails_on_a_rule_reading_an_unknown_question(project_copy: Path) -
 def test_build_fails_on_a_marked_sentence_no_entry_cites(project_copy: Path) -> None:
     page = project_copy / "content" / "aimss" / "index.md"
     text = page.read_text()
-    page.write_text(text.replace("## Treatment\n", '## Treatment\n\n<span class="rec" id="extra">New sentence.</span>\n'))
+    mark = '<span class="rec" id="extra">New sentence.</span>'
+    page.write_text(text.replace("## Treatment\n", f"## Treatment\n\n{mark}\n"))
     completed = build_site(project_copy, project_copy / "site")
     assert completed.returncode != 0
     line = next(i for i, row in enumerate(page.read_text().splitlines(), 1) if 'id="extra"' in row)
@@ -297,7 +298,7 @@ def test_calculator_without_javascript_points_to_the_decision_table(built_site: 
     html = (built_site / "aimss" / "calculator" / "index.html").read_text(encoding="utf-8")
     noscript = html[html.index("<noscript>") : html.index("</noscript>")]
     assert 'href="../decision-table/"' in noscript
-    assert 'data-gc-needs-server' in html
+    assert "data-gc-needs-server" in html
 
 
 def test_vignettes_are_test_data_not_part_of_the_site(built_site: Path) -> None:

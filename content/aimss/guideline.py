@@ -452,10 +452,7 @@ findings = (
     ),
     Entry(
         id="arthralgia_sites",
-        text=(
-            "Arthralgias may occur anywhere but most commonly occur in the legs, lower back, "
-            "hands, and wrists."
-        ),
+        text=("Arthralgias may occur anywhere but most commonly occur in the legs, lower back, hands, and wrists."),
         when=Includes("symptoms", "arthralgia"),
         source=source("arthralgia-sites", 10),
     ),
@@ -528,10 +525,7 @@ approach = Section(
     entries=(
         Entry(
             id="treatment_by_pattern",
-            text=(
-                "Appropriate palliative treatment should consider whether AIMSS symptoms are "
-                "focal or diffuse."
-            ),
+            text=("Appropriate palliative treatment should consider whether AIMSS symptoms are focal or diffuse."),
             when=HAS_PRIMARY_SYMPTOM,
             source=source("focal-or-diffuse"),
         ),
