@@ -68,3 +68,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             pytest.fail(message)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Report rule coverage reached by the property tests, when they ran."""
+    properties = sys.modules.get("test_properties")
+    coverage = getattr(properties, "COVERAGE", None)
+    if not coverage:
+        return
+    from calculator.explore import rule_ids
+
+    terminalreporter.section("rule coverage (property tests)")
+    for guideline in properties.GUIDELINES:
+        reached = coverage.get(guideline.id, set())
+        every = rule_ids(guideline)
+        share = 100 * len(reached & set(every)) / len(every)
+        terminalreporter.write_line(f"{guideline.id}: {len(reached)} of {len(every)} rules shown ({share:.0f}%)")
