@@ -269,7 +269,7 @@ class Calculator {
     for (const step of this.form.querySelectorAll("[data-step]")) {
       step.hidden = ![...step.querySelectorAll("[data-question]")].some((question) => !question.hidden);
     }
-    this.showErrors(evaluation.errors);
+    const general = this.showErrors(evaluation.errors);
     this.actions.hidden = !evaluation.result;
     this.noteField.value = evaluation.note ?? "";
     if (evaluation.result) {
@@ -279,7 +279,7 @@ class Calculator {
       this.announce(`Result updated: ${assessment}. ${items} management item${items === 1 ? "" : "s"}.`);
     } else if (evaluation.errors.length) {
       const n = evaluation.errors.length;
-      this.renderMissing(evaluation.missing);
+      this.renderMissing(evaluation.missing, general);
       this.announce(`${n} answer${n === 1 ? " needs" : "s need"} correcting.`);
     } else if (Object.keys(answers).length === 0) {
       this.resultBody.replaceWith(this.placeholder.cloneNode(true));
@@ -308,14 +308,15 @@ class Calculator {
       message.hidden = false;
       for (const input of question.querySelectorAll("input")) input.setAttribute("aria-invalid", "true");
     }
-    if (general.length) this.showProblem(general.join(" "));
+    return general;
   }
 
   showProblem(text) {
     this.resultBody.replaceChildren(el("p", { class: "gc-problem" }, text));
   }
 
-  renderMissing(missing) {
+  /** Questions still to answer, and problems that belong to no field (e.g. from a link). */
+  renderMissing(missing, general = []) {
     const list = el("ul", { class: "gc-missing" });
     for (const id of missing) {
       const question = this.questions.get(id);
@@ -327,7 +328,8 @@ class Calculator {
     const lead = count
       ? `${count} question${count === 1 ? "" : "s"} still to answer:`
       : "Correct the answers marked above to see the result.";
-    this.resultBody.replaceChildren(el("p", {}, lead), ...(count ? [list] : []));
+    const problems = general.length ? [el("p", { class: "gc-problem" }, general.join(" "))] : [];
+    this.resultBody.replaceChildren(...problems, el("p", {}, lead), ...(count ? [list] : []));
   }
 
   sourceLink(source, ruleId) {

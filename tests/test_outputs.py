@@ -1,0 +1,181 @@
+"""What a clinician takes away: copy to note, print, a shareable link, a clean slate."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+from conftest import ROOT
+from playwright.sync_api import BrowserContext, Page, expect
+from serve import SiteServer
+from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
+
+from calculator.browser import Session
+from calculator.engine import assess, evaluate
+from calculator.fragment import encode_fragment
+from calculator.model import Guideline
+
+pytestmark = pytest.mark.browser
+
+PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def engine_note(guideline: Guideline, answers: dict[str, object]) -> str:
+    reply = json.loads(Session(guideline, runtime=f"Pyodide {PYODIDE_VERSION}").evaluate(json.dumps(answers)))
+    return str(reply["note"])
+
+
+def as_the_form_holds_them(guideline: Guideline, answers: dict[str, object]) -> dict[str, object]:
+    """Answers in question order, multiple choices in option order (as the form lists them)."""
+    ordered: dict[str, object] = {}
+    for question in guideline.questions:
+        if question.id in answers:
+            value = answers[question.id]
+            if isinstance(value, list):
+                value = [o.id for o in question.options if o.id in value]
+            ordered[question.id] = value
+    return ordered
+
+
+def test_copy_to_note_puts_the_engines_summary_on_the_clipboard(
+    page: Page, context: BrowserContext, site_server: SiteServer, aimss: Guideline
+) -> None:
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_calculator(page, site_server)
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    shown_result(page)
+    page.get_by_role("button", name="Copy to note").click()
+    expect(page.locator("[data-gc-announce]")).to_contain_text("on the clipboard")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = engine_note(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    assert copied == expected
+    assert f"Pyodide {PYODIDE_VERSION}" in copied and aimss.info.review_date in copied
+    assert "not for emergencies" in copied
+
+
+def test_print_layout_fits_the_result_on_one_page_without_site_chrome(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    shown_result(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(path=str(ARTIFACTS / "print-result.pdf"), format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", "[data-gc-form]", "[data-gc-copy]"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.locator('[data-classification="assessment"]')).to_be_visible()
+    expect(page.locator(".gc-answers")).to_be_visible()
+    expect(page.locator(".gc-source").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "print-result.png"), full_page=True)
+
+
+def test_answers_live_in_the_fragment_and_a_reload_restores_them(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    recorder = Recorder(page)
+    answers = FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+    open_calculator(page, site_server)
+    answer(page, aimss, answers)
+    before = shown_result(page)
+    expected_fragment = encode_fragment(as_the_form_holds_them(aimss, answers))
+    expect(page).to_have_url(f"{site_server.url}{CALCULATOR}#{expected_fragment}")
+    page.reload()
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+    assert shown_result(page) == before
+    expect(page.get_by_label("De Quervain's tenosynovitis")).to_be_checked()
+    # Nothing about the answers ever reaches the server: no query string, no request with them.
+    assert "?" not in page.url
+    assert not [url for url in recorder.requests if "de_quervain" in url or "?" in url]
+
+
+def test_a_shared_link_opens_with_the_result(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    answers = DIFFUSE_MODERATE_WITH_DEPRESSION
+    page.goto(f"{site_server.url}{CALCULATOR}#{encode_fragment(answers)}")
+    shown = shown_result(page)
+    assert shown == expected_display(assess(aimss, answers), site_server.url + "aimss/")
+
+
+def test_a_link_with_bad_answers_shows_the_engines_messages(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    answers = {"symptoms": ["arthralgia", "gout"], "age": "70"}
+    page.goto(f"{site_server.url}{CALCULATOR}#{encode_fragment(answers)}")
+    errors = {e["field"]: e["message"] for e in evaluate(aimss, answers)["errors"]}
+    expect(page.locator("#gc-symptoms-error")).to_have_text(errors["symptoms"], timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-gc-result-body]")).to_contain_text(f"age: {errors['age']}")
+
+
+def test_new_patient_leaves_no_state(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+    shown_result(page)
+    page.get_by_role("button", name="New patient").click()
+    expect(page).to_have_url(site_server.url + CALCULATOR)
+    expect(page.locator("[data-classification]")).to_have_count(0)
+    expect(page.locator("[data-gc-result-actions]")).to_be_hidden()
+    assert page.locator("[data-gc-note]").input_value() == ""
+    assert page.locator("[data-gc-form] input:checked").count() == 0
+    assert page.locator("[data-gc-form] input[type=text]").evaluate_all("inputs => inputs.map(i => i.value)") == [
+        "" for _ in aimss.questions if _.kind == "number"
+    ]
+    expect(page.locator('[data-question="distribution"]')).to_be_hidden()
+
+
+STORAGE_JS = """async () => ({
+  local: localStorage.length,
+  session: sessionStorage.length,
+  cookies: document.cookie,
+  databases: (await indexedDB.databases()).length,
+})"""
+
+
+def test_nothing_is_stored_after_a_full_run(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    page.goto(site_server.url + "aimss/")
+    page.get_by_role("link", name="Open the AIMSS calculator").click()
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    shown_result(page)
+    page.locator("label[for=__palette_1]").click()  # the light/dark toggle
+    page.get_by_role("button", name="Print result").evaluate("b => { window.print = () => {}; b.click(); }")
+    page.goto(site_server.url + "aimss/decision-table/")
+    page.get_by_role("link", name=re.compile("Open the calculator with an example")).first.click()
+    shown_result(page)
+    page.get_by_role("button", name="New patient").click()
+    assert page.evaluate(STORAGE_JS) == {"local": 0, "session": 0, "cookies": "", "databases": 0}
+
+
+def test_decision_table_example_opens_the_calculator_showing_that_rule(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    page.goto(site_server.url + "aimss/decision-table/")
+    row = page.locator("#rule-focal_corticosteroid_injection")
+    row.get_by_role("link", name=re.compile("example")).click()
+    expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible(timeout=READY_TIMEOUT_MS)
+    page.locator('[data-item="focal_corticosteroid_injection"]').get_by_role("link", name="rule").click()
+    expect(page).to_have_url(site_server.url + "aimss/decision-table/#rule-focal_corticosteroid_injection")
+
+
+def test_result_shows_intended_use_and_versions(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    open_calculator(page, site_server)
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    shown_result(page)
+    meta = page.locator(".gc-result-meta")
+    expect(meta).to_contain_text("not for emergencies")
+    expect(meta).to_contain_text(f"Pyodide {PYODIDE_VERSION}")
+    expect(meta).to_contain_text(aimss.info.content_version)
+
+
+def test_artifacts_dir_is_ignored_by_git() -> None:
+    assert "test-artifacts/" in (ROOT / ".gitignore").read_text().splitlines()
+    assert isinstance(ARTIFACTS, Path)
