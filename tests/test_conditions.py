@@ -1,0 +1,186 @@
+"""The condition vocabulary: truth, reasons ("why"), wording and data form of each kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from calculator.conditions import (
+    ALWAYS,
+    Above,
+    AtLeast,
+    Below,
+    Between,
+    Condition,
+    Exceeds,
+    Includes,
+    IncludesAny,
+    IncludesNone,
+    Is,
+    IsAnyOf,
+    Reason,
+    all_of,
+    any_of,
+)
+
+
+class Labels:
+    def question_label(self, question_id: str) -> str:
+        return question_id.upper()
+
+    def option_label(self, question_id: str, option_id: str) -> str:
+        return option_id.capitalize()
+
+    def unit(self, question_id: str) -> str:
+        return "weeks" if question_id.startswith("w") else ""
+
+
+LABELS = Labels()
+ANSWERS: dict[str, Any] = {"pick": "b", "many": frozenset({"x", "y"}), "weeks": 8.0, "other": 4.0, "plain": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds", "reasons"),
+    [
+        (ALWAYS, True, ()),
+        (Is("pick", "b"), True, (Reason(question="pick", option="b"),)),
+        (Is("pick", "a"), False, ()),
+        (Is("missing", "a"), False, ()),
+        (IsAnyOf("pick", ("a", "b")), True, (Reason(question="pick", option="b"),)),
+        (IsAnyOf("pick", ("a", "c")), False, ()),
+        (IsAnyOf("many", ("x",)), False, ()),
+        (IncludesAny("many", ("y", "z")), True, (Reason(question="many", option="y"),)),
+        (IncludesAny("many", ("z",)), False, ()),
+        (IncludesAny("pick", ("b",)), False, ()),
+        (Includes("many", "x"), True, (Reason(question="many", option="x"),)),
+        (
+            IncludesNone("many", ("z",)),
+            True,
+            (Reason(question="many", option="x"), Reason(question="many", option="y")),
+        ),
+        (IncludesNone("many", ("x",)), False, ()),
+        (IncludesNone("missing", ("x",)), False, ()),
+        (IncludesNone("pick", ("x",)), False, ()),
+        (Between("weeks", 6, 8), True, (Reason(question="weeks"),)),
+        (Between("weeks", 8, 9), True, (Reason(question="weeks"),)),
+        (Between("weeks", 8.1, 9), False, ()),
+        (Between("weeks", 6, 7.9), False, ()),
+        (Between("pick", 0, 9), False, ()),
+        (Above("weeks", 7.9), True, (Reason(question="weeks"),)),
+        (Above("weeks", 8), False, ()),
+        (Above("missing", 0), False, ()),
+        (Below("weeks", 8.1), True, (Reason(question="weeks"),)),
+        (Below("weeks", 8), False, ()),
+        (Below("missing", 100), False, ()),
+        (AtLeast("weeks", 8), True, (Reason(question="weeks"),)),
+        (AtLeast("weeks", 8.1), False, ()),
+        (AtLeast("missing", 0), False, ()),
+        (Exceeds("weeks", "other"), True, (Reason(question="weeks"), Reason(question="other"))),
+        (Exceeds("other", "weeks"), False, ()),
+        (Exceeds("weeks", "weeks"), False, ()),
+        (Exceeds("weeks", "missing"), False, ()),
+        (Exceeds("missing", "weeks"), False, ()),
+        (
+            all_of(Is("pick", "b"), Above("weeks", 1), Is("pick", "b")),
+            True,
+            (Reason(question="pick", option="b"), Reason(question="weeks")),
+        ),
+        (all_of(Is("pick", "b"), Above("weeks", 10)), False, ()),
+        (any_of(Is("pick", "a"), Above("weeks", 1)), True, (Reason(question="weeks"),)),
+        (
+            any_of(Is("pick", "b"), Above("weeks", 1)),
+            True,
+            (Reason(question="pick", option="b"), Reason(question="weeks")),
+        ),
+        (any_of(Is("pick", "a"), Above("weeks", 10)), False, ()),
+    ],
+)
+def test_truth_and_reasons(condition: Condition, holds: bool, reasons: tuple[Reason, ...]) -> None:
+    assert condition.holds(ANSWERS) is holds
+    assert condition.reasons(ANSWERS) == reasons
+
+
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        (ALWAYS, "always"),
+        (Is("pick", "b"), "PICK = B"),
+        (IsAnyOf("pick", ("a", "b")), "PICK = A or B"),
+        (IncludesAny("many", ("x", "y")), "MANY include X or Y"),
+        (IncludesNone("many", ("x", "y")), "MANY answered, without X or Y"),
+        (Between("weeks", 0, 8.7), "WEEKS from 0 to 8.7 weeks"),
+        (Between("plain", 1, 2), "PLAIN from 1 to 2"),
+        (Above("weeks", 8.7), "WEEKS more than 8.7 weeks"),
+        (Above("plain", 2.0), "PLAIN more than 2"),
+        (Below("weeks", 4), "WEEKS less than 4 weeks"),
+        (Below("plain", 4), "PLAIN less than 4"),
+        (AtLeast("weeks", 4), "WEEKS 4 weeks or more"),
+        (AtLeast("plain", 4), "PLAIN 4 or more"),
+        (Exceeds("weeks", "other"), "WEEKS more than OTHER"),
+        (
+            all_of(Is("pick", "b"), any_of(Is("pick", "a"), Above("plain", 1))),
+            "PICK = B and (PICK = A or PLAIN more than 1)",
+        ),
+        (
+            any_of(all_of(Is("pick", "b"), Is("pick", "c")), Below("plain", 1)),
+            "(PICK = B and PICK = C) or PLAIN less than 1",
+        ),
+    ],
+)
+def test_wording_for_the_decision_table(condition: Condition, words: str) -> None:
+    assert condition.describe(LABELS) == words
+
+
+@pytest.mark.parametrize(
+    ("condition", "data", "questions", "options"),
+    [
+        (ALWAYS, {"always": True}, set(), []),
+        (Is("pick", "b"), {"is": {"question": "pick", "option": "b"}}, {"pick"}, [("pick", "b")]),
+        (
+            IsAnyOf("pick", ("a", "b")),
+            {"is_any_of": {"question": "pick", "options": ["a", "b"]}},
+            {"pick"},
+            [("pick", "a"), ("pick", "b")],
+        ),
+        (
+            IncludesAny("many", ("x",)),
+            {"includes_any": {"question": "many", "options": ["x"]}},
+            {"many"},
+            [("many", "x")],
+        ),
+        (
+            IncludesNone("many", ("x",)),
+            {"includes_none": {"question": "many", "options": ["x"]}},
+            {"many"},
+            [("many", "x")],
+        ),
+        (
+            Between("weeks", 0, 8.7),
+            {"between": {"question": "weeks", "minimum": 0, "maximum": 8.7}},
+            {"weeks"},
+            [],
+        ),
+        (Above("weeks", 8.7), {"above": {"question": "weeks", "threshold": 8.7}}, {"weeks"}, []),
+        (Below("weeks", 4), {"below": {"question": "weeks", "threshold": 4}}, {"weeks"}, []),
+        (AtLeast("weeks", 4), {"at_least": {"question": "weeks", "threshold": 4}}, {"weeks"}, []),
+        (Exceeds("weeks", "other"), {"exceeds": {"question": "weeks", "other": "other"}}, {"weeks", "other"}, []),
+        (
+            all_of(Is("pick", "b"), any_of(Below("weeks", 4))),
+            {
+                "all_of": [
+                    {"is": {"question": "pick", "option": "b"}},
+                    {"any_of": [{"below": {"question": "weeks", "threshold": 4}}]},
+                ]
+            },
+            {"pick", "weeks"},
+            [("pick", "b")],
+        ),
+    ],
+)
+def test_data_form_and_what_it_reads(
+    condition: Condition, data: dict[str, Any], questions: set[str], options: list[tuple[str, str]]
+) -> None:
+    assert condition.to_json() == data
+    assert condition.question_ids() == questions
+    assert list(condition.option_refs()) == options
