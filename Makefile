@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint clean
+.PHONY: setup site serve test lint mutation clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -44,6 +44,18 @@ lint: setup
 ## test: set up, lint, and run every test (browser tests need /usr/bin/chromium)
 test: lint
 	$(BIN)/python -m pytest
+
+## mutation: mutation testing of the rule and validation modules (slow; not part of CI).
+## Runs in a copy of the tracked files under build/mutation, so the work tree is never mutated.
+MUTATE := calculator/conditions.py,calculator/answers.py,calculator/engine.py,content/aimss/guideline.py
+mutation: setup
+	$(BIN)/python -m pip install --quiet "mutmut==2.5.1"
+	rm -rf build/mutation && mkdir -p build/mutation
+	git ls-files -z | xargs -0 cp --parents -t build/mutation
+	ln -s $(CURDIR)/node_modules build/mutation/node_modules
+	cd build/mutation && PYTHON=$(CURDIR)/$(BIN)/python $(CURDIR)/$(BIN)/mutmut run \
+		--paths-to-mutate "$(MUTATE)" --runner "sh scripts/mutation_tests.sh" --tests-dir tests || true
+	cd build/mutation && $(CURDIR)/$(BIN)/python $(CURDIR)/scripts/mutation_report.py .mutmut-cache
 
 clean:
 	rm -rf site build *.egg-info .pytest_cache .mypy_cache .ruff_cache

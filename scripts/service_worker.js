@@ -1,0 +1,136 @@
+// Service worker for offline use. The build (scripts/guideline_site.py) writes it to the
+// site root as sw.js with MANIFEST filled in; its scope is the site, wherever it is served.
+//
+// Decisions (see README, "Offline"):
+// * Every file of the site except the Python runtime is precached at install, each
+//   fetched with its sha256 as Subresource Integrity, into a cache named after this
+//   build. Install fails (and the old version keeps serving) unless every file arrives
+//   intact, so a device never runs a mix of two builds.
+// * The Pyodide runtime (~6 MB compressed) is cached only when a calculator has been
+//   opened, or on "Make available offline". Its files live under a versioned path and
+//   are cached by that version.
+// * A new build waits: the page offers "Reload to update" and only then is it activated
+//   (no skipWaiting under a clinician mid-assessment). The old caches are deleted then.
+// * Cache names carry the scope, so two sites on one host never touch each other's caches.
+
+const MANIFEST = /* inserted by the build */ {};
+
+const SCOPE = new URL(self.registration.scope);
+const SITE_CACHE = `${SCOPE.pathname}:site:${MANIFEST.build}`;
+const RUNTIME_CACHE = `${SCOPE.pathname}:runtime:${MANIFEST.runtime.version}`;
+const OWN_CACHES = `${SCOPE.pathname}:`;
+
+const absolute = (path) => new URL(path, SCOPE).href;
+const runtimeFiles = new Map(MANIFEST.runtime.files.map(([path, integrity]) => [absolute(path), integrity]));
+
+/** Fetch a file and check its sha256 (Subresource Integrity); `cache` is the HTTP cache mode. */
+async function fetchVerified(url, integrity, cache) {
+  const response = await fetch(new Request(url, { cache, integrity, credentials: "same-origin" }));
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response;
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SITE_CACHE);
+      await Promise.all(
+        MANIFEST.precache.map(async ([path, integrity]) => {
+          const url = absolute(path);
+          // "no-cache": revalidate, so an outdated HTTP-cached copy never fails the install.
+          await cache.put(url, await fetchVerified(url, integrity, "no-cache"));
+        }),
+      );
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(OWN_CACHES) && name !== SITE_CACHE && name !== RUNTIME_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+/** The precache key of a same-scope URL: directory URLs stand for their index.html. */
+function siteKey(url) {
+  const key = new URL(url.pathname, SCOPE);
+  if (key.pathname.endsWith("/index.html")) key.pathname = key.pathname.slice(0, -"index.html".length);
+  return key.href;
+}
+
+async function fromSite(request) {
+  const url = new URL(request.url);
+  const cache = await caches.open(SITE_CACHE);
+  const cached = await cache.match(siteKey(url));
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    if (request.mode !== "navigate") throw error;
+    const missing = await cache.match(absolute("404.html"));
+    if (!missing) throw error;
+    return new Response(missing.body, { status: 404, statusText: "Not Found", headers: missing.headers });
+  }
+}
+
+async function fromRuntime(request) {
+  const key = new URL(request.url);
+  key.search = "";
+  const cache = await caches.open(RUNTIME_CACHE);
+  const cached = await cache.match(key.href);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.status === 200 && runtimeFiles.has(key.href)) await cache.put(key.href, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET" || !request.url.startsWith(SCOPE.href)) return;
+  const path = new URL(request.url).pathname;
+  if (path.startsWith(new URL(MANIFEST.runtime.prefix, SCOPE).pathname)) event.respondWith(fromRuntime(request));
+  else event.respondWith(fromSite(request));
+});
+
+async function runtimeCached() {
+  const cache = await caches.open(RUNTIME_CACHE);
+  const present = await Promise.all([...runtimeFiles.keys()].map((url) => cache.match(url)));
+  return present.every(Boolean);
+}
+
+async function cacheRuntime() {
+  const cache = await caches.open(RUNTIME_CACHE);
+  for (const [url, integrity] of runtimeFiles) {
+    // Versioned, immutable files: whatever the HTTP cache holds from the calculator's boot will do.
+    if (!(await cache.match(url))) await cache.put(url, await fetchVerified(url, integrity, "default"));
+  }
+}
+
+// Requests from pages carry a MessagePort; each gets one reply: {ok, ...} or {ok: false, error}.
+self.addEventListener("message", (event) => {
+  const reply = (message) => event.ports[0]?.postMessage(message);
+  const { type } = event.data ?? {};
+  const work = {
+    "skip-waiting": async () => {
+      await self.skipWaiting();
+      return {};
+    },
+    "cache-runtime": async () => {
+      await cacheRuntime();
+      return { runtimeCached: true };
+    },
+    status: async () => ({ build: MANIFEST.build, runtimeCached: await runtimeCached() }),
+  }[type];
+  if (!work) return reply({ ok: false, error: `unknown request ${JSON.stringify(type)}` });
+  event.waitUntil(
+    work().then(
+      (result) => reply({ ok: true, ...result }),
+      (error) => reply({ ok: false, error: String(error?.message ?? error) }),
+    ),
+  );
+});
