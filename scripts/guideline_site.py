@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import deploy
 import site_assets
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -427,6 +428,23 @@ def _link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: 
         )
 
     return _MARKED.sub(link, html)
+
+
+_ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Make 404.html work at any depth under any sub-path.
+
+    Without ``site_url``, Material writes root-absolute links into 404.html, which break
+    under a sub-path; relative links would break at depth, since a 404 is served at the
+    missing page's URL. So its links become relative to a ``<base href="/">``, which the
+    server rewrites to the site's sub-path (``scripts/deploy.py``: nginx sub_filter).
+    """
+    if template_name != "404.html":
+        return output_content
+    html = _ROOT_ABSOLUTE.sub(r'\1="', output_content)
+    return html.replace("<head>", "<head>" + deploy.BASE_TAG, 1)
 
 
 SERVICE_WORKER = "sw.js"

@@ -4,9 +4,11 @@
 
 Module workers refuse ``.mjs`` unless it is served as JavaScript, and WebAssembly
 streaming wants ``application/wasm``; Python's own ``http.server`` does not guarantee
-either on every version. ``--prefix`` serves the site under a sub-path, as an
-intranet server would. The tests use ``SiteServer`` from here, so what they exercise
-is what ``make serve`` runs. It binds to 127.0.0.1 only.
+either on every version. It sends the same Content-Security-Policy, security headers
+and Cache-Control as the shipped server snippets (``scripts/deploy.py``). ``--prefix``
+serves the site under a sub-path, as an intranet server would. The tests use
+``SiteServer`` from here, so what they exercise is what ``make serve`` runs. It binds
+to 127.0.0.1 only. (For precompressed files, use nginx: see README, "Deployment".)
 """
 
 from __future__ import annotations
@@ -14,19 +16,18 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import deploy
+
 CONTENT_TYPES = {
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".wasm": "application/wasm",
-    ".json": "application/json",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-    ".py": "text/plain; charset=utf-8",
-    ".webmanifest": "application/manifest+json",
+    f".{suffix}": f"{kind}; charset=utf-8" if kind.startswith("text/") and suffix != "html" else kind
+    for suffix, kind in deploy.CONTENT_TYPES.items()
+    if suffix != "html"
 }
 
 
@@ -45,6 +46,7 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
+        self.send_header("Cache-Control", deploy.cache_control(self.path.split("?", 1)[0]))
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet unless asked
@@ -67,10 +69,11 @@ class SiteServer:
         verbose: bool = False,
         headers: dict[str, str] | None = None,
     ) -> None:
-        """``headers`` are added to every response (e.g. a Content-Security-Policy)."""
+        """``headers`` replace the default security headers (``scripts/deploy.py``: the CSP and others)."""
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ValueError("prefix must start and end with '/'")
-        attributes = {"prefix": prefix, "server_verbose": verbose, "extra_headers": headers or {}}
+        chosen = deploy.security_headers() if headers is None else headers
+        attributes = {"prefix": prefix, "server_verbose": verbose, "extra_headers": chosen}
         handler = type("Handler", (SiteRequestHandler,), attributes)
         bound = functools.partial(handler, directory=str(site_dir))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)

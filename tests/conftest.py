@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from serve import SiteServer  # noqa: E402  (scripts/ is not a package)
+from servers import NginxServer, nginx_available  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,9 +39,25 @@ def aimss() -> Guideline:
     return load_guideline(ROOT / "content" / "aimss")
 
 
+def require(available: bool, message: str) -> None:
+    """Skip when a system tool is missing, except under CI=true, where that is a failure."""
+    if not available:
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` for ``project_dir`` into ``site_dir``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    """Run ``mkdocs build --strict`` for ``project_dir`` into ``site_dir``.
+
+    Builds share the main checkout's build cache, so copies of the project do not
+    recompress the Python runtime.
+    """
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "GUIDELINE_SITE_CACHE": str(ROOT / "build" / "site-cache"),
+    }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
     return subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
 
@@ -52,21 +70,52 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site: Path) -> Iterator[SiteServer]:
-    """The built site under a sub-path, as an intranet would serve it."""
-    with SiteServer(built_site, prefix="/intranet/guidelines/") as server:
-        yield server
+@pytest.fixture(scope="session", params=["dev-server", "nginx"])
+def site_server(request: pytest.FixtureRequest, built_site: Path) -> Iterator[SiteServer | NginxServer]:
+    """The built site under a sub-path, with the shipped CSP: every browser test runs on
+    ``make serve``'s server and on Debian's nginx with the shipped configuration."""
+    if request.param == "nginx":
+        require(
+            nginx_available(),
+            "nginx with the brotli module is missing: apt-get install nginx libnginx-mod-http-brotli-static",
+        )
+        with NginxServer(built_site, sub_path="/intranet/guidelines/aimss/") as nginx:
+            yield nginx
+    else:
+        with SiteServer(built_site, prefix="/intranet/guidelines/") as server:
+            yield server
+
+
+CSP_WATCH = """
+globalThis.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  globalThis.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In every browser test: a violation listener on each page; any breach fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.add_init_script(CSP_WATCH)
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield
+    if request.node.get_closest_marker("csp_violations_expected"):
+        return
+    with contextlib.suppress(Exception):  # the page may be closed, or a file:// page
+        violations += page.evaluate("globalThis.__cspViolations ?? []")
+    assert violations == [], "CSP violations"
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium, never a downloaded browser; missing means failure under CI."""
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 

@@ -25,7 +25,7 @@ def recorder(page: Page) -> Recorder:
 
 def test_calculator_becomes_ready_under_a_sub_path(page: Page, site_server: SiteServer, recorder: Recorder) -> None:
     open_calculator(page, site_server)
-    expect(page.get_by_role("status")).to_have_text("Calculator ready.")
+    expect(page.locator("[data-gc-status]")).to_have_text("Calculator ready.")
     expect(page.locator(".gc-versions")).to_contain_text("Pyodide 314.0.7")
     assert recorder.errors == []
 
@@ -133,6 +133,7 @@ def server_blocking_wasm(built_site: Path) -> Iterator[SiteServer]:
         yield server
 
 
+@pytest.mark.csp_violations_expected
 def test_csp_blocking_webassembly_shows_a_clear_error(page: Page, server_blocking_wasm: SiteServer) -> None:
     page.goto(server_blocking_wasm.url + CALCULATOR)
     root = page.locator("[data-calculator]")
