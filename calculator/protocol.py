@@ -30,3 +30,15 @@ MESSAGES: Final[dict[str, str]] = {
     "status": "status",
 }
 """Message types between page and worker. Requests carry ``id``; replies echo it."""
+
+EMBED_MESSAGES: Final[dict[str, str]] = {
+    "resize": "guideline-calculator:resize",
+    "subscribe": "guideline-calculator:subscribe",
+    "result": "guideline-calculator:result",
+}
+"""postMessage types between an embedded calculator (iframe) and its host page.
+
+``resize`` (child to parent, any origin): ``{type, height}`` in CSS pixels. ``subscribe``
+(parent to child): the parent asks for results; the child then sends ``result``
+``{type, guideline, answers, result, note}`` to that parent's origin only.
+"""

@@ -37,7 +37,7 @@ import deploy
 import site_assets
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -56,6 +56,7 @@ CALCULATOR_MARKER = "<!-- calculator -->"
 DECISION_TABLE_MARKER = "<!-- decision-table -->"
 ASSETS_DIR = "assets/calculator"
 DECISION_TABLE_PAGE = "decision-table.md"
+EMBED_PAGE = "embed.md"
 SENTENCES_FILE = "sentences.json"
 NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
@@ -76,6 +77,8 @@ class GuidelineSite:
     source_uri: str
     """``src_uri`` of the page whose marked sentences the entries cite."""
     decision_table_uri: str
+    embed_uri: str
+    """``src_uri`` of the chrome-less calculator page for iframes."""
     sentences_uri: str
 
 
@@ -95,6 +98,7 @@ class _BuildState:
             for role, uri in (
                 ("calculator", site.calculator_uri),
                 ("decision_table", site.decision_table_uri),
+                ("embed", site.embed_uri),
                 ("source", site.source_uri),
             ):
                 if uri == src_uri:
@@ -233,6 +237,7 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         module_uri=module_uri,
         source_uri=source_uri,
         decision_table_uri=folder + DECISION_TABLE_PAGE,
+        embed_uri=folder + EMBED_PAGE,
         sentences_uri=folder + SENTENCES_FILE,
     )
     _state.guidelines.append(site)
@@ -252,6 +257,17 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         f"{DECISION_TABLE_MARKER}\n"
     )
     files.append(File.generated(config, site.decision_table_uri, content=table_page))
+    embed_page = (
+        "---\n"
+        f"title: {info.short_title} calculator (embedded)\n"
+        "template: embed.html\n"
+        "search:\n  exclude: true\n"
+        "---\n\n"
+        f"{CALCULATOR_MARKER}\n"
+    )
+    files.append(
+        File.generated(config, site.embed_uri, content=embed_page, inclusion=InclusionLevel.NOT_IN_NAV)
+    )
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -291,23 +307,23 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta.setdefault("review_date", info.review_date)
     page.meta.setdefault("content_version", info.content_version)
     page.meta["guideline_info"] = info
-    if found is not None and found[1] == "calculator":
+    if found is not None and found[1] in {"calculator", "embed"}:
         page.meta["calculator_widget"] = True
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     _state.page_ids[page.file.src_uri] = set(_HTML_ID.findall(html))
+    found = _state.by_page(page.file.src_uri)
     info = page.meta.get("guideline_info")
-    if info is not None:
+    if info is not None and (found is None or found[1] != "embed"):
         box = _template(config, "partials/guideline-info.html").render(info=info)
         html = _after_title(html, box)
-    found = _state.by_page(page.file.src_uri)
     if found is None:
         return html
     site, role = found
-    if role == "calculator":
-        return _insert(html, CALCULATOR_MARKER, _render_widget(site, page, config, files))
+    if role in {"calculator", "embed"}:
+        return _insert(html, CALCULATOR_MARKER, _render_widget(site, page, config, files, embedded=role == "embed"))
     if role == "decision_table":
         return _insert(html, DECISION_TABLE_MARKER, _render_decision_table(site, page, config, files))
     return _link_sentences_to_rules(html, site, page, files)
@@ -349,9 +365,12 @@ def _site_urls(site: GuidelineSite, page: Page, files: Files) -> dict[str, str]:
     }
 
 
-def _render_widget(site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files) -> str:
+def _render_widget(
+    site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files, *, embedded: bool = False
+) -> str:
     runtime_url = get_relative_url(_state.runtime_dir, page.url)
     context: dict[str, Any] = {
+        "embedded": embedded,
         "schema": schema(site.guideline),
         "pyodide_version": _state.pyodide_version,
         "urls": {

@@ -123,6 +123,7 @@ def protocol_module(pyodide_version: str) -> str:
         "BOOT_STEPS": [{"id": step, "label": label} for step, label in protocol.BOOT_STEPS],
         "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
         "MESSAGES": protocol.MESSAGES,
+        "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
         "PYODIDE_VERSION": pyodide_version,
         "CALCULATOR_VERSION": __version__,
     }
@@ -182,6 +183,9 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".wasm", ".zip", ".py",
 
 MIN_COMPRESS_BYTES = 1024
 
+NOT_COMPRESSED = ("404.html",)
+"""Left plain: servers rewrite its <base> (nginx sub_filter), which they cannot do to a .gz/.br."""
+
 
 def compress_site(site_dir: Path, cache_dir: Path) -> int:
     """Write ``<file>.br`` (brotli, quality 11) and ``<file>.gz`` beside every compressible file.
@@ -196,6 +200,8 @@ def compress_site(site_dir: Path, cache_dir: Path) -> int:
     count = 0
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file() or path.suffix not in COMPRESSIBLE or path.stat().st_size < MIN_COMPRESS_BYTES:
+            continue
+        if path.relative_to(site_dir).as_posix() in NOT_COMPRESSED:
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()

@@ -115,6 +115,7 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
         "BOOT_STEPS": [{"id": step, "label": label} for step, label in protocol.BOOT_STEPS],
         "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
         "MESSAGES": protocol.MESSAGES,
+        "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
         "PYODIDE_VERSION": PYODIDE_VERSION,
         "CALCULATOR_VERSION": __version__,
     }

@@ -3,7 +3,7 @@
 // note text) is made by the Python engine in the worker. Nothing is stored: no cookies,
 // no storage. The answers live in the URL fragment only (format: calculator/fragment.py),
 // which browsers never send to a server, so a reload or a shared link restores them.
-import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, MESSAGES, PYODIDE_VERSION, STATES } from "./protocol.mjs";
+import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, EMBED_MESSAGES, MESSAGES, PYODIDE_VERSION, STATES } from "./protocol.mjs";
 
 const STEP_LABELS = Object.fromEntries(BOOT_STEPS.map((step) => [step.id, step.label]));
 const TYPING_DELAY_MS = 400;
@@ -59,6 +59,8 @@ class Calculator {
     /** Answers from the fragment, sent as given on the first evaluation so the engine reports what the form cannot hold. */
     this.restoredAnswers = null;
     this.writtenFragment = "";
+    /** In an iframe: the origin of a host page that asked for results (opt-in), else null. */
+    this.resultSubscriber = null;
     this.pending = new Map();
     this.nextId = 1;
     this.latestEvaluation = 0;
@@ -92,6 +94,7 @@ class Calculator {
       }
     });
     if (isAnswerFragment(location.hash)) this.restore(location.hash);
+    if (this.root.hasAttribute("data-embedded") && window.parent !== window) this.embed();
     const unsupported = this.root.querySelector("[data-gc-unsupported]").textContent.trim();
     if (typeof WebAssembly !== "object") return this.fail(unsupported);
 
@@ -125,6 +128,19 @@ class Calculator {
       () => this.ready(),
       (error) => this.fail(`The calculator could not start: ${error.message}`),
     );
+  }
+
+  /** Embedded: post the page height to the host; send results only to a host that subscribed. */
+  embed() {
+    const post = () =>
+      window.parent.postMessage({ type: EMBED_MESSAGES.resize, height: document.documentElement.scrollHeight }, "*");
+    new ResizeObserver(post).observe(document.body);
+    post();
+    window.addEventListener("message", (event) => {
+      if (event.source === window.parent && event.data?.type === EMBED_MESSAGES.subscribe) {
+        this.resultSubscriber = event.origin;
+      }
+    });
   }
 
   timeoutMessage() {
@@ -274,6 +290,11 @@ class Calculator {
     this.noteField.value = evaluation.note ?? "";
     if (evaluation.result) {
       this.renderResult(evaluation.result);
+      if (this.resultSubscriber) {
+        const message = { type: EMBED_MESSAGES.result, guideline: this.root.dataset.guideline, answers,
+          result: evaluation.result, note: evaluation.note };
+        window.parent.postMessage(message, this.resultSubscriber);
+      }
       const assessment = evaluation.result.classifications[0]?.category.label ?? "";
       const items = evaluation.result.sections.reduce((n, section) => n + section.items.length, 0);
       this.announce(`Result updated: ${assessment}. ${items} management item${items === 1 ? "" : "s"}.`);

@@ -1,0 +1,191 @@
+"""Offline after one visit: a real service worker, cut off by stopping the server.
+
+Playwright's offline emulation does not reliably cut service-worker traffic, so "offline"
+here means the server is gone. Each test uses its own persistent browser profile, so a
+browser restart on the same profile can be tested too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
+from conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, ROOT, build_site
+from playwright.sync_api import BrowserContext, BrowserType, Page, expect
+from serve import SiteServer
+from servers import free_port
+from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
+
+from calculator.engine import assess
+from calculator.fragment import encode_fragment
+from calculator.model import Guideline
+
+pytestmark = pytest.mark.browser
+
+PREFIX = "/intranet/guidelines/"
+OFFLINE_READY_MS = 60_000
+TIMINGS = ROOT / "test-artifacts" / "offline-timings.json"
+
+Launch = Callable[[], BrowserContext]
+
+
+@pytest.fixture
+def launch(browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path) -> Iterator[Launch]:
+    """Start Chromium on one persistent profile (call again after closing to restart it)."""
+    profile = tmp_path / "profile"
+    contexts: list[BrowserContext] = []
+    violations: list[str] = []
+
+    def start() -> BrowserContext:
+        context = browser_type.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        context.add_init_script(CSP_WATCH)
+        context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        contexts.append(context)
+        return context
+
+    yield start
+    for context in contexts:
+        with contextlib.suppress(Exception):  # already closed by the test
+            context.close()
+    assert violations == [], "CSP violations"
+
+
+def wait_offline_ready(page: Page) -> None:
+    status = page.locator("[data-offline]")
+    expect(status).to_have_attribute("data-offline-state", "ready", timeout=OFFLINE_READY_MS)
+    expect(status).to_contain_text("Available offline, calculators included")
+
+
+def timed(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return round(time.perf_counter() - start, 3)
+
+
+def calculator_ready(page: Page) -> None:
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+
+
+def search_finds(page: Page, term: str) -> None:
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(term, delay=30)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+
+
+def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_restart(
+    launch: Launch, built_site: Path, aimss: Guideline
+) -> None:
+    port = free_port()
+    server = SiteServer(built_site, prefix=PREFIX, port=port).__enter__()
+    base = server.url
+    context = launch()
+    page = context.new_page()
+    page.goto(base + CALCULATOR)
+    calculator_ready(page)
+    wait_offline_ready(page)
+    caches = page.evaluate("caches.keys()")
+    assert any(":runtime:" in name for name in caches) and any(":site:" in name for name in caches)
+    server.__exit__()  # the network is gone
+
+    timings: dict[str, float] = {}
+    timings["guideline_reload_s"] = timed(lambda: page.goto(base + "aimss/"))
+    expect(page.locator("#focal-injection")).to_contain_text("corticosteroid injections")
+    timings["search_s"] = timed(lambda: search_finds(page, "duloxetine"))
+    timings["calculator_reload_to_ready_s"] = timed(lambda: (page.goto(base + CALCULATOR), calculator_ready(page)))
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    assert shown_result(page) == expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), base + "aimss/")
+    timings["decision_table_s"] = timed(lambda: page.goto(base + "aimss/decision-table/"))
+    expect(page.locator("#rule-diffuse_duloxetine")).to_be_visible()
+    context.close()
+
+    context = launch()  # the tablet is switched off and on again, still offline
+    page = context.new_page()
+    timings["after_restart_guideline_s"] = timed(lambda: page.goto(base + "aimss/"))
+    expect(page.locator("#timing")).to_be_visible()
+    timings["after_restart_calculator_to_ready_s"] = timed(
+        lambda: (
+            page.goto(f"{base}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}"),
+            calculator_ready(page),
+        )
+    )
+    expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
+    TIMINGS.parent.mkdir(exist_ok=True)
+    TIMINGS.write_text(json.dumps(timings, indent=2))
+
+
+def test_runtime_is_listed_for_caching_with_its_hashes(built_site: Path) -> None:
+    worker = (built_site / "sw.js").read_text()
+    manifest = json.loads(
+        worker[worker.index("const MANIFEST = ") + len("const MANIFEST = ") : worker.index("};\n") + 1]
+    )
+    runtime = {path for path, _ in manifest["runtime"]["files"]}
+    version = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
+        assert f"assets/pyodide/{version}/{name}" in runtime
+    precached = {path for path, _ in manifest["precache"]}
+    for required in (
+        "",
+        "aimss/",
+        "aimss/calculator/",
+        "aimss/decision-table/",
+        "search/search_index.json",
+        "aimss/guideline.py",
+        "aimss/sentences.json",
+        "404.html",
+        "manifest.webmanifest",
+    ):
+        assert required in precached, required
+    assert any(path.endswith(".whl") for path in precached)
+    assert not [path for path in precached if path.endswith((".br", ".gz")) or path == "sw.js"]
+
+
+def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_removed(
+    launch: Launch, built_site: Path, tmp_path: Path
+) -> None:
+    changed = tmp_path / "project"
+    ignored = shutil.ignore_patterns(
+        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "*.pyc"
+    )
+    shutil.copytree(ROOT, changed, ignore=ignored)
+    (changed / "node_modules").symlink_to(ROOT / "node_modules")
+    home = changed / "content" / "index.md"
+    home.write_text(home.read_text().replace("Each guideline below", "UPDATED BUILD: each guideline below"))
+    completed = build_site(changed, tmp_path / "site-v2")
+    assert completed.returncode == 0, completed.stderr
+
+    port = free_port()
+    with SiteServer(built_site, prefix=PREFIX, port=port) as first:
+        context = launch()
+        page = context.new_page()
+        page.goto(first.url + CALCULATOR)
+        calculator_ready(page)
+        wait_offline_ready(page)
+        old_caches = page.evaluate("caches.keys()")
+    with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
+        # Mid-assessment on the old version: the update waits to be asked for.
+        page.goto(f"{second.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
+        status = page.locator("[data-offline]")
+        expect(status).to_have_attribute("data-offline-state", "update", timeout=OFFLINE_READY_MS)
+        expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible(timeout=READY_TIMEOUT_MS)
+        with page.expect_navigation():
+            status.get_by_role("button", name="Reload to update").click()
+        calculator_ready(page)
+        expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()  # answers survived
+        page.goto(second.url)
+        expect(page.locator("article")).to_contain_text("UPDATED BUILD")
+        new_caches = page.evaluate("caches.keys()")
+    old_site = [name for name in old_caches if ":site:" in name]
+    new_site = [name for name in new_caches if ":site:" in name]
+    assert len(old_site) == len(new_site) == 1 and old_site != new_site
+    assert old_site[0] not in new_caches

@@ -1,0 +1,50 @@
+// Host-page script for embedding a calculator in an <iframe> (see README, "Embedding"):
+//
+//   <iframe src="https://guidelines.example/aimss/embed/" title="AIMSS calculator"
+//           data-guideline-calculator data-result-events></iframe>
+//   <script src="https://guidelines.example/assets/calculator/embed.js" defer></script>
+//
+// It sizes each such iframe to its content, and, for iframes with data-result-events,
+// asks for each result and re-dispatches it on the iframe as a "guideline-calculator:result"
+// DOM event (event.detail: {guideline, answers, result, note}). Messages are accepted only
+// from the iframe's own window and origin. No storage, no other requests.
+(function () {
+  "use strict";
+  var RESIZE = "guideline-calculator:resize";
+  var SUBSCRIBE = "guideline-calculator:subscribe";
+  var RESULT = "guideline-calculator:result";
+
+  function frames() {
+    return Array.prototype.slice.call(document.querySelectorAll("iframe[data-guideline-calculator]"));
+  }
+
+  function originOf(frame) {
+    return new URL(frame.getAttribute("src"), document.baseURI).origin;
+  }
+
+  function subscribe(frame) {
+    if (frame.hasAttribute("data-result-events") && frame.contentWindow) {
+      frame.contentWindow.postMessage({ type: SUBSCRIBE }, originOf(frame));
+    }
+  }
+
+  window.addEventListener("message", function (event) {
+    var frame = frames().filter(function (candidate) {
+      return candidate.contentWindow === event.source;
+    })[0];
+    if (!frame || event.origin !== originOf(frame) || !event.data) return;
+    if (event.data.type === RESIZE && typeof event.data.height === "number" && event.data.height > 0) {
+      frame.style.height = Math.ceil(event.data.height) + "px";
+      // The calculator is loaded and listening: (re)subscribe, also after it navigates.
+      subscribe(frame);
+    } else if (event.data.type === RESULT && frame.hasAttribute("data-result-events")) {
+      var detail = {
+        guideline: event.data.guideline,
+        answers: event.data.answers,
+        result: event.data.result,
+        note: event.data.note,
+      };
+      frame.dispatchEvent(new CustomEvent(RESULT, { detail: detail, bubbles: true }));
+    }
+  });
+})();
