@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint mutation clean
+.PHONY: setup site serve test lint mutation bundle clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -35,6 +35,10 @@ site: setup
 serve: site
 	$(BIN)/python scripts/serve.py site --port $(PORT)
 
+## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
+bundle: site
+	$(BIN)/python scripts/bundle.py --site site --out dist
+
 ## lint: ruff (lint and format) and mypy --strict
 lint: setup
 	$(BIN)/ruff check .
@@ -58,4 +62,4 @@ mutation: setup
 	cd build/mutation && $(CURDIR)/$(BIN)/python $(CURDIR)/scripts/mutation_report.py .mutmut-cache
 
 clean:
-	rm -rf site build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -265,9 +265,7 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         "---\n\n"
         f"{CALCULATOR_MARKER}\n"
     )
-    files.append(
-        File.generated(config, site.embed_uri, content=embed_page, inclusion=InclusionLevel.NOT_IN_NAV)
-    )
+    files.append(File.generated(config, site.embed_uri, content=embed_page, inclusion=InclusionLevel.NOT_IN_NAV))
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
