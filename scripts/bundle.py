@@ -91,18 +91,20 @@ def readme(name: str, frame_ancestors: str) -> str:
     package = json.loads((PROJECT / "package.json").read_text(encoding="utf-8"))
     template = jinja2.Template((Path(__file__).with_name("bundle_readme.md.j2")).read_text(encoding="utf-8"))
     first = discover_guidelines(PROJECT / "content")[0].name
-    return template.render(
-        site_name="Interactive clinical guidelines",
-        name=name,
-        built=date.today().isoformat(),
-        calculator_version=__version__,
-        pyodide_version=package["dependencies"]["pyodide"],
-        guidelines=guidelines,
-        headers=deploy.security_headers(frame_ancestors),
-        frame_ancestors=frame_ancestors,
-        sub_path_example="/intranet/guidelines/",
-        embed_example=f"{first}/embed/",
-        embed_title=f"{guidelines[0].short_title} calculator",
+    return str(
+        template.render(
+            site_name="Interactive clinical guidelines",
+            name=name,
+            built=date.today().isoformat(),
+            calculator_version=__version__,
+            pyodide_version=package["dependencies"]["pyodide"],
+            guidelines=guidelines,
+            headers=deploy.security_headers(frame_ancestors),
+            frame_ancestors=frame_ancestors,
+            sub_path_example="/intranet/guidelines/",
+            embed_example=f"{first}/embed/",
+            embed_title=f"{guidelines[0].short_title} calculator",
+        )
     )
 
 
