@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint mutation bundle clean
+.PHONY: setup site serve test lint mutation bundle release-record clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -38,6 +38,11 @@ serve: site
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site
 	$(BIN)/python scripts/bundle.py --site site --out dist
+
+## release-record: record the decision logic of GUIDELINE's current content version
+release-record: setup
+	@test -n "$(GUIDELINE)" || { echo "usage: make release-record GUIDELINE=<folder under content/>"; exit 2; }
+	$(BIN)/python scripts/release_record.py content/$(GUIDELINE)
 
 ## lint: ruff (lint and format) and mypy --strict
 lint: setup

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from calculator.model import Guideline, GuidelineDefinitionError
-from calculator.sentences import MarkedSentence, marked_sentences
+from calculator.sentences import MarkedSentence, citation_markers, marked_sentences
 
 MODULE_FILE = "guideline.py"
 """The file in a guideline folder that defines ``GUIDELINE``."""
@@ -72,11 +72,21 @@ def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: 
         if sentence.anchor and not sentence.text:
             yield f"{where}: marked sentence {sentence.anchor!r} is empty"
     cited = {source.anchor for _, source in guideline.sources()}
+    texts = {sentence.anchor: sentence.text for sentence in marked if sentence.nested_in is None}
     for owner, source in guideline.sources():
         if source.anchor not in seen:
             yield (
                 f"{owner} cites sentence {source.anchor!r}, which {page} does not mark: mark it with "
                 f'<span class="rec" id="{source.anchor}">…</span> or correct the anchor'
+            )
+            continue
+        markers = citation_markers(texts[source.anchor])
+        if sorted(source.citations) != sorted(markers):
+            shown = ", ".join(str(n) for n in markers) or "none"
+            yield (
+                f"{owner} gives citations {list(source.citations)} for sentence {source.anchor!r} "
+                f"({page}:{seen[source.anchor]}), which prints citation markers {shown}: "
+                "the citations must be the sentence's own markers"
             )
     for anchor, line in seen.items():
         if anchor not in cited:

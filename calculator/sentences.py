@@ -98,3 +98,18 @@ def marked_sentences(markdown: str) -> list[MarkedSentence]:
     parser.feed(body)
     parser.close()
     return parser.found
+
+
+_MARKER = re.compile(r"\((\d+(?:\s*[-,]\s*\d+)*)\)")
+
+
+def citation_markers(text: str) -> tuple[int, ...]:
+    """The citation numbers a sentence prints, e.g. ``(4,14)`` and ``(4-7)`` -> 4, 14, 5, 6, 7."""
+    numbers: list[int] = []
+    for group in _MARKER.findall(text):
+        for part in group.split(","):
+            low, _, high = part.strip().partition("-")
+            first = int(low)
+            last = int(high) if high else first
+            numbers.extend(range(first, last + 1))
+    return tuple(dict.fromkeys(numbers))

@@ -60,6 +60,8 @@ EMBED_PAGE = "embed.md"
 SENTENCES_FILE = "sentences.json"
 NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
+NOT_PUBLISHED_DIRS = ("releases",)
+"""Folders of a guideline folder kept for the record (release records), not published."""
 
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
 _MARKED = re.compile(r'(<span class="rec" id="([^"]+)">.*?</span>)', re.DOTALL)
@@ -148,7 +150,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     _add_web_app_files(files, config)
     for file in list(files):
-        if file.src_uri.rsplit("/", 1)[-1] in NOT_PUBLISHED:
+        parts = file.src_uri.split("/")
+        if parts[-1] in NOT_PUBLISHED or any(part in NOT_PUBLISHED_DIRS for part in parts[:-1]):
             files.remove(file)
     for page_file in list(files.documentation_pages()):
         module_name = _front_matter(page_file).get("calculator")

@@ -212,3 +212,90 @@ def test_contradiction_blocks_the_result_in_the_form(aimss: Guideline) -> None:
     state = evaluate(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 2})
     assert state["result"] is None
     assert {e["field"] for e in state["errors"]} == {WEEKS, "weeks_since_ai_start"}
+
+
+# --- The exact words a clinician reads beside a field ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        (WEEKS, "nan", '"nan" is not a number; type digits with an optional decimal point, such as 6 or 6.5'),
+        (WEEKS, "\u0666", '"\u0666" is not a number; type digits with an optional decimal point, such as 6 or 6.5'),
+        (WEEKS, True, "true is not a number; give the number of weeks"),
+        (WEEKS, float("inf"), "Infinity is not a finite number"),
+        (WEEKS, "", "is empty; type a number"),
+        (WEEKS, None, "null is not a number"),
+        (WEEKS, (6,), "(6,) is not a number"),
+        (WEEKS, 2000, "must be between 0 and 1040 weeks"),
+        ("distribution", "both", '"both" is not one of the options ("focal", "diffuse")'),
+        ("distribution", ("focal",), '(\'focal\',) is not one of the options ("focal", "diffuse")'),
+        (
+            "symptoms",
+            "arthralgia",
+            'must be a list of options (any of "arthralgia", "joint_stiffness", "tendinopathy", "neuropathy")',
+        ),
+        ("symptoms", [], "choose at least one option"),
+        ("symptoms", ["arthralgia", "arthralgia"], '"arthralgia" is chosen twice'),
+        (
+            "symptoms",
+            ["gout"],
+            '"gout" is not one of the options ("arthralgia", "joint_stiffness", "tendinopathy", "neuropathy")',
+        ),
+    ],
+)
+def test_error_messages_are_exact(aimss: Guideline, field: str, bad: Any, message: str) -> None:
+    assert errors_for(aimss, {**DIFFUSE_MILD, field: bad})[field] == message
+
+
+def test_field_errors_read_as_field_label_message(aimss: Guideline) -> None:
+    with pytest.raises(InvalidAnswers) as raised:
+        assess(aimss, {**DIFFUSE_MILD, "distribution": "x", "extra": 1})
+    assert str(raised.value) == (
+        "distribution (Are the symptoms focal or diffuse?): "
+        '"x" is not one of the options ("focal", "diffuse"); extra: is not a question of this calculator'
+    )
+    assert [e.to_json() for e in raised.value.errors][1] == {
+        "field": "extra",
+        "label": "",
+        "message": "is not a question of this calculator",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"x": NaN}', "NaN is not a number this calculator accepts"),
+        ('{"x": 1e999}', "1e999 is too large to be a number this calculator accepts"),
+        (
+            "{",
+            "answers are not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
+    ],
+)
+def test_json_errors_are_exact(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        loads(text)
+    assert str(raised.value) == message
+
+
+def test_answers_that_are_not_an_object_are_named(aimss: Guideline) -> None:
+    assert errors_for(aimss, [])["answers"] == "must be a JSON object of answers"  # type: ignore[arg-type]
+
+
+def test_a_question_whose_applicability_hangs_on_an_invalid_answer_is_not_judged_but_later_ones_are(
+    aimss: Guideline,
+) -> None:
+    errors = errors_for(aimss, {"symptoms": ["arthralgia"], "onset_before_ai": "maybe", WEEKS: 7})
+    assert errors["onset_before_ai"].startswith('"maybe" is not one of the options')
+    assert WEEKS not in errors  # may or may not apply: not reported
+    assert errors["distribution"] == "answer required"  # a later, unrelated question still is
+
+
+def test_consistency_errors_carry_the_question_label(aimss: Guideline) -> None:
+    state = evaluate(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 2})
+    labels = {e["field"]: e["label"] for e in state["errors"]}
+    assert labels == {
+        WEEKS: aimss.question(WEEKS).label,
+        "weeks_since_ai_start": aimss.question("weeks_since_ai_start").label,
+    }

@@ -1,8 +1,8 @@
 // Host-page script for embedding a calculator in an <iframe> (see README, "Embedding"):
 //
-//   <iframe src="https://guidelines.example/aimss/embed/" title="AIMSS calculator"
+//   <iframe src="https://your-site/aimss/embed/" title="AIMSS calculator"
 //           data-guideline-calculator data-result-events></iframe>
-//   <script src="https://guidelines.example/assets/calculator/embed.js" defer></script>
+//   <script src="https://your-site/assets/calculator/embed.js" defer></script>
 //
 // It sizes each such iframe to its content, and, for iframes with data-result-events,
 // asks for each result and re-dispatches it on the iframe as a "guideline-calculator:result"

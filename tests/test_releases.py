@@ -1,0 +1,71 @@
+"""Release records, computable exports and the change log's comparison."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from release_record import record_path
+
+from calculator.explore import rule_ids
+from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
+from calculator.loader import discover_guidelines, load_guideline
+from calculator.model import Guideline
+
+FOLDERS = discover_guidelines(ROOT / "content")
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_the_current_content_version_is_recorded_and_unchanged(folder: Any) -> None:
+    guideline = load_guideline(folder)
+    path = record_path(folder, guideline.info.content_version)
+    assert path.is_file(), f"no release record for {guideline.info.content_version}: run make release-record"
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    current = json.loads(json.dumps(without_build_details(decision_logic(guideline))))
+    assert current == recorded, (
+        f"the decision logic of {guideline.id} {guideline.info.content_version} differs from its release record: "
+        "a clinical change needs a new content_version in guideline.py and `make release-record`"
+    )
+
+
+def test_decision_logic_carries_every_rule_with_condition_and_source(aimss: Guideline) -> None:
+    logic = decision_logic(aimss)
+    assert logic["format"] == "guideline-decision-logic/1"
+    assert [q["id"] for q in logic["questions"]] == [q.id for q in aimss.questions]
+    entries = [*logic["findings"], *(e for s in logic["sections"] for e in s["entries"])]
+    assert {e["id"] for e in entries} == {e.id for e in aimss.entries()}
+    for entry in entries:
+        assert entry["when"]["logic"] and entry["when"]["text"]
+        assert entry["source"]["quote"] == aimss.sentences[entry["source"]["anchor"]]
+
+
+def test_csv_decision_table_has_one_row_per_rule(aimss: Guideline) -> None:
+    rows = list(csv.DictReader(io.StringIO(decision_table_csv(decision_logic(aimss)))))
+    assert [r["id"] if r["kind"] != "classification" else f"{r['group']}.{r['id']}" for r in rows] == rule_ids(aimss)
+    duloxetine = next(r for r in rows if r["id"] == "diffuse_duloxetine")
+    assert duloxetine["citations"] == "14" and duloxetine["source_anchor"] == "diffuse-duloxetine"
+    assert "duloxetine (starting at 30 mg daily" in duloxetine["source_sentence"]
+
+
+def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) -> None:
+    before = decision_logic(aimss)
+    after = copy.deepcopy(before)
+    plan = after["sections"][2]["entries"]  # diffuse
+    plan[0]["text"] = plan[0]["text"].replace("30 minutes", "45 minutes")
+    plan[1]["when"] = {"logic": {"always": True}, "text": "always"}
+    removed = plan.pop(2)
+    after["findings"].append({"id": "new_finding", "text": "New.", "when": plan[0]["when"], "source": None})
+    after["questions"][0]["label"] = "Changed?"
+    found = changes(before, after)
+    assert [c["id"] for c in found["reworded"]] == [plan[0]["id"]]
+    assert found["reworded"][0]["after"].count("45 minutes") == 1
+    assert [c["id"] for c in found["rule_changed"]] == [plan[1]["id"]]
+    assert [c["id"] for c in found["removed"]] == [removed["id"]]
+    assert [c["id"] for c in found["added"]] == ["new_finding"]
+    assert found["questions"] == [{"id": "symptoms", "change": "changed", "label": "Changed?"}]
+    assert changes(before, before) == {"added": [], "removed": [], "reworded": [], "rule_changed": [], "questions": []}
