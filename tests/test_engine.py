@@ -24,7 +24,6 @@ from calculator.model import (
     Section,
     Source,
     Step,
-    number,
     single_choice,
 )
 
