@@ -95,6 +95,7 @@ CONTENT_TYPES = {
     "whl": "application/zip",
     "py": "text/plain",
     "txt": "text/plain",
+    "csv": "text/csv",
     "xml": "application/xml",
     "png": "image/png",
     "svg": "image/svg+xml",

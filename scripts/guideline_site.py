@@ -43,8 +43,9 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 import deploy
-from calculator import __version__
+from calculator import __version__, fhir
 from calculator.explore import Exploration, explore
+from calculator.export import decision_logic, decision_table_csv
 from calculator.fragment import encode_fragment
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError
@@ -58,6 +59,13 @@ ASSETS_DIR = "assets/calculator"
 DECISION_TABLE_PAGE = "decision-table.md"
 EMBED_PAGE = "embed.md"
 SENTENCES_FILE = "sentences.json"
+EXPORTS = {
+    "logic": "decision-logic.json",
+    "csv": "decision-table.csv",
+    "questionnaire": "fhir/Questionnaire.json",
+    "plan": "fhir/PlanDefinition.json",
+}
+"""Computable exports written beside each guideline's pages."""
 NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
 NOT_PUBLISHED_DIRS = ("releases",)
@@ -249,6 +257,16 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         "sentences": guideline.sentences,
     }
     files.append(File.generated(config, site.sentences_uri, content=json.dumps(sentences, ensure_ascii=False)))
+    # Computable exports, published beside the guideline (see README, "Computable exports").
+    logic = decision_logic(guideline)
+    exports = {
+        EXPORTS["logic"]: json.dumps(logic, indent=1, ensure_ascii=False),
+        EXPORTS["csv"]: decision_table_csv(logic),
+        EXPORTS["questionnaire"]: json.dumps(fhir.questionnaire(guideline), indent=1, ensure_ascii=False),
+        EXPORTS["plan"]: json.dumps(fhir.plan_definition(guideline), indent=1, ensure_ascii=False),
+    }
+    for name, content in exports.items():
+        files.append(File.generated(config, folder + name, content=content))
     info = guideline.info
     table_page = (
         "---\n"
@@ -421,8 +439,10 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
     for owner, source in guideline.sources():
         if owner.startswith("question "):
             cited_by[source.anchor].append({"id": owner, "anchor": "questions"})
+    folder = _folder_uri(site.calculator_uri)
     context = {
         "schema": schema(guideline),
+        "exports": {key: _url(files, page, folder + name) for key, name in EXPORTS.items()},
         "urls": _site_urls(site, page, files),
         "classifications": classifications,
         "findings": findings,

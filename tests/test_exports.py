@@ -1,0 +1,127 @@
+"""Computable exports: FHIR resources validate, and every export reproduces the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from fhir.resources.R4B.plandefinition import PlanDefinition
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhirpathpy import evaluate as fhirpath_evaluate
+from vignettes import load_vignettes
+
+from calculator.engine import assess
+from calculator.explore import rules_shown
+from calculator.export import decision_logic
+from calculator.fhir import plan_definition, questionnaire, response
+from calculator.loader import discover_guidelines, load_guideline
+from calculator.model import Guideline
+
+VIGNETTES = [v for folder in discover_guidelines(ROOT / "content") for v in load_vignettes(folder)]
+
+
+def test_questionnaire_is_valid_fhir(aimss: Guideline) -> None:
+    resource = Questionnaire.model_validate(questionnaire(aimss))
+    link_ids = [item.linkId for group in resource.item for item in group.item]
+    assert link_ids == [q.id for q in aimss.questions]
+    weeks = next(i for g in resource.item for i in g.item if i.linkId == "onset_weeks_after_ai_start")
+    assert weeks.type == "decimal" and weeks.enableWhen[0].question == "onset_before_ai"
+    symptoms = resource.item[0].item[0]
+    assert symptoms.repeats is True and [o.valueCoding.code for o in symptoms.answerOption] == [
+        o.id for o in aimss.question("symptoms").options
+    ]
+
+
+def test_plan_definition_is_valid_fhir_with_sources(aimss: Guideline) -> None:
+    resource = PlanDefinition.model_validate(plan_definition(aimss))
+    actions = [a for group in resource.action for a in group.action]
+    assert len(actions) == sum(len(c.categories) for c in aimss.classifications) + len(list(aimss.entries()))
+    duloxetine = next(a for a in actions if a.id == "diffuse-duloxetine")
+    assert duloxetine.condition[0].expression.language == "text/fhirpath"
+    assert duloxetine.documentation[0].label == "diffuse-duloxetine"
+    assert "titration to 60 mg daily" in duloxetine.documentation[0].display
+
+
+def _action_rule_id(guideline: Guideline, action_id: str) -> str:
+    ids = {rule.replace("_", "-"): rule for rule in _all_rules(guideline)}
+    return ids[action_id]
+
+
+def _all_rules(guideline: Guideline) -> list[str]:
+    from calculator.explore import rule_ids
+
+    return rule_ids(guideline)
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: f"{v.guideline_dir.name}:{v.id}")
+def test_plan_definition_conditions_evaluated_by_fhirpath_select_what_the_engine_shows(vignette: Any) -> None:
+    guideline = load_guideline(vignette.guideline_dir)
+    plan = plan_definition(guideline)
+    filled = response(guideline, vignette.answers)
+    QuestionnaireResponse.model_validate(filled)
+    selected = set()
+    for group in plan["action"]:
+        for action in group["action"]:
+            expression = action["condition"][0]["expression"]["expression"]
+            if fhirpath_evaluate(filled, expression, {"resource": filled}) == [True]:
+                selected.add(_action_rule_id(guideline, action["id"]))
+    assert selected == rules_shown(assess(guideline, vignette.answers))
+
+
+# An evaluator of the exported decision logic written from its data format alone,
+# independent of calculator.conditions: the JSON export says everything the engine knows.
+def _holds(logic: dict[str, Any], answers: dict[str, Any]) -> bool:
+    ((operator, argument),) = logic.items()
+    if operator == "always":
+        return True
+    if operator in {"all_of", "any_of"}:
+        results = [_holds(part, answers) for part in argument]
+        return all(results) if operator == "all_of" else any(results)
+    value = answers.get(argument["question"])
+    chosen = set(value) if isinstance(value, list) else ({value} if isinstance(value, str) else set())
+    number = (
+        float(value) if isinstance(value, int | float) or (isinstance(value, str) and value[:1].isdigit()) else None
+    )
+    if operator == "is":
+        return isinstance(value, str) and value == argument["option"]
+    if operator == "is_any_of":
+        return isinstance(value, str) and value in argument["options"]
+    if operator == "includes_any":
+        return isinstance(value, list) and bool(chosen & set(argument["options"]))
+    if operator == "includes_none":
+        return isinstance(value, list) and not chosen & set(argument["options"])
+    if operator == "between":
+        return number is not None and argument["minimum"] <= number <= argument["maximum"]
+    if operator == "above":
+        return number is not None and number > argument["threshold"]
+    if operator == "below":
+        return number is not None and number < argument["threshold"]
+    if operator == "at_least":
+        return number is not None and number >= argument["threshold"]
+    raise AssertionError(f"unknown operator {operator}")
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: f"{v.guideline_dir.name}:{v.id}")
+def test_exported_decision_logic_reproduces_the_engine(vignette: Any) -> None:
+    guideline = load_guideline(vignette.guideline_dir)
+    logic = json.loads(json.dumps(decision_logic(guideline)))
+    shown = set()
+    for classification in logic["classifications"]:
+        first = next(c for c in classification["categories"] if _holds(c["when"]["logic"], vignette.answers))
+        shown.add(f"{classification['id']}.{first['id']}")
+    for entry in [*logic["findings"], *(e for s in logic["sections"] for e in s["entries"])]:
+        if _holds(entry["when"]["logic"], vignette.answers):
+            shown.add(entry["id"])
+    assert shown == rules_shown(assess(guideline, vignette.answers))
+
+
+def test_exports_are_written_by_the_build(built_site: Path, aimss: Guideline) -> None:
+    folder = built_site / "aimss"
+    assert json.loads((folder / "decision-logic.json").read_text()) == json.loads(json.dumps(decision_logic(aimss)))
+    assert (folder / "decision-table.csv").read_text().startswith("kind,group,id,when,shows")
+    Questionnaire.model_validate_json((folder / "fhir" / "Questionnaire.json").read_text())
+    PlanDefinition.model_validate_json((folder / "fhir" / "PlanDefinition.json").read_text())
