@@ -26,7 +26,7 @@ from calculator.conditions import (
     Exceeds,
 )
 from calculator.engine import applicable_questions, assess, constraint_errors
-from calculator.model import Guideline, Question
+from calculator.model import Guideline, Problem, Question
 
 NUMBER_STEP = 0.1
 """Numbers are generated on either side of every threshold, this far from it."""
@@ -170,3 +170,29 @@ def explore(guideline: Guideline, *, samples: int = 4000, seed: int = 20261125) 
             break
     exploration.unreached = [rule for rule in every_rule if rule not in exploration.examples]
     return exploration
+
+
+def reachability_problems(guideline: Guideline, exploration: Exploration) -> list[Problem]:
+    """Rules no generated answer set shows, and questions that never apply: authoring mistakes."""
+    problems = [
+        Problem(
+            message=(
+                f"rule {rule!r} is shown for no answer set ({exploration.samples} tried): its condition can "
+                "never hold given when the questions it reads apply; correct the condition or remove the rule"
+            ),
+            at=tuple(rule.split(".")),
+        )
+        for rule in exploration.unreached
+    ]
+    problems += [
+        Problem(
+            message=(
+                f"question {question.id!r} applies to no answer set ({exploration.samples} tried): its "
+                "applies_when can never hold; correct it"
+            ),
+            at=(question.id,),
+        )
+        for question in guideline.questions
+        if question.id not in exploration.applied
+    ]
+    return problems

@@ -68,7 +68,13 @@ def decision_logic(guideline: Guideline) -> dict[str, Any]:
                 described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
             else:
                 described["options"] = [
-                    {"id": o.id, "label": o.label, "help": o.help, "help_source": _source(guideline, o.help_source)}
+                    {
+                        "id": o.id,
+                        "label": o.label,
+                        "help": o.help,
+                        "help_source": _source(guideline, o.help_source),
+                        "no_rule": o.no_rule,
+                    }
                     for o in question.options
                 ]
             questions.append(described)

@@ -43,7 +43,7 @@ def load_guideline_source(source: str, *, filename: str, sentences: Mapping[str,
     guideline = module.__dict__.get("GUIDELINE")
     if not isinstance(guideline, Guideline):
         raise GuidelineDefinitionError(f"{filename}: define GUIDELINE = Guideline(...) at module level")
-    guideline.check()
+    guideline.check(source=source, filename=filename)
     if sentences is not None:
         guideline = dataclasses.replace(guideline, sentences=dict(sentences))
     return guideline

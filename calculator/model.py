@@ -45,6 +45,9 @@ class Option:
     help: str = ""
     help_source: Source | None = None
     """The guideline sentence the help text restates, if it restates one."""
+    no_rule: str = ""
+    """Why no rule reads this option, for an answer that deliberately changes nothing.
+    Every option of a choice question must be read by a condition or say why here."""
 
 
 YES = "yes"
@@ -305,112 +308,202 @@ class Guideline:
         for entry in self.entries():
             yield (f"entry {entry.id}", entry.source)
 
-    def check(self) -> None:
-        """Raise ``GuidelineDefinitionError`` listing every authoring mistake found."""
-        problems = list(_definition_problems(self))
+    def check(self, *, source: str = "", filename: str = "") -> None:
+        """Raise ``GuidelineDefinitionError`` listing every authoring mistake found.
+
+        With the module's ``source`` and ``filename``, each problem names the line of the
+        module it is about (``guideline.py:123: ...``).
+        """
+        problems = [problem.located(source, filename) for problem in _definition_problems(self)]
         if problems:
             raise GuidelineDefinitionError(
                 f"guideline {self.id!r} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
             )
 
 
-def _definition_problems(guideline: Guideline) -> Iterator[str]:
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Problem:
+    """An authoring mistake, and the ids that lead to where it is written (outermost first)."""
+
+    message: str
+    at: tuple[str, ...] = ()
+
+    def located(self, source: str, filename: str) -> str:
+        line = line_of(source, self.at) if source else None
+        where = f"{filename}:{line}: " if filename and line else (f"{filename}: " if filename else "")
+        return where + self.message
+
+
+def line_of(source: str, ids: tuple[str, ...]) -> int | None:
+    """The line of ``id="<last id>"`` in a module's source, found after each earlier id in turn."""
+    position = 0
+    for item_id in ids:
+        match = re.compile(rf"""\bid\s*=\s*(["']){re.escape(item_id)}\1""").search(source, position)
+        if match is None:
+            return None
+        position = match.start()
+    return source.count("\n", 0, position) + 1 if ids else None
+
+
+def _reads(guideline: Guideline) -> tuple[set[str], set[tuple[str, str]]]:
+    """Questions and (question, option) pairs that any condition or constraint reads."""
+    conditions: list[Condition] = [q.applies_when for q in guideline.questions]
+    conditions += [category.when for c in guideline.classifications for category in c.categories]
+    conditions += [entry.when for entry in guideline.entries()]
+    conditions += [constraint.violated_when for constraint in guideline.constraints]
+    questions = {read for condition in conditions for read in condition.question_ids()}
+    questions.update(field for constraint in guideline.constraints for field in constraint.fields)
+    options = {ref for condition in conditions for ref in condition.option_refs()}
+    return questions, options
+
+
+def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
     if not _ID.match(guideline.id):
-        yield f"guideline id {guideline.id!r}: use lower-case letters, digits and '_'"
+        yield Problem(message=f"guideline id {guideline.id!r}: use lower-case letters, digits and '_'")
     seen: set[tuple[str, str]] = set()
 
-    def duplicate(kind: str, item_id: str) -> Iterator[str]:
+    def duplicate(kind: str, item_id: str, at: tuple[str, ...]) -> Iterator[Problem]:
         """Ids are unique within their kind (a step and a question may share a name)."""
         if not _ID.match(item_id):
-            yield f"{kind} id {item_id!r}: use lower-case letters, digits and '_'"
+            yield Problem(message=f"{kind} id {item_id!r}: use lower-case letters, digits and '_'", at=at)
         if (kind, item_id) in seen:
-            yield f"{kind} id {item_id!r} is used twice: ids must be unique"
+            yield Problem(message=f"{kind} id {item_id!r} is used twice: ids must be unique; rename one", at=at)
         seen.add((kind, item_id))
 
+    read_questions, read_options = _reads(guideline)
     earlier: set[str] = set()
     for step in guideline.steps:
-        yield from duplicate("step", step.id)
+        yield from duplicate("step", step.id, (step.id,))
         for question in step.questions:
-            yield from duplicate("question", question.id)
-            yield from _question_problems(guideline, question, earlier)
+            yield from duplicate("question", question.id, (question.id,))
+            yield from _question_problems(guideline, question, earlier, read_questions, read_options)
             earlier.add(question.id)
 
     for classification in guideline.classifications:
-        yield from duplicate("classification", classification.id)
+        yield from duplicate("classification", classification.id, (classification.id,))
         if not classification.categories:
-            yield f"classification {classification.id!r} has no categories"
+            yield Problem(message=f"classification {classification.id!r} has no categories", at=(classification.id,))
         category_ids: set[str] = set()
         for category in classification.categories:
+            located = (classification.id, category.id)
             if category.id in category_ids:
-                yield f"classification {classification.id!r}: category {category.id!r} repeats"
+                message = f"classification {classification.id!r}: category {category.id!r} repeats"
+                yield Problem(message=message, at=located)
             category_ids.add(category.id)
-            yield from _condition_problems(guideline, f"category {category.id!r}", category.when)
+            yield from _condition_problems(guideline, f"category {category.id!r}", category.when, located)
     for section in guideline.sections:
-        yield from duplicate("section", section.id)
+        yield from duplicate("section", section.id, (section.id,))
     for entry in guideline.entries():
-        yield from duplicate("entry", entry.id)
-        yield from _condition_problems(guideline, f"entry {entry.id!r}", entry.when)
+        yield from duplicate("entry", entry.id, (entry.id,))
+        yield from _condition_problems(guideline, f"entry {entry.id!r}", entry.when, (entry.id,))
         if not entry.text.strip():
-            yield f"entry {entry.id!r} has no text"
+            yield Problem(message=f"entry {entry.id!r} has no text: write the recommendation", at=(entry.id,))
     for constraint in guideline.constraints:
-        yield from duplicate("constraint", constraint.id)
+        at = (constraint.id,)
+        yield from duplicate("constraint", constraint.id, at)
         where = f"constraint {constraint.id!r}"
         for read in constraint.fields:
             if not guideline.has_question(read):
-                yield f"{where}: fields name unknown question {read!r}"
+                yield Problem(message=f"{where}: fields name unknown question {read!r}", at=at)
         unnamed = constraint.violated_when.question_ids() - set(constraint.fields)
         if unnamed:
-            yield f"{where}: violated_when reads {', '.join(sorted(unnamed))}, which must be listed in fields"
-        yield from _condition_problems(guideline, where, constraint.violated_when)
+            message = f"{where}: violated_when reads {', '.join(sorted(unnamed))}, which must be listed in fields"
+            yield Problem(message=message, at=at)
+        yield from _condition_problems(guideline, where, constraint.violated_when, at)
         if not constraint.message.strip():
-            yield f"{where} has no message: say what is inconsistent and which answers to check"
+            yield Problem(message=f"{where} has no message: say what is inconsistent and which answers to check", at=at)
     for owner, source in guideline.sources():
         if not _ANCHOR.match(source.anchor):
-            yield (
-                f"{owner}: source anchor {source.anchor!r} must be the id of a marked sentence "
-                "(lower-case letters, digits and '-')"
+            yield Problem(
+                message=(
+                    f"{owner}: source anchor {source.anchor!r} must be the id of a marked sentence "
+                    "(lower-case letters, digits and '-')"
+                ),
+                at=_owner_ids(owner),
             )
 
 
-def _question_problems(guideline: Guideline, question: Question, earlier: set[str]) -> Iterator[str]:
+def _owner_ids(owner: str) -> tuple[str, ...]:
+    """The ids locating a ``Guideline.sources()`` owner such as ``entry x`` or ``category c.k``."""
+    kind, _, rest = owner.partition(" ")
+    if kind == "category":
+        return tuple(rest.split("."))
+    if kind == "question":
+        names = rest.replace(" (help)", "").replace(", option ", " ").split()
+        return tuple(names)
+    return (rest,)
+
+
+def _question_problems(
+    guideline: Guideline,
+    question: Question,
+    earlier: set[str],
+    read_questions: set[str],
+    read_options: set[tuple[str, str]],
+) -> Iterator[Problem]:
     where = f"question {question.id!r}"
+    at = (question.id,)
     if question.kind not in QUESTION_KINDS:
-        yield f"{where}: kind {question.kind!r} is not one of {', '.join(QUESTION_KINDS)}"
+        yield Problem(message=f"{where}: kind {question.kind!r} is not one of {', '.join(QUESTION_KINDS)}", at=at)
     if question.kind == "number":
         if question.minimum is None or question.maximum is None or not question.unit:
-            yield f"{where}: a number question needs a unit, a minimum and a maximum"
+            yield Problem(message=f"{where}: a number question needs a unit, a minimum and a maximum", at=at)
         elif question.minimum > question.maximum:
-            yield f"{where}: minimum is above maximum"
+            yield Problem(message=f"{where}: minimum is above maximum", at=at)
     elif len(question.options) < 2:
-        yield f"{where}: a choice question needs at least two options"
+        yield Problem(message=f"{where}: a choice question needs at least two options", at=at)
     option_ids = [o.id for o in question.options]
     for option_id in option_ids:
         if not _ID.match(option_id):
-            yield f"{where}: option id {option_id!r}: use lower-case letters, digits and '_'"
+            yield Problem(message=f"{where}: option id {option_id!r}: use lower-case letters, digits and '_'", at=at)
     if len(set(option_ids)) != len(option_ids):
-        yield f"{where}: option ids repeat"
+        yield Problem(message=f"{where}: option ids repeat", at=at)
     for read in sorted(question.applies_when.question_ids()):
         if read not in earlier:
-            yield (
-                f"{where}: applies_when reads {read!r}, which is not an earlier question "
-                "(a question may only depend on questions before it)"
+            yield Problem(
+                message=(
+                    f"{where}: applies_when reads {read!r}, which is not an earlier question "
+                    "(a question may only depend on questions before it)"
+                ),
+                at=at,
             )
-    yield from _condition_problems(guideline, where, question.applies_when, check_ids=False)
+    yield from _condition_problems(guideline, where, question.applies_when, at, check_ids=False)
+    if question.id not in read_questions:
+        yield Problem(
+            message=(
+                f"{where} is read by no rule (no applies_when, classification, entry or constraint uses it): "
+                "use it in a condition, or remove the question"
+            ),
+            at=at,
+        )
+    elif question.kind in {"single_choice", "multiple_choice"}:
+        for option in question.options:
+            if (question.id, option.id) not in read_options and not option.no_rule:
+                yield Problem(
+                    message=(
+                        f"{where}: option {option.id!r} is read by no rule: use it in a condition, or say why "
+                        'choosing it changes nothing with Option(..., no_rule="...")'
+                    ),
+                    at=(question.id, option.id),
+                )
 
 
 def _condition_problems(
-    guideline: Guideline, where: str, condition: Condition, *, check_ids: bool = True
-) -> Iterator[str]:
+    guideline: Guideline, where: str, condition: Condition, at: tuple[str, ...], *, check_ids: bool = True
+) -> Iterator[Problem]:
     if check_ids:
         for read in sorted(condition.question_ids()):
             if not guideline.has_question(read):
-                yield f"{where}: condition reads unknown question {read!r}"
+                yield Problem(message=f"{where}: condition reads unknown question {read!r}", at=at)
     for question_id, option_id in condition.option_refs():
         if guideline.has_question(question_id):
             question = guideline.question(question_id)
             if question.option(option_id) is None:
                 known = ", ".join(o.id for o in question.options) or "none"
-                yield (
-                    f"{where}: condition reads option {option_id!r} of question "
-                    f"{question_id!r}, which has no such option (options: {known})"
+                yield Problem(
+                    message=(
+                        f"{where}: condition reads option {option_id!r} of question "
+                        f"{question_id!r}, which has no such option (options: {known})"
+                    ),
+                    at=at,
                 )

@@ -28,7 +28,13 @@ def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
         described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
     else:
         described["options"] = [
-            {"id": o.id, "label": o.label, "help": o.help, "help_source": source_json(o.help_source)}
+            {
+                "id": o.id,
+                "label": o.label,
+                "help": o.help,
+                "help_source": source_json(o.help_source),
+                "no_rule": o.no_rule,
+            }
             for o in question.options
         ]
     conditional = bool(question.applies_when.question_ids())

@@ -44,7 +44,7 @@ from mkdocs.utils.meta import get_data
 
 import deploy
 from calculator import __version__, fhir
-from calculator.explore import Exploration, explore
+from calculator.explore import Exploration, explore, reachability_problems
 from calculator.export import decision_logic, decision_table_csv
 from calculator.fragment import encode_fragment
 from calculator.loader import load_guideline
@@ -228,18 +228,12 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         if files.get_file_from_path(uri) is None:
             raise PluginError(f"{page_file.src_uri}: {what} {uri} is not in the site")
     exploration = explore(guideline)
-    problems = [
-        f"rule {rule!r} is shown for no answer set ({exploration.samples} tried): its condition can never "
-        "hold together with the questions' applies_when; correct the condition or remove the entry"
-        for rule in exploration.unreached
-    ]
-    problems += [
-        f"question {q.id!r} applies to no answer set ({exploration.samples} tried): correct its applies_when"
-        for q in guideline.questions
-        if q.id not in exploration.applied
-    ]
+    problems = reachability_problems(guideline, exploration)
     if problems:
-        raise PluginError(f"{folder}{module_name}:\n  " + "\n  ".join(problems))
+        module_path = Path(page_file.abs_src_path or "").parent / str(module_name)
+        source = module_path.read_text(encoding="utf-8")
+        located = [problem.located(source, str(module_path)) for problem in problems]
+        raise PluginError(f"{page_file.src_uri}: guideline {guideline.id!r}:\n  - " + "\n  - ".join(located))
 
     site = GuidelineSite(
         guideline=guideline,

@@ -88,6 +88,7 @@ def test_precompressed_variants_are_served_to_clients_that_ask(
     assert "Content-Encoding" not in headers and body == source.read_bytes()
 
 
+@pytest.mark.browser
 def test_missing_page_gets_the_site_404_with_working_links_under_the_sub_path(nginx: NginxServer, page: Page) -> None:
     status, _, body = fetch(nginx.url + "no/such/page/")
     assert status == 404

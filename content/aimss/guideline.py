@@ -285,7 +285,11 @@ cancer_care_step = Step(
             help="A question for the oncologist.",
             options=(
                 Option(id="yes", label="Yes"),
-                Option(id="no", label="No"),
+                Option(
+                    id="no",
+                    label="No",
+                    no_rule="The guideline suggests rotation only when an equally effective treatment exists.",
+                ),
                 Option(id="not_known", label="Not known"),
             ),
             applies_when=HAS_PRIMARY_SYMPTOM,

@@ -1,0 +1,180 @@
+"""Every authoring mistake stops the build or the load with file, line and what to do."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+
+from calculator.loader import load_guideline
+from calculator.model import GuidelineDefinitionError
+
+AIMSS = ROOT / "content" / "aimss"
+
+
+def broken(tmp_path: Path, module: Callable[[str], str] = str, page: Callable[[str], str] = str) -> Path:
+    """A copy of the AIMSS folder with its guideline.py and/or index.md edited."""
+    folder = tmp_path / "aimss"
+    shutil.copytree(AIMSS, folder)
+    for name, edit in (("guideline.py", module), ("index.md", page)):
+        path = folder / name
+        changed = edit(path.read_text(encoding="utf-8"))
+        path.write_text(changed, encoding="utf-8")
+    return folder
+
+
+def load_error(folder: Path) -> str:
+    with pytest.raises(GuidelineDefinitionError) as raised:
+        load_guideline(folder)
+    return str(raised.value)
+
+
+def line(folder: Path, name: str, text: str, occurrence: int = 1) -> int:
+    lines = [i for i, row in enumerate((folder / name).read_text().splitlines(), 1) if text in row]
+    return lines[occurrence - 1]
+
+
+def test_unknown_question_in_a_rule(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('Is("focal_refractory", YES)', 'Is("focal_refactory", YES)'))
+    at = line(folder, "guideline.py", 'id="focal_corticosteroid_injection"')
+    assert (
+        f"guideline.py:{at}: entry 'focal_corticosteroid_injection': condition reads unknown question 'focal_refactory'"
+        in load_error(folder)
+    )
+
+
+def test_unknown_option_in_a_rule(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'Includes("tendinopathy_types", "carpal_tunnel")),', 'Includes("tendinopathy_types", "carpal")),'
+        ),
+    )
+    message = load_error(folder)
+    assert "condition reads option 'carpal' of question 'tendinopathy_types', which has no such option" in message
+    assert "(options: de_quervain, trigger_finger, carpal_tunnel, other_tendinopathy)" in message
+
+
+def test_entry_without_a_source_anchor(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('source=source("ring-sign")', 'source=source("")'))
+    at = line(folder, "guideline.py", 'id="ring_sign"')
+    assert f"guideline.py:{at}: entry ring_sign: source anchor '' must be the id of a marked sentence" in load_error(
+        folder
+    )
+
+
+def test_entry_citing_a_sentence_the_page_does_not_mark(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path, module=lambda s: s.replace('source("focal-injection", 13)', 'source("focal-injections", 13)')
+    )
+    message = load_error(folder)
+    assert "entry focal_corticosteroid_injection cites sentence 'focal-injections', which" in message
+    assert 'mark it with <span class="rec" id="focal-injections">' in message
+
+
+def test_recommendation_sentence_no_entry_cites(tmp_path: Path) -> None:
+    mark = '<span class="rec" id="unused-advice">A new recommendation.</span>'
+    folder = broken(tmp_path, page=lambda s: s.replace("## Treatment\n", f"## Treatment\n\n{mark}\n"))
+    at = line(folder, "index.md", 'id="unused-advice"')
+    message = load_error(folder)
+    assert f"index.md:{at}: marked sentence 'unused-advice' is cited by no catalogue entry: add an Entry" in message
+
+
+def test_citation_numbers_that_are_not_the_sentences_own(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path, module=lambda s: s.replace('source("focal-injection", 13)', 'source("focal-injection", 14)')
+    )
+    message = load_error(folder)
+    assert "entry focal_corticosteroid_injection gives citations [14] for sentence 'focal-injection'" in message
+    assert "prints citation markers 13: the citations must be the sentence's own markers" in message
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('id="focal_icing"', 'id="focal_nsaids"'))
+    at = line(folder, "guideline.py", 'id="focal_nsaids"', occurrence=1)
+    message = load_error(folder)
+    assert "entry id 'focal_nsaids' is used twice: ids must be unique; rename one" in message
+    assert f"guideline.py:{at}:" in message
+
+
+def test_option_no_rule_reads(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'Option(id="not_known", label="Not known"),',
+            'Option(id="not_known", label="Not known"),\n                Option(id="unsure", label="Unsure"),',
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="unsure"')
+    message = load_error(folder)
+    assert f"guideline.py:{at}: question 'equally_effective_alternative': option 'unsure' is read by no rule" in message
+    assert 'no_rule="..."' in message
+
+
+def test_question_no_rule_reads(tmp_path: Path) -> None:
+    step = 'title="Prognosis and cancer treatment",\n    questions=(\n'
+    extra = '        yes_no(id="smoker", label="Does the patient smoke?"),\n'
+    folder = broken(tmp_path, module=lambda s: s.replace(step, step + extra))
+    at = line(folder, "guideline.py", 'id="smoker"')
+    assert f"guideline.py:{at}: question 'smoker' is read by no rule" in load_error(folder)
+
+
+def test_module_that_does_not_define_a_guideline(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace("GUIDELINE = Guideline(", "OTHER = Guideline("))
+    assert "guideline.py: define GUIDELINE = Guideline(...) at module level" in load_error(folder)
+
+
+# --- Mistakes only the build can find: it explores the answers -------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    ignored = shutil.ignore_patterns(
+        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
+    )
+    shutil.copytree(ROOT, copy, ignore=ignored)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_build_stops_on_a_question_that_can_never_apply(project: Path) -> None:
+    module = project / "content" / "aimss" / "guideline.py"
+    edit(
+        module,
+        'applies_when=Is("limited_prognosis", YES),',
+        'applies_when=all_of(Is("limited_prognosis", YES), Is("limited_prognosis", NO)),',
+    )
+    completed = build_site(project, project / "site")
+    assert completed.returncode != 0
+    at = line(module.parent, "guideline.py", 'id="widespread_visceral_disease"')
+    assert f"guideline.py:{at}: question 'widespread_visceral_disease' applies to no answer set" in completed.stderr
+    assert "its applies_when can never hold; correct it" in completed.stderr
+
+
+def test_build_stops_on_a_rule_that_can_never_be_shown(project: Path) -> None:
+    module = project / "content" / "aimss" / "guideline.py"
+    edit(
+        module, 'when=all_of(FOCAL, Is("focal_refractory", YES)),', 'when=all_of(DIFFUSE, Is("focal_refractory", YES)),'
+    )
+    completed = build_site(project, project / "site")
+    assert completed.returncode != 0
+    at = line(module.parent, "guideline.py", 'id="focal_corticosteroid_injection"')
+    assert f"guideline.py:{at}: rule 'focal_corticosteroid_injection' is shown for no answer set" in completed.stderr
+
+
+def test_build_stops_on_a_module_that_fails_to_run(project: Path) -> None:
+    module = project / "content" / "aimss" / "guideline.py"
+    edit(module, "TWO_MONTHS_IN_WEEKS = 8.7", "TWO_MONTHS_IN_WEEKS = 8.7 +")
+    completed = build_site(project, project / "site")
+    assert completed.returncode != 0
+    assert "aimss/calculator.md: guideline.py could not be loaded: SyntaxError" in completed.stderr
