@@ -45,7 +45,7 @@ from mkdocs.utils.meta import get_data
 import deploy
 from calculator import __version__, fhir
 from calculator.explore import Exploration, explore, reachability_problems
-from calculator.export import decision_logic, decision_table_csv
+from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
 from calculator.fragment import encode_fragment
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError
@@ -58,6 +58,10 @@ DECISION_TABLE_MARKER = "<!-- decision-table -->"
 ASSETS_DIR = "assets/calculator"
 DECISION_TABLE_PAGE = "decision-table.md"
 EMBED_PAGE = "embed.md"
+CHANGES_PAGE = "changes.md"
+RELEASES_DIR = "releases"
+GUIDELINES_MARKER = "<!-- guidelines -->"
+CHANGES_MARKER = "<!-- changes -->"
 SENTENCES_FILE = "sentences.json"
 EXPORTS = {
     "logic": "decision-logic.json",
@@ -89,6 +93,9 @@ class GuidelineSite:
     decision_table_uri: str
     embed_uri: str
     """``src_uri`` of the chrome-less calculator page for iframes."""
+    changes_uri: str
+    releases_dir: Path
+    """``content/<guideline>/releases``: the recorded decision logic of each release."""
     sentences_uri: str
 
 
@@ -109,6 +116,7 @@ class _BuildState:
                 ("calculator", site.calculator_uri),
                 ("decision_table", site.decision_table_uri),
                 ("embed", site.embed_uri),
+                ("changes", site.changes_uri),
                 ("source", site.source_uri),
             ):
                 if uri == src_uri:
@@ -243,6 +251,8 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         source_uri=source_uri,
         decision_table_uri=folder + DECISION_TABLE_PAGE,
         embed_uri=folder + EMBED_PAGE,
+        changes_uri=folder + CHANGES_PAGE,
+        releases_dir=Path(page_file.abs_src_path or "").parent / RELEASES_DIR,
         sentences_uri=folder + SENTENCES_FILE,
     )
     _state.guidelines.append(site)
@@ -272,6 +282,15 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
         f"{DECISION_TABLE_MARKER}\n"
     )
     files.append(File.generated(config, site.decision_table_uri, content=table_page))
+    changes_page = (
+        "---\n"
+        f"title: What changed in {info.short_title}\n"
+        f"description: Recommendations added, removed and reworded between releases of {info.short_title}.\n"
+        "---\n\n"
+        f"# What changed in {info.short_title}\n\n"
+        f"{CHANGES_MARKER}\n"
+    )
+    files.append(File.generated(config, site.changes_uri, content=changes_page))
     embed_page = (
         "---\n"
         f"title: {info.short_title} calculator (embedded)\n"
@@ -286,7 +305,7 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """Name each guideline's section by its short title and order its pages."""
     for site in _state.guidelines:
-        order = [site.source_uri, site.calculator_uri, site.decision_table_uri]
+        order = [site.source_uri, site.calculator_uri, site.decision_table_uri, site.changes_uri]
         for section in _sections(nav.items):
             if site.calculator_uri in [_src_uri(child) for child in section.children]:
                 section.title = site.guideline.info.short_title
@@ -328,6 +347,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     _state.page_ids[page.file.src_uri] = set(_HTML_ID.findall(html))
     found = _state.by_page(page.file.src_uri)
+    if GUIDELINES_MARKER in html:
+        html = html.replace(GUIDELINES_MARKER, _render_guideline_list(page, config, files), 1)
     info = page.meta.get("guideline_info")
     if info is not None and (found is None or found[1] != "embed"):
         box = _template(config, "partials/guideline-info.html").render(info=info)
@@ -339,6 +360,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return _insert(html, CALCULATOR_MARKER, _render_widget(site, page, config, files, embedded=role == "embed"))
     if role == "decision_table":
         return _insert(html, DECISION_TABLE_MARKER, _render_decision_table(site, page, config, files))
+    if role == "changes":
+        return _insert(html, CHANGES_MARKER, _render_changes(site, config))
     return _link_sentences_to_rules(html, site, page, files)
 
 
@@ -448,6 +471,54 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
         "samples": site.exploration.samples,
     }
     return str(_template(config, "partials/decision-table.html").render(context))
+
+
+def _version_key(version: str) -> tuple[int | str, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in version.split("."))
+
+
+def _render_changes(site: GuidelineSite, config: MkDocsConfig) -> str:
+    """Compare the current logic with the previous release record (see release_record.py)."""
+    records = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(site.releases_dir.glob("*.json"))
+    }
+    current = without_build_details(decision_logic(site.guideline))
+    version = site.guideline.info.content_version
+    earlier = sorted((v for v in records if _version_key(v) < _version_key(version)), key=_version_key)
+    previous = records[earlier[-1]] if earlier else None
+
+    def described(logic: dict[str, Any], recorded: bool) -> dict[str, Any]:
+        info = logic["guideline"]
+        return {
+            "version": info["content_version"],
+            "review_date": info["review_date"],
+            "reviewer": info["reviewer"],
+            "recorded": recorded,
+        }
+
+    context = {
+        "current": described(current, version in records),
+        "previous": described(previous, True) if previous else None,
+        "changes": changes(previous, current) if previous else None,
+        "releases": [described(records[v], True) for v in sorted(records, key=_version_key, reverse=True)],
+    }
+    return str(_template(config, "partials/changes.html").render(context))
+
+
+def _render_guideline_list(page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The home page's list of guidelines: every guideline wired into the site."""
+    rows = [
+        {
+            "info": site.guideline.info,
+            "urls": {
+                **_site_urls(site, page, files),
+                "changes": _url(files, page, site.changes_uri),
+            },
+        }
+        for site in _state.guidelines
+    ]
+    return str(_template(config, "partials/guideline-list.html").render(rows=rows))
 
 
 def _link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:

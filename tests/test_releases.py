@@ -69,3 +69,43 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
     assert [c["id"] for c in found["added"]] == ["new_finding"]
     assert found["questions"] == [{"id": "symptoms", "change": "changed", "label": "Changed?"}]
     assert changes(before, before) == {"added": [], "removed": [], "reworded": [], "rule_changed": [], "questions": []}
+
+
+def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> None:
+    import shutil
+
+    from conftest import build_site
+    from release_record import write_record
+
+    project = tmp_path / "project"
+    ignored = shutil.ignore_patterns(
+        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
+    )
+    shutil.copytree(ROOT, project, ignore=ignored)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    module = project / "content" / "aimss" / "guideline.py"
+    text = module.read_text()
+    text = text.replace('content_version="1.0.0"', 'content_version="1.1.0"')
+    text = text.replace('text="Icing.",', 'text="Icing of the painful area.",')
+    module.write_text(text)
+    write_record(project / "content" / "aimss")
+    completed = build_site(project, project / "site")
+    assert completed.returncode == 0, completed.stderr
+    page = (project / "site" / "aimss" / "changes" / "index.html").read_text()
+    assert "Compared with release 1.0.0" in page
+    reworded = page[page.index('id="reworded"') : page.index('id="conditions"')]
+    assert "<code>focal_icing</code>" in reworded and "<del>Icing.</del>" in reworded
+    assert "<ins>Icing of the painful area.</ins>" in reworded
+    assert "1.1.0: checked against source" in page and "1.0.0: checked against source" in page
+
+
+def test_first_release_says_there_is_nothing_to_compare(built_site: Any) -> None:
+    page = (built_site / "aimss" / "changes" / "index.html").read_text()
+    assert "This is the first release of this guideline" in page
+
+
+def test_home_page_lists_every_guideline(built_site: Any, aimss: Guideline) -> None:
+    home = (built_site / "index.html").read_text()
+    for href in ('href="aimss/"', 'href="aimss/calculator/"', 'href="aimss/decision-table/"', 'href="aimss/changes/"'):
+        assert href in home
+    assert aimss.info.title in home
