@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint mutation bundle release-record clean
+.PHONY: setup site serve test lint mutation bundle release-record new-guideline clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -38,6 +38,11 @@ serve: site
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site
 	$(BIN)/python scripts/bundle.py --site site --out dist
+
+## new-guideline: the skeleton of a new guideline in content/NAME (builds and passes its checks at once)
+new-guideline: setup
+	@test -n "$(NAME)" || { echo "usage: make new-guideline NAME=<folder name> [TITLE='Full title']"; exit 2; }
+	$(BIN)/python scripts/new_guideline.py $(NAME) $(if $(TITLE),--title "$(TITLE)")
 
 ## release-record: record the decision logic of GUIDELINE's current content version
 release-record: setup

@@ -91,9 +91,22 @@ def _without_front_matter(markdown: str) -> tuple[str, int]:
     return markdown, 0
 
 
+_FENCED = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Code is shown, not meant: blank it out, keeping its line breaks for line numbers."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 def marked_sentences(markdown: str) -> list[MarkedSentence]:
-    """Every marked sentence, in document order (duplicates and empty ids included)."""
+    """Every marked sentence, in document order (duplicates and empty ids included).
+
+    Marks written inside code (fenced blocks, `code spans`) are examples, not marks.
+    """
     body, offset = _without_front_matter(markdown)
+    body = _CODE_SPAN.sub(_blank, _FENCED.sub(_blank, body))
     parser = _Marks(offset)
     parser.feed(body)
     parser.close()
