@@ -1,0 +1,94 @@
+"""A second guideline needs no machinery change: the non-clinical fixture beside AIMSS.
+
+``tests/fixtures/docformat/`` is a demonstration guideline (never published with the clinical
+site). A site is built with both guidelines; both calculators run in Chromium, sharing one
+Pyodide runtime and one service-worker precache.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site, require
+from playwright.sync_api import Page, expect
+from serve import SiteServer
+from ui import answer, expected_display, open_calculator, shown_result
+from vignettes import load_vignettes
+
+from calculator.engine import assess
+from calculator.loader import load_guideline
+
+FIXTURE = ROOT / "tests" / "fixtures" / "docformat"
+MACHINERY = ("calculator/", "scripts/", "theme/", "mkdocs.yml", "Makefile", "pyproject.toml", "package.json")
+
+
+@pytest.fixture(scope="module")
+def two_guideline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("two") / "project"
+    ignored = shutil.ignore_patterns(
+        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
+    )
+    shutil.copytree(ROOT, project, ignore=ignored)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    shutil.copytree(FIXTURE, project / "content" / "docformat")
+    completed = build_site(project, project / "site")
+    assert completed.returncode == 0, completed.stderr
+    return project / "site"
+
+
+def test_both_guidelines_are_built_sharing_one_runtime_and_one_precache(two_guideline_site: Path) -> None:
+    site = two_guideline_site
+    for name in ("aimss", "docformat"):
+        for page in ("index.html", "calculator/index.html", "decision-table/index.html", "changes/index.html"):
+            assert (site / name / page).is_file(), f"{name}/{page}"
+        assert f'href="{name}/calculator/"' in (site / "index.html").read_text()
+    assert len(list((site / "assets" / "pyodide").iterdir())) == 1
+    assert len(list((site / "assets" / "calculator").glob("*.whl"))) == 1
+    worker = (site / "sw.js").read_text()
+    start = worker.index("const MANIFEST = ") + len("const MANIFEST = ")
+    precache = {path for path, _ in json.loads(worker[start : worker.index("};\n", start) + 1])["precache"]}
+    assert {"aimss/calculator/", "docformat/calculator/", "aimss/guideline.py", "docformat/guideline.py"} <= precache
+
+
+@pytest.fixture(scope="module")
+def two_guideline_server(two_guideline_site: Path) -> Iterator[SiteServer]:
+    with SiteServer(two_guideline_site, prefix="/guidelines/") as server:
+        yield server
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("folder", [ROOT / "content" / "aimss", FIXTURE], ids=lambda p: p.name)
+def test_each_calculator_runs_its_vignettes_in_chromium(
+    page: Page, two_guideline_server: SiteServer, folder: Path
+) -> None:
+    guideline = load_guideline(folder)
+    open_calculator(page, two_guideline_server, f"{guideline.id}/calculator/")
+    for vignette in load_vignettes(folder):
+        page.get_by_role("button", name="New patient").click()
+        expect(page.locator("[data-classification]")).to_have_count(0)
+        answer(page, guideline, vignette.answers)
+        expected = expected_display(assess(guideline, vignette.answers), f"{two_guideline_server.url}{guideline.id}/")
+        assert shown_result(page) == expected, vignette.id
+
+
+def test_the_commit_that_added_the_fixture_changed_no_machinery() -> None:
+    require((ROOT / ".git").exists() and shutil.which("git") is not None, "not a git checkout")
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", "tests/fixtures/docformat/guideline.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if not added:
+        pytest.skip("the fixture is not committed yet")
+    changed = subprocess.run(
+        ["git", "show", "--name-only", "--format=", added[-1]], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert changed and all(path.startswith("tests/") for path in changed), changed
+    assert not [path for path in changed if path.startswith(MACHINERY)]
