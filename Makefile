@@ -61,7 +61,10 @@ test: lint
 
 ## mutation: mutation testing of the rule and validation modules (slow; not part of CI).
 ## Runs in a copy of the tracked files under build/mutation, so the work tree is never mutated.
-MUTATE := calculator/conditions.py,calculator/answers.py,calculator/engine.py,content/aimss/guideline.py
+comma := ,
+empty :=
+space := $(empty) $(empty)
+MUTATE := calculator/conditions.py,calculator/answers.py,calculator/engine.py,$(subst $(space),$(comma),$(wildcard content/*/guideline.py))
 mutation: setup
 	$(BIN)/python -m pip install --quiet "mutmut==2.5.1"
 	rm -rf build/mutation && mkdir -p build/mutation

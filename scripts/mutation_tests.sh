@@ -5,5 +5,5 @@
 # so every failure is reported as 1.
 HYPOTHESIS_PROFILE=quick "${PYTHON:-python3}" -m pytest -x -q -p no:cacheprovider -p no:playwright \
   -m "not browser" \
-  tests/test_conditions.py tests/test_engine.py tests/test_releases.py tests/test_aimss_rules.py \
+  tests/test_conditions.py tests/test_engine.py tests/test_releases.py tests/test_*_rules.py \
   tests/test_validation.py tests/test_note.py tests/test_vignettes.py tests/test_properties.py || exit 1

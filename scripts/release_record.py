@@ -45,7 +45,7 @@ def write_record(folder: Path, *, overwrite: bool = False) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("guideline", type=Path, help="the guideline folder, e.g. content/aimss")
+    parser.add_argument("guideline", type=Path, help="the guideline folder, e.g. content/<name>")
     parser.add_argument("--overwrite", action="store_true")
     args = parser.parse_args()
     print(write_record(args.guideline, overwrite=args.overwrite))

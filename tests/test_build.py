@@ -328,3 +328,24 @@ def test_build_fails_on_nested_marks(project_copy: Path) -> None:
     completed = build_site(project_copy, project_copy / "site")
     assert completed.returncode != 0
     assert "marked sentence 'inner' is inside marked sentence 'ring-sign': marks may not nest" in completed.stderr
+
+
+MACHINERY = ("calculator", "scripts", "theme")
+MACHINERY_FILES = ("mkdocs.yml", "Makefile", "pyproject.toml", "package.json", ".ci/run")
+
+
+def test_machinery_knows_no_guideline() -> None:
+    from calculator.loader import discover_guidelines, load_guideline
+
+    folders = [*discover_guidelines(ROOT / "content"), ROOT / "tests" / "fixtures" / "docformat"]
+    words = {w for folder in folders for g in [load_guideline(folder)] for w in (g.id, g.info.short_title.lower())}
+    words.add("aromatase")
+    paths = [p for d in MACHINERY for p in (ROOT / d).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    paths += [ROOT / name for name in MACHINERY_FILES]
+    mentions = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in paths
+        for word in words
+        if word in path.read_text(encoding="utf-8", errors="replace").lower()
+    ]
+    assert mentions == []

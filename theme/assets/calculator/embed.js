@@ -1,6 +1,6 @@
 // Host-page script for embedding a calculator in an <iframe> (see README, "Embedding"):
 //
-//   <iframe src="https://your-site/aimss/embed/" title="AIMSS calculator"
+//   <iframe src="https://your-site/<guideline>/embed/" title="<Guideline> calculator"
 //           data-guideline-calculator data-result-events></iframe>
 //   <script src="https://your-site/assets/calculator/embed.js" defer></script>
 //
