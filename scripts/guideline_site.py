@@ -480,8 +480,7 @@ def _version_key(version: str) -> tuple[int | str, ...]:
 def _render_changes(site: GuidelineSite, config: MkDocsConfig) -> str:
     """Compare the current logic with the previous release record (see release_record.py)."""
     records = {
-        path.stem: json.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(site.releases_dir.glob("*.json"))
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(site.releases_dir.glob("*.json"))
     }
     current = without_build_details(decision_logic(site.guideline))
     version = site.guideline.info.content_version

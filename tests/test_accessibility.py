@@ -1,0 +1,232 @@
+"""Accessibility and layout, proven in Chromium: axe-core (WCAG 2.2 A/AA) on every page and in
+every calculator state, in the light and dark palettes; a keyboard-only assessment; touch
+targets; screenshots at phone, tablet and desktop sizes with no horizontal scrolling.
+
+axe-core comes from npm (``package.json`` devDependencies) and is evaluated in the page by the
+test driver, so it is never part of the site.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aimss_cases import DIFFUSE_MILD, DIFFUSE_MODERATE_WITH_DEPRESSION
+from conftest import ROOT
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from serve import SiteServer
+from ui import CALCULATOR, READY_TIMEOUT_MS, answer, open_calculator, shown_result
+
+from calculator.browser import Session
+from calculator.model import Guideline
+
+pytestmark = pytest.mark.browser
+
+AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCHEMES = ["light", "dark"]
+PAGES = ["", "authoring/", "aimss/", "aimss/decision-table/", "aimss/changes/", "no/such/page/"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+VIEWPORTS = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1440, 900)}
+
+SCROLLS_SIDEWAYS = """() => {
+  // The page cannot be scrolled sideways, and nothing sticks out of the viewport unless it is
+  // inside its own scroll container (a wide table scrolls within its box).
+  window.scrollTo(10000, window.scrollY);
+  const moved = window.scrollX !== 0;
+  window.scrollTo(0, window.scrollY);
+  const width = document.documentElement.clientWidth;
+  const contained = (element) => {
+    for (let a = element.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const outside = [...document.body.querySelectorAll("*")].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && !contained(e);
+  });
+  return moved || outside.length > 0;
+}"""
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE)
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(result =>
+            result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                          nodes: v.nodes.map(n => n.target.join(' '))})))""",
+        WCAG,
+    )
+
+
+@pytest.fixture(params=SCHEMES)
+def scheme(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def schemed_page(browser: Browser, scheme: str) -> Any:
+    # Service workers blocked: the states below are provoked by routing requests, which a
+    # service worker serving from its cache would bypass.
+    context = browser.new_context(color_scheme=scheme, service_workers="block")  # type: ignore[arg-type]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
+def test_every_page_has_no_wcag_violations(schemed_page: Page, site_server: SiteServer, path: str) -> None:
+    schemed_page.goto(site_server.url + path)
+    assert axe_violations(schemed_page) == []
+
+
+def test_calculator_in_every_state_has_no_wcag_violations(
+    schemed_page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    page = schemed_page
+    seen: dict[str, list[dict[str, Any]]] = {}
+
+    # Loading: the wheel is held back, so Python is still starting.
+    release: list[Route] = []
+    page.route("**/*.whl", lambda route: release.append(route))
+    page.goto(site_server.url + CALCULATOR)
+    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "loading")
+    page.get_by_label("Arthralgia (joint pain)").check()
+    seen["loading"] = axe_violations(page)
+    page.wait_for_function("() => true")
+    for route in release:
+        route.continue_()
+    page.unroute("**/*.whl")
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+    seen["partly answered"] = axe_violations(page)
+
+    answer(page, aimss, {**DIFFUSE_MILD, "onset_weeks_after_ai_start": "six"})
+    expect(page.locator("#gc-onset-weeks-after-ai-start-error")).to_be_visible()
+    seen["errors shown"] = axe_violations(page)
+
+    page.get_by_label(aimss.question("onset_weeks_after_ai_start").label).fill("6")
+    shown_result(page)
+    page.locator(".gc-note summary").click()
+    seen["result shown"] = axe_violations(page)
+
+    page.get_by_role("button", name="New patient").click()
+    seen["empty"] = axe_violations(page)
+
+    page.route("**/worker.mjs", lambda route: route.abort())
+    page.goto(site_server.url + CALCULATOR)
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "error", timeout=READY_TIMEOUT_MS
+    )
+    seen["failed boot"] = axe_violations(page)
+    assert {state: found for state, found in seen.items() if found} == {}
+
+
+def test_embedded_calculator_has_no_wcag_violations(schemed_page: Page, site_server: SiteServer) -> None:
+    schemed_page.goto(site_server.url + "aimss/embed/")
+    expect(schemed_page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+    assert axe_violations(schemed_page) == []
+
+
+def _tab_to(page: Page, selector: str, limit: int = 80, *, backwards: bool = False) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) === true", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_clinician_completes_an_assessment_and_copies_the_note_with_the_keyboard_only(
+    page: Page, context: BrowserContext, site_server: SiteServer, aimss: Guideline
+) -> None:
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    answers = DIFFUSE_MODERATE_WITH_DEPRESSION
+    open_calculator(page, site_server)
+    page.locator("body").focus()
+    for question in aimss.questions:
+        if question.id not in answers:
+            continue
+        # As a clinician would, wait for the question to appear before moving on to it.
+        expect(page.locator(f'[data-question="{question.id}"]')).to_be_visible()
+        _tab_to(page, f'[data-question="{question.id}"] input')
+        value = answers[question.id]
+        if question.kind == "number":
+            page.keyboard.type(str(value))
+        elif question.kind == "multiple_choice":  # each box in turn (past its help link)
+            for index, option in enumerate(question.options):
+                if index:
+                    _tab_to(page, f'[data-question="{question.id}"] input[value="{option.id}"]')
+                if option.id in value:
+                    page.keyboard.press("Space")
+        else:  # a radio group: arrow keys move the choice
+            options = [o.id for o in question.options]
+            page.keyboard.press("Space")
+            for _ in range(options.index(value)):
+                page.keyboard.press("ArrowDown")
+    shown_result(page)
+    expect(page.locator("[data-gc-announce]")).to_contain_text("Result updated")
+    _tab_to(page, "[data-gc-copy]")  # past the result's links, in reading order
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-gc-announce]")).to_contain_text("on the clipboard")
+    expected = json.loads(Session(aimss, runtime="Pyodide 314.0.7").evaluate(json.dumps(answers)))["note"]
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    # New patient, by keyboard: everything clears and focus returns to the first question.
+    _tab_to(page, ".gc-actions button[type=reset]", backwards=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-classification]")).to_have_count(0)
+    assert page.evaluate("document.activeElement.id") == "gc-symptoms-arthralgia"
+
+
+def test_touch_targets_are_at_least_24_css_pixels(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_calculator(page, site_server)
+    answer(page, aimss, DIFFUSE_MILD)
+    shown_result(page)
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('.gc input, .gc button, .gc summary, .gc-rules-link, .gc-offline button')]
+              .filter(e => e.offsetParent !== null)
+              .map(e => ({e: e.outerHTML.slice(0, 80), r: e.getBoundingClientRect()}))
+              .filter(({r}) => r.width < 24 || r.height < 24)
+              .map(({e, r}) => `${e} ${r.width}x${r.height}`)"""
+    )
+    assert small == []
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_layout_has_no_horizontal_scrolling_and_is_captured(
+    browser: Browser, site_server: SiteServer, aimss: Guideline, size: str, scheme: str
+) -> None:
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        overflowing = []
+        for name, path in (("guideline", "aimss/"), ("decision-table", "aimss/decision-table/"), ("home", "")):
+            page.goto(site_server.url + path)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{scheme}.png"))
+            if page.evaluate(SCROLLS_SIDEWAYS):
+                overflowing.append(name)
+        open_calculator(page, site_server)
+        page.screenshot(path=str(SCREENSHOTS / f"calculator-empty-{size}-{scheme}.png"))
+        answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+        shown_result(page)
+        page.locator("[data-gc-result]").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"calculator-result-{size}-{scheme}.png"))
+        if page.evaluate(SCROLLS_SIDEWAYS):
+            overflowing.append("calculator")
+        assert overflowing == []
+    finally:
+        context.close()
+
+
+def test_screenshots_are_kept_out_of_git() -> None:
+    assert isinstance(SCREENSHOTS, Path)
+    assert "test-artifacts/" in (ROOT / ".gitignore").read_text().splitlines()
