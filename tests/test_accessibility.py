@@ -190,7 +190,8 @@ def test_touch_targets_are_at_least_24_css_pixels(page: Page, site_server: SiteS
     answer(page, aimss, DIFFUSE_MILD)
     shown_result(page)
     small = page.evaluate(
-        """() => [...document.querySelectorAll('.gc input, .gc button, .gc summary, .gc-rules-link, .gc-offline button')]
+        """() => [...document.querySelectorAll(
+              '.gc input, .gc button, .gc summary, .gc-rules-link, .gc-offline button')]
               .filter(e => e.offsetParent !== null)
               .map(e => ({e: e.outerHTML.slice(0, 80), r: e.getBoundingClientRect()}))
               .filter(({r}) => r.width < 24 || r.height < 24)
