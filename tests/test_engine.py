@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aimss_cases import DIFFUSE_MILD, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
 
+import calculator.answers as answers_module
 import calculator.conditions as conditions
 import calculator.model as model
 from calculator.conditions import ALWAYS, Is
@@ -24,6 +25,7 @@ from calculator.model import (
     Section,
     Source,
     Step,
+    number,
     single_choice,
 )
 
@@ -130,7 +132,7 @@ def test_a_module_without_guideline_is_rejected_by_name() -> None:
 
 DOMAIN_VALUES = [
     getattr(module, name)
-    for module in (conditions, model)
+    for module in (conditions, model, answers_module)
     for name in dir(module)
     if dataclasses.is_dataclass(getattr(module, name)) and isinstance(getattr(module, name), type)
 ]
@@ -160,3 +162,25 @@ def test_reasons_are_hashable_values() -> None:
     assert conditions.Reason(question="q").option is None
     with pytest.raises(TypeError):
         conditions.Reason("q", "a")  # type: ignore[misc]
+
+
+def test_every_condition_kind_is_a_value() -> None:
+    kinds = [
+        getattr(conditions, name)
+        for name in dir(conditions)
+        if isinstance(getattr(conditions, name), type)
+        and hasattr(getattr(conditions, name), "holds")
+        and name != "Condition"
+    ]
+    assert len(kinds) >= 11
+    for kind in kinds:
+        assert dataclasses.is_dataclass(kind), kind
+        assert kind.__dataclass_params__.frozen, kind
+
+
+def test_a_range_with_decimals_is_named_as_written() -> None:
+    question = number(id="dose", label="Dose?", unit="mg", minimum=0.5, maximum=2.5)
+    from calculator.answers import parse_value
+
+    with pytest.raises(ValueError, match=r"^must be between 0\.5 and 2\.5 mg$"):
+        parse_value(question, 3)
