@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint mutation bundle release-record new-guideline clean
+.PHONY: setup site serve test lint mutation bundle bench release-record new-guideline clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -34,6 +34,10 @@ site: setup
 ## serve: set up, build and serve the site on http://127.0.0.1:$(PORT)/
 serve: site
 	$(BIN)/python scripts/serve.py site --port $(PORT)
+
+## bench: the calculator against the bare Pyodide floor, as ratios; writes BENCHMARKS.md
+bench: site
+	$(BIN)/python scripts/bench.py --site site --out BENCHMARKS.md
 
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site

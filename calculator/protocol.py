@@ -26,10 +26,15 @@ BOOT_TIMEOUT_SECONDS: Final = 15
 
 MESSAGES: Final[dict[str, str]] = {
     "boot": "boot",
+    "load": "load",
     "evaluate": "evaluate",
     "status": "status",
 }
-"""Message types between page and worker. Requests carry ``id``; replies echo it."""
+"""Message types between page and worker. Requests carry ``id``; replies echo it.
+
+``boot`` (runtime and wheel URLs) starts Python as early as the page can; ``load`` (the
+guideline module and its sentences) follows once the page is parsed, and the worker
+answers it when both are done."""
 
 EMBED_MESSAGES: Final[dict[str, str]] = {
     "resize": "guideline-calculator:resize",

@@ -186,7 +186,9 @@ def _add_web_app_files(files: Files, config: MkDocsConfig) -> None:
     for size in ICON_SIZES:
         for purpose in ("any", "maskable"):
             name = f"assets/site/icon-{size}{'-maskable' if purpose == 'maskable' else ''}.png"
-            content = site_assets.app_icon(size, maskable=purpose == "maskable")
+            content = site_assets.cached_icon(
+                size, maskable=purpose == "maskable", cache=site_assets.cache_dir(_project_root(config))
+            )
             files.append(File.generated(config, name, content=content))
             icons.append({"src": name, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose})
     manifest = {
@@ -404,18 +406,20 @@ def _site_urls(site: GuidelineSite, page: Page, files: Files) -> dict[str, str]:
 def _render_widget(
     site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files, *, embedded: bool = False
 ) -> str:
-    runtime_url = get_relative_url(_state.runtime_dir, page.url)
+    # What the <head> needs to start Python before the page is parsed (theme/main.html).
+    page.meta["calculator_boot"] = {
+        "runtime": get_relative_url(_state.runtime_dir, page.url).rstrip("/") + "/",
+        "wheel": _url(files, page, _state.wheel_uri),
+        "worker": _url(files, page, f"{ASSETS_DIR}/worker.mjs"),
+    }
     context: dict[str, Any] = {
         "embedded": embedded,
         "schema": schema(site.guideline),
         "pyodide_version": _state.pyodide_version,
         "urls": {
             **_site_urls(site, page, files),
-            "runtime": runtime_url.rstrip("/") + "/",
-            "wheel": _url(files, page, _state.wheel_uri),
             "module": _url(files, page, site.module_uri),
             "sentences": _url(files, page, site.sentences_uri),
-            "worker": _url(files, page, f"{ASSETS_DIR}/worker.mjs"),
         },
     }
     return str(_template(config, "partials/calculator.html").render(context))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import inspect
 import json
 import os
 import struct
@@ -174,6 +175,16 @@ def app_icon(size: int, *, maskable: bool = False) -> bytes:
         return background
 
     return _png(size, size, pixel)
+
+
+def cached_icon(size: int, *, maskable: bool, cache: Path) -> bytes:
+    """``app_icon`` through the build cache: drawing pixel by pixel in Python takes ~0.3 s."""
+    drawing = hashlib.sha256(inspect.getsource(app_icon).encode()).hexdigest()[:12]
+    path = cache / "icons" / f"icon-{size}{'-maskable' if maskable else ''}-{drawing}.png"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(app_icon(size, maskable=maskable))
+    return path.read_bytes()
 
 
 # --- Precompressed copies for servers that serve them (nginx gzip_static/brotli_static) ---

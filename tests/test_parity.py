@@ -28,7 +28,8 @@ VALID_SETS = 1000
 
 RUN_IN_WORKER = """async ({ texts }) => {
   const root = document.querySelector("[data-calculator]");
-  const url = (name) => new URL(root.dataset[name], document.baseURI).href;
+  const bootTag = document.querySelector("script[data-calculator-boot]");
+  const url = (name) => new URL((bootTag.dataset[name] ?? root.dataset[name]), document.baseURI).href;
   const worker = new Worker(url("workerUrl"), { type: "module" });
   const waiting = new Map();
   worker.addEventListener("message", ({ data }) => {
@@ -43,10 +44,8 @@ RUN_IN_WORKER = """async ({ texts }) => {
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, type, params });
     });
-  await call(0, "boot", {
-    runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl"),
-    moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl"),
-  });
+  await call(0, "boot", { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") });
+  await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl") });
   const replies = [];
   for (let i = 0; i < texts.length; i++) replies.push(await call(i + 1, "evaluate", { answers: texts[i] }));
   worker.terminate();

@@ -3,6 +3,9 @@
 // note text) is made by the Python engine in the worker. Nothing is stored: no cookies,
 // no storage. The answers live in the URL fragment only (format: calculator/fragment.py),
 // which browsers never send to a server, so a reload or a shared link restores them.
+//
+// Loaded by an async module script in <head> (theme/main.html): Python starts in its worker
+// while the page is still being parsed, and the form is wired up once it has been.
 import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, EMBED_MESSAGES, MESSAGES, PYODIDE_VERSION, STATES } from "./protocol.mjs";
 
 const STEP_LABELS = Object.fromEntries(BOOT_STEPS.map((step) => [step.id, step.label]));
@@ -40,10 +43,114 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/**
+ * The page's one Python worker: started once, early; loaded with the page's guideline later.
+ * Dispatches "status" (detail: boot step id) and "failure" (detail: {kind, message?, step}).
+ */
+class PythonWorker extends EventTarget {
+  constructor() {
+    super();
+    this.worker = null;
+    this.failure = null;
+    this.step = "";
+    this.pending = new Map();
+    this.nextId = 1;
+    /** Settles once start() has run (or failed), so load() may be called before start(). */
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+
+  /** Start Python (no-op when already started or failed). */
+  start(urls) {
+    if (this.worker || this.failure) return;
+    this.launch(urls);
+    this.markStarted();
+  }
+
+  launch({ workerUrl, runtimeUrl, wheelUrl }) {
+    performance.mark("gc:worker-start");
+    if (typeof WebAssembly !== "object") return this.fail({ kind: "unsupported" });
+    let moduleWorkers = false;
+    const options = {
+      get type() {
+        moduleWorkers = true; // only browsers that support module workers read this
+        return "module";
+      },
+    };
+    try {
+      this.worker = new Worker(workerUrl, options);
+    } catch (error) {
+      return this.fail({ kind: "no-worker", message: error.message });
+    }
+    if (!moduleWorkers) return this.fail({ kind: "unsupported" });
+    this.worker.addEventListener("message", (event) => this.onMessage(event.data));
+    this.worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      this.fail({ kind: "worker-load" });
+    });
+    this.timer = setTimeout(() => this.fail({ kind: "timeout" }), BOOT_TIMEOUT_SECONDS * 1000);
+    this.setStep("fetch-runtime");
+    this.request(MESSAGES.boot, { runtimeUrl, wheelUrl }).catch((error) =>
+      this.fail({ kind: "boot", message: error.message }),
+    );
+  }
+
+  /** Load the page's guideline (after boot, which the worker awaits); resolves when ready. */
+  load(params) {
+    return this.started.then(() => this.request(MESSAGES.load, params)).then(() => {
+      clearTimeout(this.timer);
+      this.setStep("ready");
+    });
+  }
+
+  setStep(step) {
+    this.step = step;
+    this.dispatchEvent(new CustomEvent("status", { detail: step }));
+  }
+
+  fail(failure) {
+    if (this.failure) return;
+    this.failure = { ...failure, step: this.step };
+    clearTimeout(this.timer);
+    this.worker?.terminate();
+    for (const { reject } of this.pending.values()) reject(new Error(failure.message ?? failure.kind));
+    this.pending.clear();
+    this.markStarted();
+    this.dispatchEvent(new CustomEvent("failure", { detail: this.failure }));
+  }
+
+  onMessage(message) {
+    if (message.type === MESSAGES.status) {
+      if (message.error) this.fail({ kind: "boot", message: message.error });
+      else this.setStep(message.step);
+      return;
+    }
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if ("error" in message) waiting.reject(new Error(message.error.message));
+    else waiting.resolve(message.result);
+  }
+
+  request(type, params) {
+    if (this.failure) return Promise.reject(new Error(this.failure.message ?? this.failure.kind));
+    if (!this.worker) return Promise.reject(new Error("Python has not been started"));
+    const id = this.nextId++;
+    const sent = performance.now();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, params });
+    }).finally(() => performance.measure(`gc:${type}`, { start: sent }));
+  }
+}
+
 class Calculator {
-  /** @param {HTMLElement} root */
-  constructor(root) {
+  /**
+   * @param {HTMLElement} root
+   * @param {PythonWorker} python
+   */
+  constructor(root, python) {
     this.root = root;
+    this.python = python;
     this.form = root.querySelector("[data-gc-form]");
     this.status = root.querySelector("[data-gc-status]");
     this.resultBody = root.querySelector("[data-gc-result-body]");
@@ -61,11 +168,7 @@ class Calculator {
     this.writtenFragment = "";
     /** In an iframe: the origin of a host page that asked for results (opt-in), else null. */
     this.resultSubscriber = null;
-    this.pending = new Map();
-    this.nextId = 1;
     this.latestEvaluation = 0;
-    this.bootStep = "";
-    this.worker = null;
   }
 
   get state() {
@@ -79,8 +182,12 @@ class Calculator {
   start() {
     this.root.dataset.calculatorStarted = "";
     this.form.addEventListener("submit", (event) => event.preventDefault());
-    this.form.addEventListener("change", () => this.scheduleEvaluation(0));
+    this.form.addEventListener("change", () => {
+      this.lastAnswerAt = performance.now();
+      this.scheduleEvaluation(0);
+    });
     this.form.addEventListener("input", (event) => {
+      this.lastAnswerAt = performance.now();
       if (event.target.type === "text") this.scheduleEvaluation(TYPING_DELAY_MS);
     });
     // The browser clears the fields after the reset event; act once it has.
@@ -95,38 +202,13 @@ class Calculator {
     });
     if (isAnswerFragment(location.hash)) this.restore(location.hash);
     if (this.root.hasAttribute("data-embedded") && window.parent !== window) this.embed();
-    const unsupported = this.root.querySelector("[data-gc-unsupported]").textContent.trim();
-    if (typeof WebAssembly !== "object") return this.fail(unsupported);
-
-    let moduleWorkers = false;
-    const options = {
-      get type() {
-        moduleWorkers = true; // only browsers that support module workers read this
-        return "module";
-      },
-    };
-    try {
-      this.worker = new Worker(this.url("workerUrl"), options);
-    } catch (error) {
-      return this.fail(`The calculator could not start its background worker (${error.message}).`);
-    }
-    if (!moduleWorkers) return this.fail(unsupported);
-    this.worker.addEventListener("message", (event) => this.onMessage(event.data));
-    this.worker.addEventListener("error", (event) => {
-      event.preventDefault();
-      this.fail("The calculator's background worker could not be loaded. Reload the page to try again.");
-    });
-    this.bootTimer = setTimeout(() => this.fail(this.timeoutMessage()), BOOT_TIMEOUT_SECONDS * 1000);
-    this.showStep("fetch-runtime");
-    const params = {
-      runtimeUrl: this.url("runtimeUrl"),
-      wheelUrl: this.url("wheelUrl"),
-      moduleUrl: this.url("moduleUrl"),
-      sentencesUrl: this.url("sentencesUrl"),
-    };
-    this.request(MESSAGES.boot, params).then(
+    this.python.addEventListener("status", (event) => this.showStep(event.detail));
+    this.python.addEventListener("failure", (event) => this.failed(event.detail));
+    if (this.python.failure) return this.failed(this.python.failure);
+    this.showStep(this.python.step || "fetch-runtime");
+    this.python.load({ moduleUrl: this.url("moduleUrl"), sentencesUrl: this.url("sentencesUrl") }).then(
       () => this.ready(),
-      (error) => this.fail(`The calculator could not start: ${error.message}`),
+      (error) => this.failed(this.python.failure ?? { kind: "boot", message: error.message }),
     );
   }
 
@@ -143,8 +225,8 @@ class Calculator {
     });
   }
 
-  timeoutMessage() {
-    const stuck = STEP_LABELS[this.bootStep] ?? "starting";
+  timeoutMessage(step) {
+    const stuck = STEP_LABELS[step] ?? "starting";
     return (
       `The calculator did not start within ${BOOT_TIMEOUT_SECONDS} seconds (stopped at: ${stuck}). ` +
       "The site's security policy may block WebAssembly ('wasm-unsafe-eval'), or the device may be " +
@@ -153,27 +235,36 @@ class Calculator {
   }
 
   showStep(step) {
-    this.bootStep = step;
+    if (this.state !== STATES.loading || step === "ready") return;
     this.status.textContent = `Starting the calculator: ${STEP_LABELS[step] ?? step}… You can answer the questions now.`;
   }
 
   ready() {
     if (this.state === STATES.error) return;
-    clearTimeout(this.bootTimer);
+    performance.mark("gc:ready");
     this.root.dataset.calculatorState = STATES.ready;
     this.status.textContent = "Calculator ready.";
     this.evaluateNow(); // answers typed while Python was starting are evaluated now
   }
 
+  /** Python could not start: say why, in words a clinician can act on. */
+  failed(failure) {
+    const unsupported = this.root.querySelector("[data-gc-unsupported]").textContent.trim();
+    const messages = {
+      unsupported,
+      "no-worker": `The calculator could not start its background worker (${failure.message}).`,
+      "worker-load": "The calculator's background worker could not be loaded. Reload the page to try again.",
+      timeout: this.timeoutMessage(failure.step),
+      boot: `The calculator could not start: ${failure.message}.`,
+    };
+    this.fail(messages[failure.kind] ?? messages.boot);
+  }
+
   fail(message) {
     if (this.state === STATES.error) return;
-    clearTimeout(this.bootTimer);
     this.root.dataset.calculatorState = STATES.error;
     this.status.textContent = message;
     this.status.classList.add("gc-status--error");
-    this.worker?.terminate();
-    for (const { reject } of this.pending.values()) reject(new Error(message));
-    this.pending.clear();
     this.resultBody.replaceChildren(
       el(
         "p",
@@ -187,27 +278,6 @@ class Calculator {
     );
   }
 
-  onMessage(message) {
-    if (message.type === MESSAGES.status) {
-      if (message.error) this.fail(`The calculator could not start: ${message.error}.`);
-      else if (this.state === STATES.loading) this.showStep(message.step);
-      return;
-    }
-    const waiting = this.pending.get(message.id);
-    if (!waiting) return;
-    this.pending.delete(message.id);
-    if ("error" in message) waiting.reject(new Error(message.error.message));
-    else waiting.resolve(message.result);
-  }
-
-  request(type, params) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, type, params });
-    });
-  }
-
   scheduleEvaluation(delay) {
     clearTimeout(this.evaluationTimer);
     this.evaluationTimer = setTimeout(() => this.evaluateNow(), delay);
@@ -219,7 +289,7 @@ class Calculator {
     const sequence = ++this.latestEvaluation;
     const answers = this.restoredAnswers ?? this.collectAnswers();
     this.restoredAnswers = null;
-    this.request(MESSAGES.evaluate, { answers: JSON.stringify(answers) }).then(
+    this.python.request(MESSAGES.evaluate, { answers: JSON.stringify(answers) }).then(
       (text) => sequence === this.latestEvaluation && this.render(JSON.parse(text), answers),
       (error) => this.showProblem(`The calculator hit an internal error: ${error.message}`),
     );
@@ -290,6 +360,8 @@ class Calculator {
     this.noteField.value = evaluation.note ?? "";
     if (evaluation.result) {
       this.renderResult(evaluation.result);
+      // From the clinician's last answer to the result on screen (read by `make bench`).
+      if (this.lastAnswerAt !== undefined) performance.measure("gc:answer-to-result", { start: this.lastAnswerAt });
       if (this.resultSubscriber) {
         const message = { type: EMBED_MESSAGES.result, guideline: this.root.dataset.guideline, answers,
           result: evaluation.result, note: evaluation.note };
@@ -458,6 +530,35 @@ class Calculator {
   }
 }
 
-if (location.protocol !== "file:") {
-  for (const root of document.querySelectorAll("[data-calculator]")) new Calculator(root).start();
+// --- Start: Python at once (from <head>), the form once the page is parsed ------------------
+
+const boot = document.querySelector("script[data-calculator-boot]");
+const python = new PythonWorker();
+
+if (location.protocol !== "file:" && boot) {
+  const url = (name) => new URL(boot.dataset[name], document.baseURI).href;
+  const urls = { workerUrl: url("workerUrl"), runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") };
+  const start = () => python.start(urls);
+  // When Python starts (data-start, measured with `make bench`): "immediate", "idle" (when the
+  // page is idle) or "visible" (when the calculator scrolls into view). Once per page, whichever.
+  const strategy = boot.dataset.start ?? "immediate";
+  if (strategy === "idle" && "requestIdleCallback" in window) requestIdleCallback(start, { timeout: 1000 });
+  else if (strategy !== "visible") start();
+
+  const wire = () => {
+    const root = document.querySelector("[data-calculator]:not([data-calculator-started])");
+    if (!root) return;
+    if (strategy === "visible") {
+      const observer = new IntersectionObserver((entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          observer.disconnect();
+          start();
+        }
+      });
+      observer.observe(root);
+    }
+    new Calculator(root, python).start();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wire, { once: true });
+  else wire();
 }

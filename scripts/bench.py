@@ -1,0 +1,419 @@
+"""``make bench``: the calculator against the Pyodide floor, as ratios, in one run.
+
+    python scripts/bench.py [--site site] [--runs 7] [--out BENCHMARKS.md]
+
+Serves the built site on 127.0.0.1 (Debian's nginx with the shipped snippets and the
+precompressed files, when installed; else the dev server) and, in one headless Chromium
+with fresh profiles, alternates between
+
+* **bare**: a page that only boots Pyodide from the same vendored files, in a module
+  worker, and calls one trivial function (``scripts/bench_bare/``), and
+* **calculator**: the AIMSS calculator page (answering a whole case after it is ready),
+
+cold (new profile) and warm (second visit, same profile), service workers blocked so both
+use the HTTP cache alike. It also compares when the calculator starts Python (at once, when
+idle, when visible), and times ``make site`` against a plain Material build of the same
+content. Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
+markers; the analysis written below them is kept). Timings here swing run to run: compare
+the ratios, which are measured alternately within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
+
+from serve import SiteServer  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SUB_PATH = "/bench/"
+CALCULATOR = "aimss/calculator/"
+STRATEGIES = ("immediate", "idle", "visible")
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+OBSERVE = """
+window.__bench = { longtasks: [], frames: [], firstQuestion: null };
+const observe = (type, callback) => {
+  try { new PerformanceObserver((list) => list.getEntries().forEach(callback)).observe({ type, buffered: true }); }
+  catch (error) { /* entry type unsupported */ }
+};
+observe("longtask", (e) => __bench.longtasks.push(e.duration));
+observe("long-animation-frame", (e) => __bench.frames.push(
+  { duration: e.duration, scripts: e.scripts.map((s) => ({ url: s.sourceURL, duration: s.duration })) }));
+observe("element", (e) => { if (e.identifier === "gc-first-question") __bench.firstQuestion = e.renderTime || e.loadTime; });
+"""
+
+COLLECT = """() => {
+  const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+  const measures = (name) => performance.getEntriesByName(name).map((e) => e.duration);
+  const calculatorScripts = __bench.frames.flatMap((f) => f.scripts)
+    .filter((s) => s.url.includes("/assets/calculator/")).map((s) => s.duration);
+  return {
+    ready: mark("gc:ready") ?? mark("bare:ready"),
+    workerStart: mark("gc:worker-start") ?? mark("bare:worker-start"),
+    firstQuestion: __bench.firstQuestion,
+    longestTask: Math.max(0, ...__bench.longtasks),
+    longestCalculatorScript: Math.max(0, ...calculatorScripts),
+    roundTrips: measures("gc:evaluate"),
+    answerToResult: measures("gc:answer-to-result").at(-1) ?? null,
+  };
+}"""
+
+
+def median_min_max(values: list[float]) -> tuple[float, float, float] | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
+
+
+@contextmanager
+def server(site: Path) -> Iterator[str]:
+    """nginx with the shipped snippets if available (precompressed files), else the dev server."""
+    from servers import NginxServer, nginx_available
+
+    if nginx_available():
+        with NginxServer(site, sub_path=SUB_PATH) as nginx:
+            yield nginx.url
+    else:
+        with SiteServer(site, prefix=SUB_PATH) as dev:
+            yield dev.url
+
+
+def prepare(site: Path, work: Path) -> Path:
+    """A copy of the site with the bare page and the start-strategy variants of the calculator."""
+    served = work / "served"
+    shutil.copytree(site, served)
+    version = json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"]
+    bare = served / "bench" / "bare"
+    bare.mkdir(parents=True)
+    for source in (Path(__file__).parent / "bench_bare").iterdir():
+        (bare / source.name).write_text(source.read_text().replace("PYODIDE_VERSION", version))
+    page = (served / CALCULATOR / "index.html").read_text()
+    for strategy in STRATEGIES:
+        variant = served / "aimss" / f"calculator-{strategy}"
+        variant.mkdir()
+        (variant / "index.html").write_text(page.replace('data-start="immediate"', f'data-start="{strategy}"'))
+        for compressed in (".br", ".gz"):
+            (variant / f"index.html{compressed}").unlink(missing_ok=True)
+    return served
+
+
+class Runner:
+    def __init__(self, base: str, playwright: Any, work: Path) -> None:
+        self.base = base
+        self.playwright = playwright
+        self.work = work
+        self.count = 0
+
+    def visit(self, path: str, *, calculator: bool, warm: bool) -> dict[str, Any]:
+        """One measured visit; ``warm`` visits once first, in the same fresh profile."""
+        from aimss_cases import DIFFUSE_MILD
+        from ui import answer
+
+        from calculator.loader import load_guideline
+
+        self.count += 1
+        context = self.playwright.chromium.launch_persistent_context(
+            str(self.work / f"profile-{self.count}"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            service_workers="block",
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            page = context.new_page()
+            ready = "[data-calculator-state=ready]" if calculator else "[data-state=ready]"
+            if warm:
+                page.goto(self.base + path)
+                page.wait_for_selector(ready, timeout=60_000)
+                page.goto("about:blank")
+            sizes: list[int] = []
+            page.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            page.add_init_script(OBSERVE)
+            page.goto(self.base + path)
+            page.wait_for_selector(ready, timeout=60_000)
+            if calculator:
+                answer(page, load_guideline(PROJECT / "content" / "aimss"), DIFFUSE_MILD)
+                page.wait_for_selector('[data-classification="assessment"]', timeout=10_000)
+                page.wait_for_function("performance.getEntriesByName('gc:answer-to-result').length > 0")
+            page.wait_for_timeout(300)  # let the observers deliver
+            result = page.evaluate(COLLECT)
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            result["jsHeapBytes"] = metrics.get("JSHeapUsedSize")
+            workers = [w for w in page.workers if "worker" in w.url and "search" not in w.url]
+            result["wasmMemoryBytes"] = (
+                workers[0].evaluate("self.calculatorStats?.().wasmMemoryBytes") if workers else None
+            )
+            result["bytes"] = sum(sizes)
+            return result
+        finally:
+            context.close()
+
+
+def _transferred(request: Any) -> int:
+    try:
+        sizes = request.sizes()
+    except Exception:
+        return 0
+    return int(sizes.get("responseBodySize", 0)) + int(sizes.get("responseHeadersSize", 0))
+
+
+def time_builds(runs: int, work: Path) -> dict[str, list[float]]:
+    """`mkdocs build` of the project against a plain Material build of the same content."""
+    plain = work / "plain-mkdocs.yml"
+    plain.write_text(
+        "site_name: Interactive clinical guidelines\n"
+        f"docs_dir: {PROJECT / 'content'}\n"
+        "theme:\n  name: material\n  font: false\n"
+        "markdown_extensions: [admonition, attr_list, md_in_html, tables, {toc: {permalink: true}}]\n"
+        "plugins: [search]\n"
+        "exclude_docs: |\n  releases/\n  vignettes.json\n"
+    )
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    commands = {
+        "make site": [*mkdocs, "--strict", "-f", str(PROJECT / "mkdocs.yml"), "--site-dir", str(work / "build-full")],
+        "plain Material": [*mkdocs, "-f", str(plain), "--site-dir", str(work / "build-plain")],
+    }
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for name, command in commands.items():  # one warm-up each: caches filled, imports compiled
+        subprocess.run(command, env=env, check=True, capture_output=True)
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            timings[name].append(time.perf_counter() - start)
+    return timings
+
+
+def core_brotli_bytes(site: Path) -> int:
+    version = json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"]
+    runtime = site / "assets" / "pyodide" / version
+    return sum((runtime / f"{name}.br").stat().st_size for name in CORE_FILES)
+
+
+def machine() -> dict[str, str]:
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs",
+        "browser": f"{chromium} (headless)",
+        "pyodide": json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"],
+        "python": platform.python_version(),
+    }
+
+
+def fmt(values: tuple[float, float, float] | None, unit: str = "ms", scale: float = 1.0) -> str:
+    if values is None:
+        return "n/a"
+    median, low, high = (v * scale for v in values)
+    if unit == "MB":
+        return f"{median:.2f} MB ({low:.2f}–{high:.2f})"
+    if unit == "s":
+        return f"{median:.2f} s ({low:.2f}–{high:.2f})"
+    return f"{median:.0f} ms ({low:.0f}–{high:.0f})" if median >= 10 else f"{median:.2f} ms ({low:.2f}–{high:.2f})"
+
+
+def report(
+    results: dict[str, list[dict[str, Any]]], builds: dict[str, list[float]], core: int, runs: int, server_kind: str
+) -> tuple[str, list[tuple[str, str, bool]]]:
+    def series(key: str, metric: str) -> tuple[float, float, float] | None:
+        values = []
+        for run in results[key]:
+            value = run.get(metric)
+            if isinstance(value, list):
+                values.extend(value)
+            elif value is not None:
+                values.append(value)
+        return median_min_max(values)
+
+    def med(key: str, metric: str) -> float:
+        found = series(key, metric)
+        return found[0] if found else float("nan")
+
+    lines = []
+    for mode in ("cold", "warm"):
+        lines.append(
+            f"\n### {mode.capitalize()} ({'new profile' if mode == 'cold' else 'second visit, same profile'})\n"
+        )
+        lines.append("| Measure | Bare Pyodide | Calculator | Calculator / bare |")
+        lines.append("| --- | --- | --- | --- |")
+        bare, calc = f"bare-{mode}", f"calculator-{mode}"
+        rows = [
+            ("Calculator ready (from navigation)", "ready", "ms", 1.0),
+            ("Worker started (from navigation)", "workerStart", "ms", 1.0),
+            ("Longest main-thread task", "longestTask", "ms", 1.0),
+            ("JS heap (page)", "jsHeapBytes", "MB", 1e-6),
+            ("Wasm memory (worker)", "wasmMemoryBytes", "MB", 1e-6),
+            ("Bytes transferred", "bytes", "MB", 1e-6),
+        ]
+        for label, metric, unit, scale in rows:
+            ratio = med(calc, metric) / med(bare, metric) if med(bare, metric) else float("nan")
+            lines.append(
+                f"| {label} | {fmt(series(bare, metric), unit, scale)} | {fmt(series(calc, metric), unit, scale)} | {ratio:.2f} |"
+            )
+        for label, metric in (
+            ("First question answerable (rendered)", "firstQuestion"),
+            ("Longest task in calculator scripts", "longestCalculatorScript"),
+            ("Worker round trip per step", "roundTrips"),
+            ("Last answer to result shown", "answerToResult"),
+        ):
+            lines.append(f"| {label} | – | {fmt(series(calc, metric))} | |")
+
+    lines.append("\n### When to start Python (cold, calculator page)\n")
+    lines.append("| Start | Ready | Longest main-thread task |")
+    lines.append("| --- | --- | --- |")
+    for strategy in STRATEGIES:
+        key = f"start-{strategy}"
+        lines.append(f"| `{strategy}` | {fmt(series(key, 'ready'))} | {fmt(series(key, 'longestTask'))} |")
+
+    full, plain = median_min_max(builds["make site"]), median_min_max(builds["plain Material"])
+    assert full and plain
+    lines.append("\n### Build\n")
+    lines.append("| Build | Time | Ratio |")
+    lines.append("| --- | --- | --- |")
+    lines.append(f"| plain Material, same content | {fmt(plain, 's')} | 1.00 |")
+    lines.append(
+        f"| `make site` (mkdocs build --strict with the hooks) | {fmt(full, 's')} | {full[0] / plain[0]:.2f} |"
+    )
+
+    cold_bare, cold_calc = med("bare-cold", "ready"), med("calculator-cold", "ready")
+    warm_bare, warm_calc = med("bare-warm", "ready"), med("calculator-warm", "ready")
+    targets = [
+        ("Calculator ready ≤ 1.10 × bare boot (cold)", f"{cold_calc / cold_bare:.2f} ×", cold_calc / cold_bare <= 1.10),
+        ("Calculator ready ≤ 1.10 × bare boot (warm)", f"{warm_calc / warm_bare:.2f} ×", warm_calc / warm_bare <= 1.10),
+        (
+            "First question answerable ≤ 0.10 × bare boot (cold)",
+            f"{med('calculator-cold', 'firstQuestion') / cold_bare:.3f} ×",
+            med("calculator-cold", "firstQuestion") / cold_bare <= 0.10,
+        ),
+        (
+            "No main-thread task > 50 ms caused by the calculator",
+            f"{max(med('calculator-cold', 'longestCalculatorScript'), med('calculator-warm', 'longestCalculatorScript')):.0f} ms",
+            max(med("calculator-cold", "longestCalculatorScript"), med("calculator-warm", "longestCalculatorScript"))
+            <= 50,
+        ),
+        (
+            "Worker round trip per step ≤ 5 ms (median)",
+            f"{med('calculator-warm', 'roundTrips'):.2f} ms",
+            med("calculator-warm", "roundTrips") <= 5,
+        ),
+        (
+            "First-visit bytes ≤ 1.05 × brotli size of the Pyodide core files",
+            f"{med('calculator-cold', 'bytes') / core:.2f} × ({core / 1e6:.2f} MB core)",
+            med("calculator-cold", "bytes") / core <= 1.05,
+        ),
+        ("`make site` ≤ 2 × plain Material build", f"{full[0] / plain[0]:.2f} ×", full[0] / plain[0] <= 2.0),
+    ]
+    summary = ["| Target | Measured | Met |", "| --- | --- | --- |"]
+    summary += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in targets]
+    header = (
+        f"Runs: {runs} cold and {runs} warm per page, alternating bare and calculator; served by {server_kind}; "
+        "service workers blocked (both pages use the HTTP cache alike). Medians, with (min–max)."
+    )
+    return "\n".join([header, "", "### Targets", "", *summary, *lines]), targets
+
+
+def write_benchmarks(out: Path, body: str, facts: dict[str, str]) -> None:
+    machine_lines = "\n".join(f"- **{k}:** {v}" for k, v in facts.items())
+    generated = f"{BEGIN}\n<!-- Generated by `make bench` (scripts/bench.py); edit only outside the markers. -->\n\n{machine_lines}\n\n{body}\n{END}"
+    if out.exists() and BEGIN in out.read_text():
+        text = out.read_text()
+        text = text[: text.index(BEGIN)] + generated + text[text.index(END) + len(END) :]
+    else:
+        text = f"# Benchmarks\n\n{generated}\n\n## Analysis\n\n(Written by hand after a run: what the figures mean and why a missed target is missed.)\n"
+    out.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--site", type=Path, default=PROJECT / "site")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=PROJECT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    if not (args.site / "sw.js").is_file():
+        parser.error(f"{args.site} is not a built site: run `make site`")
+    from playwright.sync_api import sync_playwright
+    from servers import nginx_available
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        served = prepare(args.site, work)
+        results: dict[str, list[dict[str, Any]]] = {}
+        with server(served) as base, sync_playwright() as playwright:
+            runner = Runner(base, playwright, work)
+            plan: list[tuple[str, Callable[[], dict[str, Any]]]] = []
+            for _ in range(args.runs):
+                for mode in ("cold", "warm"):
+                    plan.append(
+                        (f"bare-{mode}", lambda m=mode: runner.visit("bench/bare/", calculator=False, warm=m == "warm"))
+                    )
+                    plan.append(
+                        (
+                            f"calculator-{mode}",
+                            lambda m=mode: runner.visit(CALCULATOR, calculator=True, warm=m == "warm"),
+                        )
+                    )
+                for strategy in STRATEGIES:
+                    path = f"aimss/calculator-{strategy}/"
+                    plan.append((f"start-{strategy}", lambda p=path: runner.visit(p, calculator=True, warm=False)))
+            for index, (key, run) in enumerate(plan, 1):
+                results.setdefault(key, []).append(run())
+                print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready']:.0f} ms", flush=True)
+        builds = time_builds(max(3, args.runs // 2), work)
+        body, targets = report(
+            results,
+            builds,
+            core_brotli_bytes(args.site),
+            args.runs,
+            "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)",
+        )
+        write_benchmarks(args.out, body, machine())
+        for name, value, met in targets:
+            print(f"{'MET ' if met else 'MISS'} {name}: {value}")
+        print(f"Wrote {args.out}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+// Boots Pyodide and calls one trivial function: nothing else.
+let pyodide = null;
+self.calculatorStats = () => ({ wasmMemoryBytes: pyodide?._module?.HEAP8?.buffer?.byteLength ?? null });
+self.addEventListener("message", async ({ data }) => {
+  const { loadPyodide } = await import(new URL("pyodide.mjs", data.runtimeUrl).href);
+  pyodide = await loadPyodide({ indexURL: data.runtimeUrl });
+  const add = pyodide.runPython("lambda a, b: a + b");
+  self.postMessage({ result: add(1, 1) });
+});
