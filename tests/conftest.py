@@ -18,8 +18,8 @@ from calculator.model import Guideline
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from nginx_server import NginxServer, nginx_available  # noqa: E402
 from serve import SiteServer  # noqa: E402  (scripts/ is not a package)
-from servers import NginxServer, nginx_available  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

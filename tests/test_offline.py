@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, ROOT, build_site
+from nginx_server import free_port
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
-from servers import free_port
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
 from calculator.engine import assess

@@ -77,7 +77,8 @@ SHOWN_RESULT_JS = """root => {
 
 def shown_result(page: Page) -> dict[str, Any]:
     expect(page.locator("[data-classification]").first).to_be_visible()
-    return page.locator("[data-gc-result-body]").evaluate(SHOWN_RESULT_JS)
+    shown: dict[str, Any] = page.locator("[data-gc-result-body]").evaluate(SHOWN_RESULT_JS)
+    return shown
 
 
 def expected_display(result: dict[str, Any], source_page_url: str) -> dict[str, Any]:
