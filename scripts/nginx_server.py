@@ -37,7 +37,7 @@ class NginxServer:
         self,
         site_dir: Path,
         *,
-        sub_path: str = "/intranet/guidelines/aimss/",
+        sub_path: str = "/intranet/guidelines/",
         frame_ancestors: str = deploy.DEFAULT_FRAME_ANCESTORS,
         port: int | None = None,
     ) -> None:
