@@ -16,10 +16,14 @@ import dataclasses
 import sys
 import types
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calculator.model import Guideline, GuidelineDefinitionError
-from calculator.sentences import MarkedSentence, citation_markers, marked_sentences
+
+if TYPE_CHECKING:  # the browser loads from source text: pathlib and the Markdown reader stay unimported
+    from pathlib import Path
+
+    from calculator.sentences import MarkedSentence
 
 MODULE_FILE = "guideline.py"
 """The file in a guideline folder that defines ``GUIDELINE``."""
@@ -51,6 +55,8 @@ def load_guideline_source(source: str, *, filename: str, sentences: Mapping[str,
 
 def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: str) -> Iterator[str]:
     """Mistakes between the catalogue and the marked sentences of ``page`` (its path)."""
+    from calculator.sentences import citation_markers
+
     seen: dict[str, int] = {}
     for sentence in marked:
         where = f"{page}:{sentence.line}"
@@ -98,6 +104,8 @@ def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: 
 
 def load_guideline(path: Path) -> Guideline:
     """Load and check the guideline in folder ``path`` (or from ``path`` itself if it is the module)."""
+    from calculator.sentences import marked_sentences
+
     module_path = path / MODULE_FILE if path.is_dir() else path
     if not module_path.is_file():
         raise GuidelineDefinitionError(f"{module_path}: no such guideline module")

@@ -18,6 +18,7 @@ import hashlib
 import inspect
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -135,6 +136,27 @@ def protocol_module(pyodide_version: str) -> str:
     for name, value in constants.items():
         lines.append(f"export const {name} = Object.freeze({json.dumps(value)});")
     return "\n".join(lines) + "\n"
+
+
+PROTOCOL_IMPORT = re.compile(r'^import \{ ([A-Z_, ]+) \} from "\./protocol\.mjs";$', re.MULTILINE)
+
+
+def inline_protocol(source: str, protocol_js: str) -> str:
+    """A module with its ``import {...} from "./protocol.mjs"`` replaced by the constants.
+
+    Used for the worker, whose module graph is on the critical path to "ready".
+    """
+    match = PROTOCOL_IMPORT.search(source)
+    if match is None:
+        raise BuildError('worker.mjs: expected `import { ... } from "./protocol.mjs";` to inline')
+    wanted = {name.strip() for name in match.group(1).split(",")}
+    constants = [
+        line.removeprefix("export ")
+        for line in protocol_js.splitlines()
+        if line.startswith("export const ") and line.split()[2] in wanted
+    ]
+    note = "// protocol.mjs constants, inlined by scripts/site_assets.py (one request fewer at boot):"
+    return source[: match.start()] + "\n".join([note, *constants]) + source[match.end() :]
 
 
 # --- Icons for the web app manifest, drawn here so the site needs no external asset --------

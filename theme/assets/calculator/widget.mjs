@@ -4,8 +4,8 @@
 // no storage. The answers live in the URL fragment only (format: calculator/fragment.py),
 // which browsers never send to a server, so a reload or a shared link restores them.
 //
-// Loaded by an async module script in <head> (theme/main.html): Python starts in its worker
-// while the page is still being parsed, and the form is wired up once it has been.
+// Loaded async from <head> (theme/main.html), after assets/calculator/boot.js has started the
+// worker; the form is wired up once the page is parsed.
 import { BOOT_STEPS, BOOT_TIMEOUT_SECONDS, EMBED_MESSAGES, MESSAGES, PYODIDE_VERSION, STATES } from "./protocol.mjs";
 
 const STEP_LABELS = Object.fromEntries(BOOT_STEPS.map((step) => [step.id, step.label]));
@@ -59,11 +59,36 @@ class PythonWorker extends EventTarget {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
-  /** Start Python (no-op when already started or failed). */
-  start(urls) {
+  /** Start Python (no-op when already started or failed); adopts a worker boot.js started. */
+  start(urls, early) {
     if (this.worker || this.failure) return;
-    this.launch(urls);
+    if (early) this.adopt(early);
+    else this.launch(urls);
     this.markStarted();
+  }
+
+  /** Take over the worker assets/calculator/boot.js started, with what it said meanwhile. */
+  adopt(early) {
+    this.worker = early.worker;
+    this.nextId = early.bootId + 1;
+    const booted = new Promise((resolve, reject) => this.pending.set(early.bootId, { resolve, reject }));
+    booted.catch((error) => this.fail({ kind: "boot", message: error.message }));
+    this.listen();
+    const elapsed = performance.now() - early.startedAt;
+    this.timer = setTimeout(() => this.fail({ kind: "timeout" }), Math.max(0, BOOT_TIMEOUT_SECONDS * 1000 - elapsed));
+    this.setStep("fetch-runtime");
+    for (const event of early.release()) {
+      if (event.error) this.fail({ kind: "worker-load" });
+      else this.onMessage(event.data);
+    }
+  }
+
+  listen() {
+    this.worker.addEventListener("message", (event) => this.onMessage(event.data));
+    this.worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      this.fail({ kind: "worker-load" });
+    });
   }
 
   launch({ workerUrl, runtimeUrl, wheelUrl }) {
@@ -82,11 +107,7 @@ class PythonWorker extends EventTarget {
       return this.fail({ kind: "no-worker", message: error.message });
     }
     if (!moduleWorkers) return this.fail({ kind: "unsupported" });
-    this.worker.addEventListener("message", (event) => this.onMessage(event.data));
-    this.worker.addEventListener("error", (event) => {
-      event.preventDefault();
-      this.fail({ kind: "worker-load" });
-    });
+    this.listen();
     this.timer = setTimeout(() => this.fail({ kind: "timeout" }), BOOT_TIMEOUT_SECONDS * 1000);
     this.setStep("fetch-runtime");
     this.request(MESSAGES.boot, { runtimeUrl, wheelUrl }).catch((error) =>
@@ -530,7 +551,7 @@ class Calculator {
   }
 }
 
-// --- Start: Python at once (from <head>), the form once the page is parsed ------------------
+// --- Start: Python at once (boot.js, from <head>), the form once the page is parsed ---------
 
 const boot = document.querySelector("script[data-calculator-boot]");
 const python = new PythonWorker();
@@ -538,7 +559,7 @@ const python = new PythonWorker();
 if (location.protocol !== "file:" && boot) {
   const url = (name) => new URL(boot.dataset[name], document.baseURI).href;
   const urls = { workerUrl: url("workerUrl"), runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") };
-  const start = () => python.start(urls);
+  const start = () => python.start(urls, boot.pythonWorker);
   // When Python starts (data-start, measured with `make bench`): "immediate", "idle" (when the
   // page is idle) or "visible" (when the calculator scrolls into view). Once per page, whichever.
   const strategy = boot.dataset.start ?? "immediate";

@@ -26,6 +26,7 @@ const post = (message) => self.postMessage(message);
 
 function step(name) {
   currentStep = name;
+  performance.mark(`gc:step:${name}`); // read by `make bench`
   post({ type: MESSAGES.status, step: name });
 }
 

@@ -1,0 +1,58 @@
+// Starts the page's Python worker as early as a page can: this is a small classic script
+// loaded async before the stylesheets, so the worker starts while the page is still being
+// parsed and painted. assets/calculator/widget.mjs adopts the worker (and whatever it has
+// already said) when it runs. Classic and dependency-free on purpose; message names come
+// from calculator/protocol.py through data attributes.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || location.protocol === "file:") return;
+  if ((script.getAttribute("data-start") || "immediate") !== "immediate") return; // the widget starts it
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") return; // the widget explains
+
+  function url(name) {
+    return new URL(script.getAttribute(name), document.baseURI).href;
+  }
+
+  var moduleWorkers = false;
+  var options = {
+    get type() {
+      moduleWorkers = true; // only browsers that support module workers read this
+      return "module";
+    },
+  };
+  var worker;
+  try {
+    worker = new Worker(url("data-worker-url"), options);
+  } catch (error) {
+    return; // the widget tries again, and reports what fails
+  }
+  if (!moduleWorkers) {
+    worker.terminate();
+    return;
+  }
+  performance.mark("gc:worker-start");
+  var held = [];
+  function hold(event) {
+    held.push({ data: event.data });
+  }
+  function holdError(event) {
+    event.preventDefault();
+    held.push({ error: true });
+  }
+  worker.addEventListener("message", hold);
+  worker.addEventListener("error", holdError);
+  var boot = { runtimeUrl: url("data-runtime-url"), wheelUrl: url("data-wheel-url") };
+  worker.postMessage({ id: 0, type: script.getAttribute("data-boot-message"), params: boot });
+  script.pythonWorker = {
+    worker: worker,
+    bootId: 0,
+    startedAt: performance.now(),
+    /** Hand over: stop holding, and return what the worker said meanwhile. */
+    release: function () {
+      worker.removeEventListener("message", hold);
+      worker.removeEventListener("error", holdError);
+      return held;
+    },
+  };
+})();
