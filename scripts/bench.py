@@ -69,7 +69,9 @@ observe("long-animation-frame", (e) => __bench.frames.push(
   { duration: e.duration, scripts: e.scripts.map((s) => ({ url: s.sourceURL, duration: s.duration })) }));
 observe("element", (e) => {
   // The first report is the first paint of the first question (later ones follow re-renders).
-  if (e.identifier === "gc-first-question" && __bench.firstQuestion === null) __bench.firstQuestion = e.renderTime || e.loadTime;
+  if (e.identifier === "gc-first-question" && __bench.firstQuestion === null) {
+    __bench.firstQuestion = e.renderTime || e.loadTime;
+  }
 });
 """
 
