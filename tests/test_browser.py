@@ -163,3 +163,19 @@ def test_opened_from_a_file_the_calculator_explains_it_needs_a_server(page: Page
     expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "error")
     expect(page.locator("[data-gc-needs-server]")).to_be_visible()
     expect(page.locator("[data-gc-needs-server]")).to_contain_text("served by a web server")
+
+
+def test_one_python_worker_per_page_never_two(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
+    def calculator_workers() -> list[str]:
+        return [w.url for w in page.workers if w.url.endswith("/worker.mjs")]
+
+    open_calculator(page, site_server)
+    assert len(calculator_workers()) == 1
+    page.reload()
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
+    assert len(calculator_workers()) == 1
+    page.goto(site_server.url + "aimss/")  # the guideline text: no Python at all
+    page.wait_for_load_state("load")
+    assert calculator_workers() == []
