@@ -71,6 +71,7 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
     assert changes(before, before) == {"added": [], "removed": [], "reworded": [], "rule_changed": [], "questions": []}
 
 
+@pytest.mark.build
 def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> None:
     import shutil
 
@@ -99,11 +100,13 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     assert "1.1.0: checked against source" in page and "1.0.0: checked against source" in page
 
 
+@pytest.mark.build
 def test_first_release_says_there_is_nothing_to_compare(built_site: Any) -> None:
     page = (built_site / "aimss" / "changes" / "index.html").read_text()
     assert "This is the first release of this guideline" in page
 
 
+@pytest.mark.build
 def test_home_page_lists_every_guideline(built_site: Any, aimss: Guideline) -> None:
     home = (built_site / "index.html").read_text()
     for href in ('href="aimss/"', 'href="aimss/calculator/"', 'href="aimss/decision-table/"', 'href="aimss/changes/"'):
