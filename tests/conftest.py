@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -45,6 +46,32 @@ def require(available: bool, message: str) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+TOP_LEVEL_NOT_COPIED = {
+    ".venv",
+    "node_modules",
+    "site",
+    "build",
+    "dist",
+    ".git",
+    "test-artifacts",
+    "tests",
+    ".hypothesis",
+}
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the project's sources (top-level build products, tests and .git left out),
+    with ``node_modules`` linked, to build or break on purpose."""
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder).resolve() == ROOT
+        return {n for n in names if (top and n in TOP_LEVEL_NOT_COPIED) or n == "__pycache__"}
+
+    shutil.copytree(ROOT, destination, ignore=ignored)
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
 
 
 def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, copy_project
 
 from calculator.loader import load_guideline
 from calculator.model import GuidelineDefinitionError
@@ -132,13 +132,7 @@ def test_module_that_does_not_define_a_guideline(tmp_path: Path) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    ignored = shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
-    )
-    shutil.copytree(ROOT, copy, ignore=ignored)
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
-from conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, ROOT, build_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, ROOT, build_site, copy_project
 from nginx_server import free_port
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
@@ -153,12 +152,7 @@ def test_runtime_is_listed_for_caching_with_its_hashes(built_site: Path) -> None
 def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_removed(
     launch: Launch, built_site: Path, tmp_path: Path
 ) -> None:
-    changed = tmp_path / "project"
-    ignored = shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "*.pyc"
-    )
-    shutil.copytree(ROOT, changed, ignore=ignored)
-    (changed / "node_modules").symlink_to(ROOT / "node_modules")
+    changed = copy_project(tmp_path / "project")
     home = changed / "content" / "index.md"
     home.write_text(home.read_text().replace("Each guideline below", "UPDATED BUILD: each guideline below"))
     completed = build_site(changed, tmp_path / "site-v2")

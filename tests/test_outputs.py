@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
@@ -177,5 +176,4 @@ def test_result_shows_intended_use_and_versions(page: Page, site_server: SiteSer
 
 
 def test_artifacts_dir_is_ignored_by_git() -> None:
-    assert "test-artifacts/" in (ROOT / ".gitignore").read_text().splitlines()
-    assert isinstance(ARTIFACTS, Path)
+    assert "/test-artifacts/" in (ROOT / ".gitignore").read_text().splitlines()

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from release_record import record_path
 
 from calculator.explore import rule_ids
@@ -73,17 +73,11 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
 
 @pytest.mark.build
 def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> None:
-    import shutil
 
     from conftest import build_site
     from release_record import write_record
 
-    project = tmp_path / "project"
-    ignored = shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
-    )
-    shutil.copytree(ROOT, project, ignore=ignored)
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    project = copy_project(tmp_path / "project")
     module = project / "content" / "aimss" / "guideline.py"
     text = module.read_text()
     text = text.replace('content_version="1.0.0"', 'content_version="1.1.0"')

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import build_site, copy_project
 from vignettes import expected_summary, load_vignettes, result_summary
 
 from calculator.engine import assess
@@ -19,13 +18,7 @@ from calculator.loader import load_guideline
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    ignored = shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
-    )
-    shutil.copytree(ROOT, copy, ignore=ignored)
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def test_new_guideline_builds_and_passes_its_checks(project: Path) -> None:

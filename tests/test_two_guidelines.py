@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, require
+from conftest import ROOT, build_site, copy_project, require
 from playwright.sync_api import Page, expect
 from serve import SiteServer
 from ui import answer, expected_display, open_calculator, shown_result
@@ -29,12 +29,7 @@ MACHINERY = ("calculator/", "scripts/", "theme/", "mkdocs.yml", "Makefile", "pyp
 
 @pytest.fixture(scope="module")
 def two_guideline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("two") / "project"
-    ignored = shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "build", "dist", ".git", "test-artifacts", "tests"
-    )
-    shutil.copytree(ROOT, project, ignore=ignored)
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    project = copy_project(tmp_path_factory.mktemp("two") / "project")
     shutil.copytree(FIXTURE, project / "content" / "docformat")
     completed = build_site(project, project / "site")
     assert completed.returncode == 0, completed.stderr
