@@ -564,6 +564,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 SERVICE_WORKER = "sw.js"
+REWRITTEN_BY_SERVERS = ("404.html",)
 SERVICE_WORKER_TEMPLATE = Path(__file__).with_name("service_worker.js")
 
 
@@ -604,10 +605,10 @@ def offline_manifest(site_dir: Path, runtime_dir: str) -> dict[str, Any]:
         if relative.startswith(runtime_dir):
             runtime.append([relative, integrity])
             continue
-        key = (
-            relative[: -len("index.html")] if relative == "index.html" or relative.endswith("/index.html") else relative
-        )
-        precache.append([key, integrity])
+        if relative in REWRITTEN_BY_SERVERS:
+            integrity = ""  # the server rewrites its <base> to the sub-path: no fixed hash
+        is_index = relative == "index.html" or relative.endswith("/index.html")
+        precache.append([relative.removesuffix("index.html") if is_index else relative, integrity])
     listing = json.dumps([precache, runtime]).encode()
     return {
         "build": hashlib.sha256(listing).hexdigest()[:16],

@@ -23,9 +23,13 @@ const OWN_CACHES = `${SCOPE.pathname}:`;
 const absolute = (path) => new URL(path, SCOPE).href;
 const runtimeFiles = new Map(MANIFEST.runtime.files.map(([path, integrity]) => [absolute(path), integrity]));
 
-/** Fetch a file and check its sha256 (Subresource Integrity); `cache` is the HTTP cache mode. */
+/**
+ * Fetch a file and check its sha256 (Subresource Integrity); `cache` is the HTTP cache mode.
+ * An empty integrity means a file the server rewrites (404.html's base): not checked.
+ */
 async function fetchVerified(url, integrity, cache) {
-  const response = await fetch(new Request(url, { cache, integrity, credentials: "same-origin" }));
+  const options = { cache, credentials: "same-origin", ...(integrity ? { integrity } : {}) };
+  const response = await fetch(new Request(url, options));
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response;
 }

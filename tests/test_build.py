@@ -349,3 +349,21 @@ def test_machinery_knows_no_guideline() -> None:
         if word in path.read_text(encoding="utf-8", errors="replace").lower()
     ]
     assert mentions == []
+
+
+def test_no_source_file_is_hidden_from_git() -> None:
+    """A .gitignore pattern once hid theme/assets/site/: sources must all be tracked."""
+    import shutil as _shutil
+    import subprocess
+
+    from conftest import require
+
+    require((ROOT / ".git").exists() and _shutil.which("git") is not None, "not a git checkout")
+    ignored = subprocess.run(
+        ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--", *MACHINERY, "content", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert [path for path in ignored if "__pycache__" not in path and ".pyc" not in path] == []
