@@ -129,7 +129,10 @@ def _parse_number(question: Question, value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{_show(value)} is not a number; give the number of{unit}")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a JSON integer beyond any float
+            raise ValueError(f"{_show(value)[:20]}… is not a number this calculator accepts") from None
         if not math.isfinite(number):
             raise ValueError(f"{_show(value)} is not a finite number")
     elif isinstance(value, str):

@@ -369,6 +369,42 @@ class Exceeds:
         return {"exceeds": {"question": self.question, "other": self.other}}
 
 
+@dataclass(frozen=True, slots=True)
+class SumExceeds:
+    """The number answers ``parts`` are all given and add up to more than the answer ``other``.
+
+    Used by cross-field constraints, e.g. weeks from starting the AI to the symptoms plus weeks
+    since stopping it must not exceed the weeks since it was started.
+    """
+
+    parts: tuple[str, ...]
+    other: str
+
+    def holds(self, answers: Answers) -> bool:
+        values = [answers.get(part) for part in self.parts]
+        other = answers.get(self.other)
+        if not isinstance(other, float) or not all(isinstance(v, float) for v in values):
+            return False
+        return sum(v for v in values if isinstance(v, float)) > other
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        if not self.holds(answers):
+            return ()
+        return (*(Reason(question=part) for part in self.parts), Reason(question=self.other))
+
+    def describe(self, labels: Labels) -> str:
+        summed = " plus ".join(labels.question_label(part) for part in self.parts)
+        return f"{summed} more than {labels.question_label(self.other)}"
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({*self.parts, self.other})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sum_exceeds": {"questions": list(self.parts), "other": self.other}}
+
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
 

@@ -54,6 +54,7 @@ FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS: dict[str, Any] = {
     "distribution": "focal",
     "focal_refractory": "yes",
     "limited_prognosis": "yes",
+    "widespread_metastases": "yes",
     "widespread_visceral_disease": "yes",
     "equally_effective_alternative": "not_known",
 }

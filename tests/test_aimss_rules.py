@@ -88,7 +88,7 @@ def test_improvement_within_weeks_of_stopping_supports_aimss(aimss: Guideline) -
     assert "improved_after_stopping" in finding_ids(result)
 
 
-@pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 30])
+@pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 24])
 def test_no_improvement_four_or_more_weeks_after_stopping_is_atypical(aimss: Guideline, weeks_ago: Any) -> None:
     result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "no")))
     assert category(result, "assessment") == "atypical_no_improvement"
@@ -259,7 +259,7 @@ def test_doses_are_the_guideline_doses(aimss: Guideline) -> None:
     [
         ({}, False),
         ({"diffuse_refractory": "yes"}, True),
-        ({"limited_prognosis": "yes", "widespread_visceral_disease": "no"}, True),
+        ({"limited_prognosis": "yes", "widespread_metastases": "no"}, True),
     ],
 )
 def test_opioids_only_for_refractory_or_limited_prognosis(
@@ -285,11 +285,20 @@ def test_unknown_alternative_involves_the_oncologist_without_recommending_rotati
 
 
 def test_cessation_needs_widespread_visceral_disease_with_limited_life_expectancy(aimss: Guideline) -> None:
-    limited = with_(DIFFUSE_MILD, limited_prognosis="yes", widespread_visceral_disease="no")
-    assert "ai_cessation" not in item_ids(assess(aimss, limited))
-    visceral = with_(limited, widespread_visceral_disease="yes")
+    not_metastases = with_(DIFFUSE_MILD, limited_prognosis="yes", widespread_metastases="no")
+    assert not {"ai_cessation", "discuss_options_with_oncologist"} & item_ids(assess(aimss, not_metastases))
+    metastases = with_(not_metastases, widespread_metastases="yes", widespread_visceral_disease="no")
+    items = item_ids(assess(aimss, metastases))
+    assert {"discuss_options_with_oncologist", "involve_oncologist"} <= items  # key point: widespread metastases
+    assert "ai_cessation" not in items  # cessation: widespread visceral disease
+    visceral = with_(metastases, widespread_visceral_disease="yes")
     items = item_ids(assess(aimss, visceral))
     assert {"ai_cessation", "discuss_options_with_oncologist", "involve_oncologist"} <= items
+
+
+def test_visceral_disease_is_asked_only_with_widespread_metastases(aimss: Guideline) -> None:
+    applicable = evaluate(aimss, with_(DIFFUSE_MILD, limited_prognosis="yes", widespread_metastases="no"))
+    assert "widespread_visceral_disease" not in applicable["applicable"]
 
 
 def test_no_ai_therapy_section_without_a_reason_to_modify(aimss: Guideline) -> None:

@@ -145,8 +145,8 @@ def test_build_stops_on_a_question_that_can_never_apply(project: Path) -> None:
     module = project / "content" / "aimss" / "guideline.py"
     edit(
         module,
-        'applies_when=Is("limited_prognosis", YES),',
-        'applies_when=all_of(Is("limited_prognosis", YES), Is("limited_prognosis", NO)),',
+        'applies_when=Is("widespread_metastases", YES),',
+        'applies_when=all_of(Is("widespread_metastases", YES), Is("widespread_metastases", NO)),',
     )
     completed = build_site(project, project / "site")
     assert completed.returncode != 0

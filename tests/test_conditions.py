@@ -20,6 +20,7 @@ from calculator.conditions import (
     Is,
     IsAnyOf,
     Reason,
+    SumExceeds,
     all_of,
     any_of,
 )
@@ -82,6 +83,18 @@ ANSWERS: dict[str, Any] = {"pick": "b", "many": frozenset({"x", "y"}), "weeks": 
         (Exceeds("weeks", "missing"), False, ()),
         (Exceeds("missing", "weeks"), False, ()),
         (
+            SumExceeds(("other", "plain"), "weeks"),  # 4 + 3 = 7, not more than 8
+            False,
+            (),
+        ),
+        (
+            SumExceeds(("weeks", "plain"), "other"),  # 8 + 3 = 11 > 4
+            True,
+            (Reason(question="weeks"), Reason(question="plain"), Reason(question="other")),
+        ),
+        (SumExceeds(("weeks", "missing"), "other"), False, ()),
+        (SumExceeds(("weeks", "plain"), "missing"), False, ()),
+        (
             all_of(Is("pick", "b"), Above("weeks", 1), Is("pick", "b")),
             True,
             (Reason(question="pick", option="b"), Reason(question="weeks")),
@@ -118,6 +131,7 @@ def test_truth_and_reasons(condition: Condition, holds: bool, reasons: tuple[Rea
         (AtLeast("weeks", 4), "WEEKS 4 weeks or more"),
         (AtLeast("plain", 4), "PLAIN 4 or more"),
         (Exceeds("weeks", "other"), "WEEKS more than OTHER"),
+        (SumExceeds(("weeks", "plain"), "other"), "WEEKS plus PLAIN more than OTHER"),
         (
             all_of(Is("pick", "b"), any_of(Is("pick", "a"), Above("plain", 1))),
             "PICK = B and (PICK = A or PLAIN more than 1)",
@@ -165,6 +179,12 @@ def test_wording_for_the_decision_table(condition: Condition, words: str) -> Non
         (Below("weeks", 4), {"below": {"question": "weeks", "threshold": 4}}, {"weeks"}, []),
         (AtLeast("weeks", 4), {"at_least": {"question": "weeks", "threshold": 4}}, {"weeks"}, []),
         (Exceeds("weeks", "other"), {"exceeds": {"question": "weeks", "other": "other"}}, {"weeks", "other"}, []),
+        (
+            SumExceeds(("weeks", "plain"), "other"),
+            {"sum_exceeds": {"questions": ["weeks", "plain"], "other": "other"}},
+            {"weeks", "plain", "other"},
+            [],
+        ),
         (
             all_of(Is("pick", "b"), any_of(Below("weeks", 4))),
             {

@@ -33,7 +33,8 @@ EXPECTED = textwrap.dedent(
     - Are the symptoms focal or diffuse? Focal (most often the hand or wrist)
     - Are the focal symptoms refractory to conservative management? Yes
     - Does the patient have a limited prognosis (limited life expectancy)? Yes
-    - Is the limited life expectancy due to widespread visceral disease (widespread metastases)? Yes
+    - Is the limited life expectancy due to widespread metastases? Yes
+    - Is there widespread visceral disease? Yes
     - Is there an equally effective systemic cancer treatment that is in line with the patient's goals of care? Not known
 
     Assessment: Consistent with AIMSS. [guideline #diagnosis, citation 12]

@@ -140,7 +140,12 @@ def test_each_broken_answer_set_is_rejected_naming_the_broken_field(guideline: G
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.floats(allow_nan=True)
+    | st.integers()
+    | st.integers(min_value=10**300, max_value=10**400)  # beyond any float
+    | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=4),
     max_leaves=12,
 )

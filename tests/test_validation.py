@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -181,16 +182,18 @@ def test_onset_later_than_the_time_on_the_ai_is_caught_naming_both_fields(aimss:
 def test_ai_stopped_before_it_was_started_is_caught_naming_both_fields(aimss: Guideline) -> None:
     answers = {
         **DIFFUSE_MILD,
+        "onset_before_ai": "yes",
+        WEEKS: None,
         "ai_stopped": "yes",
         "weeks_since_ai_stopped": 31,
         "improved_within_4_weeks_of_stopping": "yes",
     }
-    errors = errors_for(aimss, answers)
+    errors = errors_for(aimss, {k: v for k, v in answers.items() if v is not None})
     assert set(errors) == {"weeks_since_ai_stopped", "weeks_since_ai_start"}
     assert "cannot have been stopped before it was started" in errors["weeks_since_ai_stopped"]
 
 
-@pytest.mark.parametrize(("start", "onset", "stopped_ago"), [(6, 6, 6), (10, 0, 0), ("8.5", "8.5", "0.5")])
+@pytest.mark.parametrize(("start", "onset", "stopped_ago"), [(12, 6, 6), (10, 0, 0), ("8.5", "8", "0.5")])
 def test_equal_durations_are_consistent(aimss: Guideline, start: Any, onset: Any, stopped_ago: Any) -> None:
     answers = {
         **DIFFUSE_MILD,
@@ -299,3 +302,46 @@ def test_consistency_errors_carry_the_question_label(aimss: Guideline) -> None:
         WEEKS: aimss.question(WEEKS).label,
         "weeks_since_ai_start": aimss.question("weeks_since_ai_start").label,
     }
+
+
+def test_an_integer_beyond_any_float_is_refused_not_a_crash(aimss: Guideline) -> None:
+    huge = 10**400
+    errors = errors_for(aimss, {**DIFFUSE_MILD, WEEKS: huge})
+    assert errors[WEEKS].endswith("… is not a number this calculator accepts")
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate(json.dumps({**DIFFUSE_MILD, WEEKS: huge})))
+    assert reply["errors"][0]["field"] == WEEKS
+
+
+def test_the_cli_refuses_a_huge_integer_with_status_2() -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "calculator"],
+        input=json.dumps({**DIFFUSE_MILD, WEEKS: 10**400}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert completed.stderr.startswith(f"error: {WEEKS} (")
+
+
+def test_symptoms_that_started_after_the_ai_was_stopped_are_caught_naming_all_three_durations(
+    aimss: Guideline,
+) -> None:
+    # Started 20 weeks ago, stopped 19 weeks ago (taken for 1 week), symptoms from week 7.
+    answers = {
+        **DIFFUSE_MILD,
+        "weeks_since_ai_start": 20,
+        WEEKS: 7,
+        "ai_stopped": "yes",
+        "weeks_since_ai_stopped": 19,
+        "improved_within_4_weeks_of_stopping": "yes",
+    }
+    errors = errors_for(aimss, answers)
+    assert set(errors) == {WEEKS, "weeks_since_ai_stopped", "weeks_since_ai_start"}
+    assert "started after the AI was stopped" in errors[WEEKS]
+    assess(aimss, {**answers, "weeks_since_ai_stopped": 13})  # 7 + 13 = 20: the day it was stopped

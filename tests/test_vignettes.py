@@ -51,6 +51,11 @@ def test_every_expectation_is_justified_by_a_marked_sentence_the_result_cites(vi
     cited = {item["id"]: item["source"]["anchor"] for item in items}
     assert {k: cited[k] for k in vignette.findings} == vignette.findings
     assert {k: cited[k] for k in vignette.plan} == vignette.plan
+    categories = {c["id"]: c["category"] for c in result["classifications"]}
+    for classification, expected in vignette.classifications.items():
+        source = categories[classification]["source"]
+        if source is not None:  # a category with no source says the question was not assessed
+            assert source["anchor"] == expected["because"], classification
 
 
 @pytest.mark.browser

@@ -31,6 +31,7 @@ from calculator.conditions import (
     IncludesNone,
     Is,
     IsAnyOf,
+    SumExceeds,
     all_of,
     any_of,
 )
@@ -71,9 +72,12 @@ PRIMARY_SYMPTOMS = ("arthralgia", "joint_stiffness", "tendinopathy")
 HAS_PRIMARY_SYMPTOM = IncludesAny("symptoms", PRIMARY_SYMPTOMS)
 FOCAL = Is("distribution", "focal")
 DIFFUSE = Is("distribution", "diffuse")
+LIMITED_LIFE_EXPECTANCY_FROM_METASTASES = all_of(Is("limited_prognosis", YES), Is("widespread_metastases", YES))
+"""'Patients with AIMSS and a limited life expectancy from widespread metastases' (key point)."""
 LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE = all_of(
     Is("limited_prognosis", YES), Is("widespread_visceral_disease", YES)
 )
+"""'In cases of widespread visceral disease with limited life expectancy' (anchor ``ai-cessation``)."""
 
 
 def source(anchor: str, *citations: int) -> Source:
@@ -206,6 +210,16 @@ constraints = (
         ),
     ),
     Constraint(
+        id="onset_after_stopping",
+        fields=("onset_weeks_after_ai_start", "weeks_since_ai_stopped", "weeks_since_ai_start"),
+        violated_when=SumExceeds(("onset_weeks_after_ai_start", "weeks_since_ai_stopped"), "weeks_since_ai_start"),
+        message=(
+            "By these durations the symptoms started after the AI was stopped, so whether they improved "
+            "after stopping cannot be answered: check the weeks since starting, the weeks from starting "
+            "to the symptoms, and the weeks since stopping."
+        ),
+    ),
+    Constraint(
         id="stopped_before_started",
         fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
         violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
@@ -272,9 +286,16 @@ cancer_care_step = Step(
             applies_when=HAS_PRIMARY_SYMPTOM,
         ),
         yes_no(
-            id="widespread_visceral_disease",
-            label="Is the limited life expectancy due to widespread visceral disease (widespread metastases)?",
+            id="widespread_metastases",
+            label="Is the limited life expectancy due to widespread metastases?",
             applies_when=Is("limited_prognosis", YES),
+        ),
+        yes_no(
+            id="widespread_visceral_disease",
+            label="Is there widespread visceral disease?",
+            help="The guideline names widespread visceral disease when it speaks of stopping treatment.",
+            help_source=source("ai-cessation"),
+            applies_when=Is("widespread_metastases", YES),
         ),
         single_choice(
             id="equally_effective_alternative",
@@ -706,7 +727,7 @@ ai_therapy = Section(
                 "should discuss treatment options with their oncologist, including rotation or "
                 "cessation of treatment."
             ),
-            when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
+            when=LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             source=source("key-limited-life-expectancy"),
         ),
         Entry(
@@ -717,7 +738,7 @@ ai_therapy = Section(
             ),
             when=any_of(
                 IsAnyOf("equally_effective_alternative", ("yes", "not_known")),
-                LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
+                LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             ),
             source=source("involve-oncologist"),
         ),

@@ -7,6 +7,7 @@
   "use strict";
   var script = document.currentScript;
   if (!script || location.protocol === "file:") return;
+  if (script.hasAttribute("data-started")) return; // widget.mjs ran first and started Python itself
   if ((script.getAttribute("data-start") || "immediate") !== "immediate") return; // the widget starts it
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") return; // the widget explains
 
@@ -32,6 +33,7 @@
     return;
   }
   performance.mark("gc:worker-start");
+  script.setAttribute("data-started", "boot");
   var held = [];
   function hold(event) {
     held.push({ data: event.data });

@@ -8,6 +8,7 @@
   function explain(root, selector) {
     if (root.getAttribute("data-calculator-state") === "error") return;
     root.setAttribute("data-calculator-state", "error");
+    if (selector === "[data-gc-script-missing]") root.setAttribute("data-gc-fallback", "script-missing");
     var status = root.querySelector("[data-gc-status]");
     if (status) status.hidden = true;
     var message = root.querySelector(selector);

@@ -25,7 +25,13 @@ export function decodeFragment(fragment, multiple) {
   for (const part of fragment.replace(/^#/, "").split("&")) {
     if (!part) continue;
     const [key, ...rest] = part.split("=");
-    const decode = (text) => decodeURIComponent(text.replace(/\+/g, " "));
+    const decode = (text) => {
+      try {
+        return decodeURIComponent(text.replace(/\+/g, " "));
+      } catch {
+        return text; // not valid percent-encoding: passed on as written; the engine names the field
+      }
+    };
     const name = decode(key);
     const value = decode(rest.join("="));
     answers[name] = multiple.has(name) ? value.split(",").filter(Boolean) : value;
@@ -202,13 +208,16 @@ class Calculator {
 
   start() {
     this.root.dataset.calculatorStarted = "";
+    if (this.root.dataset.gcFallback === "script-missing") this.recoverFromFallback();
     this.form.addEventListener("submit", (event) => event.preventDefault());
     this.form.addEventListener("change", () => {
       this.lastAnswerAt = performance.now();
+      this.restoredAnswers = null; // once the clinician edits, the form is the truth
       this.scheduleEvaluation(0);
     });
     this.form.addEventListener("input", (event) => {
       this.lastAnswerAt = performance.now();
+      this.restoredAnswers = null;
       if (event.target.type === "text") this.scheduleEvaluation(TYPING_DELAY_MS);
     });
     // The browser clears the fields after the reset event; act once it has.
@@ -233,11 +242,25 @@ class Calculator {
     );
   }
 
+  /** The script arrived after fallback.js gave up waiting for it: back to "loading". */
+  recoverFromFallback() {
+    delete this.root.dataset.gcFallback;
+    this.root.querySelector("[data-gc-script-missing]").hidden = true;
+    this.status.hidden = false;
+    this.status.classList.remove("gc-status--error");
+    this.root.dataset.calculatorState = STATES.loading;
+  }
+
   /** Embedded: post the page height to the host; send results only to a host that subscribed. */
   embed() {
-    const post = () =>
-      window.parent.postMessage({ type: EMBED_MESSAGES.resize, height: document.documentElement.scrollHeight }, "*");
-    new ResizeObserver(post).observe(document.body);
+    // The content's height, not the document's: the document is never shorter than the
+    // frame, so measuring it would let the frame grow but never shrink.
+    const article = this.root.closest("article") ?? this.root;
+    const post = () => {
+      const bottom = article.getBoundingClientRect().bottom + window.scrollY;
+      window.parent.postMessage({ type: EMBED_MESSAGES.resize, height: Math.ceil(bottom) }, "*");
+    };
+    new ResizeObserver(post).observe(article);
     post();
     window.addEventListener("message", (event) => {
       if (event.source === window.parent && event.data?.type === EMBED_MESSAGES.subscribe) {
@@ -436,7 +459,14 @@ class Calculator {
       const question = this.questions.get(id);
       const label = question.querySelector(".gc-question__label").textContent;
       const target = question.querySelector("input").id;
-      list.append(el("li", {}, el("a", { href: `#${target}` }, label)));
+      const link = el("a", { href: `#${target}` }, label);
+      link.addEventListener("click", (event) => {
+        event.preventDefault(); // the fragment holds the answers: move focus, not the URL
+        const input = document.getElementById(target);
+        input?.scrollIntoView({ block: "center" });
+        input?.focus({ preventScroll: true });
+      });
+      list.append(el("li", {}, link));
     }
     const count = missing.length;
     const lead = count
@@ -559,7 +589,11 @@ const python = new PythonWorker();
 if (location.protocol !== "file:" && boot) {
   const url = (name) => new URL(boot.dataset[name], document.baseURI).href;
   const urls = { workerUrl: url("workerUrl"), runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") };
-  const start = () => python.start(urls, boot.pythonWorker);
+  const start = () => {
+    // Whichever of boot.js and this module runs first starts Python; the other adopts or bails.
+    if (!boot.pythonWorker) boot.dataset.started = "widget";
+    python.start(urls, boot.pythonWorker);
+  };
   // When Python starts (data-start, measured with `make bench`): "immediate", "idle" (when the
   // page is idle) or "visible" (when the calculator scrolls into view). Once per page, whichever.
   const strategy = boot.dataset.start ?? "immediate";

@@ -52,13 +52,13 @@
 
   var versions = script.getAttribute("data-versions");
 
+  var updating = false; // this page asked for the switch (other open pages did not)
+
   function offerUpdate(waiting) {
     show("update", "A new version of this site is ready.", {
       label: "Reload to update",
       run: function () {
-        navigator.serviceWorker.addEventListener("controllerchange", function () {
-          location.reload();
-        });
+        updating = true;
         ask(waiting, "skip-waiting").catch(function (error) {
           show("error", "The update could not be applied: " + error.message);
         });
@@ -81,7 +81,9 @@
     show("ready-without-calculator", "Available offline; the calculators still need the network. " + versions, {
       label: "Make the calculators available offline",
       run: function () {
-        cacheRuntime(navigator.serviceWorker.controller);
+        navigator.serviceWorker.ready.then(function (registration) {
+          cacheRuntime(registration.active);
+        });
       },
     });
   }
@@ -98,6 +100,23 @@
       });
     });
   }
+
+  // A new version took over (from this page, or from another open page of the site): this
+  // page still shows the old one, so it must reload before it fetches anything else.
+  var hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener("controllerchange", function () {
+    if (updating) {
+      location.reload();
+    } else if (hadController) {
+      show("update", "This page is from the previous version of the site, which was just updated.", {
+        label: "Reload to update",
+        run: function () {
+          location.reload();
+        },
+      });
+    }
+    hadController = true;
+  });
 
   show("saving", "Saving this site for offline use…");
   navigator.serviceWorker
