@@ -165,8 +165,12 @@ class Runner:
         self.work = work
         self.count = 0
 
-    def visit(self, path: str, *, calculator: bool, warm: bool) -> dict[str, Any]:
-        """One measured visit; ``warm`` visits once first, in the same fresh profile."""
+    def visit(self, path: str, *, calculator: bool, warm: bool, control: bool = False) -> dict[str, Any]:
+        """One measured visit; ``warm`` visits once first, in the same fresh profile.
+
+        ``control``: a page of the site without a calculator (the guideline text), to tell the
+        main-thread work of the calculator from that of Material itself.
+        """
         from ui import answer  # the tests' clinician-like form filling (tests/ui.py)
 
         self.count += 1
@@ -181,7 +185,7 @@ class Runner:
         )
         try:
             page = context.new_page()
-            ready = "[data-calculator-state=ready]" if calculator else "[data-state=ready]"
+            ready = "[data-calculator-state=ready]" if calculator else "body" if control else "[data-state=ready]"
             if warm:
                 page.goto(self.base + path)
                 page.wait_for_selector(ready, timeout=60_000)
@@ -191,6 +195,9 @@ class Runner:
             page.add_init_script(OBSERVE)
             page.goto(self.base + path)
             page.wait_for_selector(ready, timeout=60_000)
+            if control:
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(2000)
             if calculator:
                 answer(page, self.subject.guideline, self.subject.answers)
                 page.wait_for_selector("[data-classification]", timeout=10_000)
@@ -207,6 +214,23 @@ class Runner:
             )
             result["bytes"] = sum(sizes)
             return result
+        finally:
+            context.close()
+
+    def offline_bytes(self, path: str) -> dict[str, Any]:
+        """A first visit with the service worker on: bytes until the site and runtime are saved."""
+        self.count += 1
+        context = self.playwright.chromium.launch_persistent_context(
+            str(self.work / f"profile-{self.count}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            sizes: list[int] = []
+            context.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(self.base + path)
+            page.wait_for_selector("[data-offline-state=ready]", timeout=120_000)
+            return {"bytes": sum(sizes), "seconds": time.perf_counter() - start}
         finally:
             context.close()
 
@@ -332,6 +356,25 @@ def report(
         ):
             lines.append(f"| {label} | – | {fmt(series(calc, metric))} | |")
 
+    lines.append("\n### Main-thread work: calculator page against its guideline's text page (cold)\n")
+    lines.append("| Page | Longest main-thread task | Longest task in calculator scripts |")
+    lines.append("| --- | --- | --- |")
+    lines.append(f"| Guideline text (Material, no calculator) | {fmt(series('control-cold', 'longestTask'))} | – |")
+    lines.append(
+        f"| Calculator | {fmt(series('calculator-cold', 'longestTask'))} | "
+        f"{fmt(series('calculator-cold', 'longestCalculatorScript'))} |"
+    )
+    offline = median_min_max([run["bytes"] for run in results["offline"]])
+    offline_time = median_min_max([run["seconds"] for run in results["offline"]])
+    lines.append("\n### Offline (service worker on, first visit to the calculator)\n")
+    lines.append(
+        f"Bytes until the site and the runtime are saved for offline use: {fmt(offline, 'MB', 1e-6)}, "
+        f"in {fmt(offline_time, 's')}; {offline[0] / core:.2f} × the brotli core (measured 3 times). "
+        "This adds the whole site's precache to the calculator's own bytes above."
+        if offline and offline_time
+        else ""
+    )
+
     lines.append("\n### When to start Python (cold, calculator page)\n")
     lines.append("| Start | First question answerable | Ready | Longest main-thread task |")
     lines.append("| --- | --- | --- | --- |")
@@ -352,8 +395,12 @@ def report(
 
     cold_bare, cold_calc = med("bare-cold", "ready"), med("calculator-cold", "ready")
     warm_bare, warm_calc = med("bare-warm", "ready"), med("calculator-warm", "ready")
+    # Caused by the calculator: tasks in its own scripts, and what its page adds over the same
+    # page without a calculator (Material's own work is on both).
     calculator_block = max(
-        med("calculator-cold", "longestCalculatorScript"), med("calculator-warm", "longestCalculatorScript")
+        med("calculator-cold", "longestCalculatorScript"),
+        med("calculator-warm", "longestCalculatorScript"),
+        med("calculator-cold", "longestTask") - med("control-cold", "longestTask"),
     )
     targets = [
         ("Calculator ready ≤ 1.10 × bare boot (cold)", f"{cold_calc / cold_bare:.2f} ×", cold_calc / cold_bare <= 1.10),
@@ -429,9 +476,14 @@ def main() -> None:
                     plan.append((f"calculator-{mode}", subject.path, True, mode == "warm"))
                 for strategy in STRATEGIES:
                     plan.append((f"start-{strategy}", f"{folder}/calculator-{strategy}/", True, False))
+                plan.append(("control-cold", f"{folder}/", False, False))
             for index, (key, path, calculator, warm) in enumerate(plan, 1):
-                results.setdefault(key, []).append(runner.visit(path, calculator=calculator, warm=warm))
-                print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready']:.0f} ms", flush=True)
+                control = key.startswith("control")
+                results.setdefault(key, []).append(
+                    runner.visit(path, calculator=calculator, warm=warm, control=control)
+                )
+                print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready'] or 0:.0f} ms", flush=True)
+            results["offline"] = [runner.offline_bytes(subject.path) for _ in range(3)]
         builds = time_builds(max(3, args.runs // 2), work)
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
