@@ -405,6 +405,7 @@ class SumExceeds:
     def to_json(self) -> dict[str, Any]:
         return {"sum_exceeds": {"questions": list(self.parts), "other": self.other}}
 
+
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
 

@@ -21,6 +21,7 @@ from typing import Any
 from calculator import __version__
 from calculator.conditions import Condition
 from calculator.model import Entry, Guideline, Source
+from calculator.schema import guideline_json
 
 FORMAT = "guideline-decision-logic/1"
 
@@ -50,7 +51,6 @@ def _entry(guideline: Guideline, entry: Entry) -> dict[str, Any]:
 
 def decision_logic(guideline: Guideline) -> dict[str, Any]:
     """The guideline's complete decision logic as a JSON-serialisable document."""
-    info = guideline.info
     questions = []
     for step in guideline.steps:
         for question in step.questions:
@@ -80,17 +80,7 @@ def decision_logic(guideline: Guideline) -> dict[str, Any]:
             questions.append(described)
     return {
         "format": FORMAT,
-        "guideline": {
-            "id": guideline.id,
-            "title": info.title,
-            "short_title": info.short_title,
-            "authors": list(info.authors),
-            "source": info.source,
-            "content_version": info.content_version,
-            "review_date": info.review_date,
-            "reviewer": info.reviewer,
-            "intended_use": info.intended_use,
-        },
+        "guideline": guideline_json(guideline),
         "calculator_version": __version__,
         "questions": questions,
         "constraints": [

@@ -42,20 +42,25 @@ def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
     return described
 
 
-def schema(guideline: Guideline) -> dict[str, Any]:
+def guideline_json(guideline: Guideline) -> dict[str, Any]:
+    """Who wrote the guideline, which version, reviewed when and by whom, and for what use."""
     info = guideline.info
     return {
-        "guideline": {
-            "id": guideline.id,
-            "title": info.title,
-            "short_title": info.short_title,
-            "authors": list(info.authors),
-            "source": info.source,
-            "content_version": info.content_version,
-            "review_date": info.review_date,
-            "reviewer": info.reviewer,
-            "intended_use": info.intended_use,
-        },
+        "id": guideline.id,
+        "title": info.title,
+        "short_title": info.short_title,
+        "authors": list(info.authors),
+        "source": info.source,
+        "content_version": info.content_version,
+        "review_date": info.review_date,
+        "reviewer": info.reviewer,
+        "intended_use": info.intended_use,
+    }
+
+
+def schema(guideline: Guideline) -> dict[str, Any]:
+    return {
+        "guideline": guideline_json(guideline),
         "calculator_version": __version__,
         "constraints": [{"id": c.id, "fields": list(c.fields), "message": c.message} for c in guideline.constraints],
         "steps": [

@@ -26,13 +26,14 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,19 +41,9 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import SiteServer  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SUB_PATH = "/bench/"
 STRATEGIES = ("immediate", "idle", "visible")
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -99,17 +90,30 @@ def median_min_max(values: list[float]) -> tuple[float, float, float] | None:
     return statistics.median(values), min(values), max(values)
 
 
+SENT = re.compile(r'" \d{3} (\d+) "')
+
+
 @contextmanager
-def server(site: Path) -> Iterator[str]:
-    """nginx with the shipped snippets if available (precompressed files), else the dev server."""
+def server(site: Path) -> Iterator[tuple[str, Callable[[], int | None]]]:
+    """nginx with the shipped snippets if available (precompressed files), else the dev server.
+
+    Also yields a counter of the bytes the server has sent so far (from nginx's access log;
+    ``None`` for the dev server), which sees what a service worker fetches too.
+    """
     from nginx_server import NginxServer, nginx_available
 
     if nginx_available():
         with NginxServer(site, sub_path=SUB_PATH) as nginx:
-            yield nginx.url
+            log = nginx.workdir / "access.log"
+
+            def sent() -> int | None:
+                text = log.read_text() if log.exists() else ""
+                return sum(int(size) for size in SENT.findall(text))
+
+            yield nginx.url, sent
     else:
         with SiteServer(site, prefix=SUB_PATH) as dev:
-            yield dev.url
+            yield dev.url, lambda: None
 
 
 class Subject:
@@ -158,7 +162,10 @@ def prepare(site: Path, work: Path, subject: Subject) -> Path:
 
 
 class Runner:
-    def __init__(self, base: str, playwright: Any, work: Path, subject: Subject) -> None:
+    def __init__(
+        self, base: str, playwright: Any, work: Path, subject: Subject, sent: Callable[[], int | None]
+    ) -> None:
+        self.sent = sent
         self.subject = subject
         self.base = base
         self.playwright = playwright
@@ -176,7 +183,7 @@ class Runner:
         self.count += 1
         context = self.playwright.chromium.launch_persistent_context(
             str(self.work / f"profile-{self.count}"),
-            executable_path=CHROMIUM,
+            executable_path=str(CHROMIUM),
             args=CHROMIUM_ARGS,
             headless=True,
             service_workers="block",
@@ -212,6 +219,11 @@ class Runner:
             result["wasmMemoryBytes"] = (
                 workers[0].evaluate("self.calculatorStats?.().wasmMemoryBytes") if workers else None
             )
+            if workers:  # the worker's boot steps, on the page's clock
+                shift = workers[0].evaluate("performance.timeOrigin") - page.evaluate("performance.timeOrigin")
+                marks = workers[0].evaluate("performance.getEntriesByType('mark').map(m => [m.name, m.startTime])")
+                for name, at in marks:
+                    result[name.removeprefix("gc:step:")] = at + shift
             result["bytes"] = sum(sizes)
             return result
         finally:
@@ -221,16 +233,19 @@ class Runner:
         """A first visit with the service worker on: bytes until the site and runtime are saved."""
         self.count += 1
         context = self.playwright.chromium.launch_persistent_context(
-            str(self.work / f"profile-{self.count}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            str(self.work / f"profile-{self.count}"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            sizes: list[int] = []
-            context.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            before = self.sent()
             page = context.new_page()
             start = time.perf_counter()
             page.goto(self.base + path)
             page.wait_for_selector("[data-offline-state=ready]", timeout=120_000)
-            return {"bytes": sum(sizes), "seconds": time.perf_counter() - start}
+            seconds = time.perf_counter() - start
+            page.wait_for_timeout(1000)  # let the log catch up
+            after = self.sent()
+            sent = after - before if after is not None and before is not None else None
+            return {"bytes": sent, "seconds": seconds}
         finally:
             context.close()
 
@@ -278,7 +293,7 @@ def core_brotli_bytes(site: Path) -> int:
 
 
 def machine() -> dict[str, str]:
-    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+    chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -364,15 +379,16 @@ def report(
         f"| Calculator | {fmt(series('calculator-cold', 'longestTask'))} | "
         f"{fmt(series('calculator-cold', 'longestCalculatorScript'))} |"
     )
-    offline = median_min_max([run["bytes"] for run in results["offline"]])
+    offline = median_min_max([run["bytes"] for run in results["offline"] if run["bytes"] is not None])
     offline_time = median_min_max([run["seconds"] for run in results["offline"]])
     lines.append("\n### Offline (service worker on, first visit to the calculator)\n")
     lines.append(
-        f"Bytes until the site and the runtime are saved for offline use: {fmt(offline, 'MB', 1e-6)}, "
-        f"in {fmt(offline_time, 's')}; {offline[0] / core:.2f} × the brotli core (measured 3 times). "
-        "This adds the whole site's precache to the calculator's own bytes above."
+        f"Bytes the server sent (nginx access log: page, worker and service worker) until the site and "
+        f"the runtime were saved for offline use: {fmt(offline, 'MB', 1e-6)}, in {fmt(offline_time, 's')}; "
+        f"{offline[0] / core:.2f} × the brotli core (3 visits). The service worker's precache of the whole "
+        "site comes on top of the calculator's own bytes above; the runtime is not fetched twice."
         if offline and offline_time
-        else ""
+        else "Not measured: served by the dev server, which keeps no access log."
     )
 
     lines.append("\n### When to start Python (cold, calculator page)\n")
@@ -466,8 +482,8 @@ def main() -> None:
         subject = Subject(args.guideline)
         served = prepare(args.site, work, subject)
         results: dict[str, list[dict[str, Any]]] = {}
-        with server(served) as base, sync_playwright() as playwright:
-            runner = Runner(base, playwright, work, subject)
+        with server(served) as (base, sent), sync_playwright() as playwright:
+            runner = Runner(base, playwright, work, subject, sent)
             folder = subject.path.split("/")[0]
             plan: list[tuple[str, str, bool, bool]] = []  # (result key, path, calculator?, warm?)
             for _ in range(args.runs):

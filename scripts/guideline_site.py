@@ -281,34 +281,37 @@ def _add_guideline(page_file: File, module_name: object, files: Files, config: M
     for name, content in exports.items():
         files.append(File.generated(config, folder + name, content=content))
     info = guideline.info
-    table_page = (
-        "---\n"
-        f"title: {info.short_title} decision table\n"
-        f"description: Every question, rule and recommendation of the {info.short_title} calculator, "
-        "with the guideline sentence each comes from.\n"
-        "---\n\n"
-        f"# {info.short_title} decision table\n\n"
-        f"{DECISION_TABLE_MARKER}\n"
+    short = info.short_title
+    pages = (
+        (
+            site.decision_table_uri,
+            {
+                "title": f"{short} decision table",
+                "description": f"Every question, rule and recommendation of the {short} calculator, "
+                "with the guideline sentence each comes from.",
+            },
+            f"# {short} decision table\n\n{DECISION_TABLE_MARKER}",
+            InclusionLevel.UNDEFINED,
+        ),
+        (
+            site.changes_uri,
+            {
+                "title": f"What changed in {short}",
+                "description": f"Recommendations added, removed and reworded between releases of {short}.",
+            },
+            f"# What changed in {short}\n\n{CHANGES_MARKER}",
+            InclusionLevel.UNDEFINED,
+        ),
+        (
+            site.embed_uri,
+            {"title": f"{short} calculator (embedded)", "template": "embed.html", "search": {"exclude": True}},
+            CALCULATOR_MARKER,
+            InclusionLevel.NOT_IN_NAV,
+        ),
     )
-    files.append(File.generated(config, site.decision_table_uri, content=table_page))
-    changes_page = (
-        "---\n"
-        f"title: What changed in {info.short_title}\n"
-        f"description: Recommendations added, removed and reworded between releases of {info.short_title}.\n"
-        "---\n\n"
-        f"# What changed in {info.short_title}\n\n"
-        f"{CHANGES_MARKER}\n"
-    )
-    files.append(File.generated(config, site.changes_uri, content=changes_page))
-    embed_page = (
-        "---\n"
-        f"title: {info.short_title} calculator (embedded)\n"
-        "template: embed.html\n"
-        "search:\n  exclude: true\n"
-        "---\n\n"
-        f"{CALCULATOR_MARKER}\n"
-    )
-    files.append(File.generated(config, site.embed_uri, content=embed_page, inclusion=InclusionLevel.NOT_IN_NAV))
+    for uri, front_matter, body, inclusion in pages:
+        content = f"---\n{json.dumps(front_matter, ensure_ascii=False)}\n---\n\n{body}\n"  # JSON is YAML
+        files.append(File.generated(config, uri, content=content, inclusion=inclusion))
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

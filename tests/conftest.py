@@ -19,20 +19,9 @@ from calculator.model import Guideline
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (scripts/ is not a package)
 from nginx_server import NginxServer, nginx_available  # noqa: E402
-from serve import SiteServer  # noqa: E402  (scripts/ is not a package)
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from serve import SiteServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, copy_project, require
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 from serve import SiteServer
-from ui import answer, expected_display, open_calculator, shown_result
-from vignettes import load_vignettes
-
-from calculator.engine import assess
-from calculator.loader import load_guideline
+from ui import vignettes_through_the_form
 
 FIXTURE = ROOT / "tests" / "fixtures" / "docformat"
 MACHINERY = ("calculator/", "scripts/", "theme/", "mkdocs.yml", "Makefile", "pyproject.toml", "package.json")
@@ -61,14 +57,7 @@ def two_guideline_server(two_guideline_site: Path) -> Iterator[SiteServer]:
 def test_each_calculator_runs_its_vignettes_in_chromium(
     page: Page, two_guideline_server: SiteServer, folder: Path
 ) -> None:
-    guideline = load_guideline(folder)
-    open_calculator(page, two_guideline_server, f"{guideline.id}/calculator/")
-    for vignette in load_vignettes(folder):
-        page.get_by_role("button", name="New patient").click()
-        expect(page.locator("[data-classification]")).to_have_count(0)
-        answer(page, guideline, vignette.answers)
-        expected = expected_display(assess(guideline, vignette.answers), f"{two_guideline_server.url}{guideline.id}/")
-        assert shown_result(page) == expected, vignette.id
+    vignettes_through_the_form(page, two_guideline_server, folder)
 
 
 def test_the_commit_that_added_the_fixture_changed_no_machinery() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 from serve import SiteServer
-from ui import answer, expected_display, open_calculator, shown_result
+from ui import vignettes_through_the_form
 from vignettes import Vignette, expected_summary, load_vignettes, result_summary
 
 from calculator.engine import assess
@@ -61,12 +61,4 @@ def test_every_expectation_is_justified_by_a_marked_sentence_the_result_cites(vi
 @pytest.mark.browser
 @pytest.mark.parametrize("folder", GUIDELINES, ids=lambda p: p.name)
 def test_vignettes_through_the_form_in_chromium(page: Page, site_server: SiteServer, folder: Path) -> None:
-    guideline = load_guideline(folder)
-    open_calculator(page, site_server, f"{folder.name}/calculator/")
-    for vignette in load_vignettes(folder):
-        page.get_by_role("button", name="New patient").click()
-        expect(page.locator("[data-classification]")).to_have_count(0)
-        answer(page, guideline, vignette.answers)
-        shown = shown_result(page)
-        expected = expected_display(assess(guideline, vignette.answers), f"{site_server.url}{folder.name}/")
-        assert shown == expected, vignette.id
+    vignettes_through_the_form(page, site_server, folder)

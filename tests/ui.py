@@ -119,3 +119,20 @@ def expected_display(result: dict[str, Any], source_page_url: str) -> dict[str, 
             {"id": s["id"], "title": s["title"], "items": [item(i) for i in s["items"]]} for s in result["sections"]
         ],
     }
+
+
+def vignettes_through_the_form(page: Page, server: Any, folder: Any) -> None:
+    """Answer each vignette of a guideline through its calculator page; compare with CPython."""
+    from vignettes import load_vignettes
+
+    from calculator.engine import assess
+    from calculator.loader import load_guideline
+
+    guideline = load_guideline(folder)
+    open_calculator(page, server, f"{folder.name}/calculator/")
+    for vignette in load_vignettes(folder):
+        page.get_by_role("button", name="New patient").click()
+        expect(page.locator("[data-classification]")).to_have_count(0)
+        answer(page, guideline, vignette.answers)
+        expected = expected_display(assess(guideline, vignette.answers), f"{server.url}{folder.name}/")
+        assert shown_result(page) == expected, vignette.id
