@@ -176,6 +176,9 @@ def test_calculator_embedded_in_another_sites_page_resizes_and_reports_results(
                     break
                 page.wait_for_timeout(100)
             assert abs(outer - inner) <= 2 and outer > 1000, (outer, inner)
+            # And back down after "New patient": the frame follows its content both ways.
+            frame.get_by_role("button", name="New patient").click()
+            page.wait_for_function(f"() => document.querySelector('iframe').getBoundingClientRect().height < {outer}")
             assert errors == []
 
 

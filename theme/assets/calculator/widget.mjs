@@ -253,14 +253,15 @@ class Calculator {
 
   /** Embedded: post the page height to the host; send results only to a host that subscribed. */
   embed() {
-    // The content's height, not the document's: the document is never shorter than the
-    // frame, so measuring it would let the frame grow but never shrink.
-    const article = this.root.closest("article") ?? this.root;
+    // The body's height, with its stretch to the frame's height switched off (.gc-embedded in
+    // calculator.css): the document is never shorter than the frame, so measuring it would let
+    // the frame grow but never shrink.
+    document.documentElement.classList.add("gc-embedded");
     const post = () => {
-      const bottom = article.getBoundingClientRect().bottom + window.scrollY;
-      window.parent.postMessage({ type: EMBED_MESSAGES.resize, height: Math.ceil(bottom) }, "*");
+      const height = Math.ceil(document.body.getBoundingClientRect().height);
+      window.parent.postMessage({ type: EMBED_MESSAGES.resize, height }, "*");
     };
-    new ResizeObserver(post).observe(article);
+    new ResizeObserver(post).observe(document.body);
     post();
     window.addEventListener("message", (event) => {
       if (event.source === window.parent && event.data?.type === EMBED_MESSAGES.subscribe) {
