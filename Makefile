@@ -36,8 +36,9 @@ serve: site
 	$(BIN)/python scripts/serve.py site --port $(PORT)
 
 ## bench: the calculator against the bare Pyodide floor, as ratios; writes BENCHMARKS.md
+RUNS ?= 7
 bench: site
-	$(BIN)/python scripts/bench.py --site site --out BENCHMARKS.md
+	$(BIN)/python scripts/bench.py --site site --out BENCHMARKS.md --runs $(RUNS)
 
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site
