@@ -21,7 +21,7 @@ from typing import Any
 from calculator import __version__
 from calculator.conditions import Condition
 from calculator.model import Entry, Guideline, Source
-from calculator.schema import guideline_json
+from calculator.schema import answer_schema, guideline_json
 
 FORMAT = "guideline-decision-logic/1"
 
@@ -63,20 +63,8 @@ def decision_logic(guideline: Guideline) -> dict[str, Any]:
                 "help": question.help,
                 "help_source": _source(guideline, question.help_source),
                 "applies_when": _condition(guideline, question.applies_when),
+                **answer_schema(question, lambda source: _source(guideline, source)),
             }
-            if question.kind == "number":
-                described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
-            else:
-                described["options"] = [
-                    {
-                        "id": o.id,
-                        "label": o.label,
-                        "help": o.help,
-                        "help_source": _source(guideline, o.help_source),
-                        "no_rule": o.no_rule,
-                    }
-                    for o in question.options
-                ]
             questions.append(described)
     return {
         "format": FORMAT,

@@ -6,6 +6,7 @@ questions before Python has started in the browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from calculator import __version__
@@ -16,6 +17,26 @@ def source_json(source: Source | None) -> dict[str, Any] | None:
     return None if source is None else {"anchor": source.anchor, "citations": list(source.citations)}
 
 
+def answer_schema(
+    question: Question, describe_source: Callable[[Source | None], dict[str, Any] | None]
+) -> dict[str, Any]:
+    """What a question accepts: unit and range of a number, or the options with their help."""
+    if question.kind == "number":
+        return {"unit": question.unit, "minimum": question.minimum, "maximum": question.maximum}
+    return {
+        "options": [
+            {
+                "id": o.id,
+                "label": o.label,
+                "help": o.help,
+                "help_source": describe_source(o.help_source),
+                "no_rule": o.no_rule,
+            }
+            for o in question.options
+        ]
+    }
+
+
 def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
     described: dict[str, Any] = {
         "id": question.id,
@@ -23,20 +44,8 @@ def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
         "label": question.label,
         "help": question.help,
         "help_source": source_json(question.help_source),
+        **answer_schema(question, source_json),
     }
-    if question.kind == "number":
-        described.update(unit=question.unit, minimum=question.minimum, maximum=question.maximum)
-    else:
-        described["options"] = [
-            {
-                "id": o.id,
-                "label": o.label,
-                "help": o.help,
-                "help_source": source_json(o.help_source),
-                "no_rule": o.no_rule,
-            }
-            for o in question.options
-        ]
     conditional = bool(question.applies_when.question_ids())
     described["applies_when"] = question.applies_when.describe(guideline) if conditional else None
     return described
