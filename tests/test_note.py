@@ -38,11 +38,11 @@ EXPECTED = textwrap.dedent(
     - Is there an equally effective systemic cancer treatment that is in line with the patient's goals of care? Not known
 
     Assessment: Consistent with AIMSS. [guideline #diagnosis, citation 12]
-      Stereotypical symptoms started within the appropriate time frame after AI initiation. The guideline states that this should be enough for diagnosis (non-validated criteria exist).
+      Stereotypical symptoms started within the appropriate time frame after AI initiation. The guideline states that this should be enough for diagnosis (non-validated criteria exist). Convention: the appropriate time frame is taken as 0 to 2 months (8.7 weeks) after AI initiation.
     Pattern: Focal. [guideline #focal-site]
       Focal symptoms most often occur in the hand or wrist.
     Timing: Within 1-2 months of starting the AI. [guideline #key-suspicion]
-      Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, when the guideline advises a strong index of suspicion.
+      Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, when the guideline advises a strong index of suspicion for arthralgias/stiffness.
 
     Findings:
     - Arthralgias may occur anywhere but most commonly occur in the legs, lower back, hands, and wrists. [guideline #arthralgia-sites, citation 10]

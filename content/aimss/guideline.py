@@ -93,7 +93,8 @@ symptoms_step = Step(
             label="Which symptoms does the patient have?",
             help=(
                 "The primary symptoms of AIMSS are arthralgias, joint stiffness and "
-                "tendinopathies. Record carpal tunnel syndrome as a tendinopathy."
+                "tendinopathies. Record carpal tunnel syndrome as a tendinopathy: the guideline "
+                "lists it among the tendinopathies of AIMSS."
             ),
             help_source=source("primary-symptoms"),
             options=(
@@ -168,7 +169,8 @@ timing_step = Step(
             maximum=MAX_WEEKS,
             help=(
                 "AIMSS symptoms usually start 6-8 weeks after AI initiation. "
-                "Convention: 2 months is taken as 8.7 weeks."
+                "Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks "
+                "counts as within the appropriate time frame (within 1-2 months)."
             ),
             help_source=source("timing", 11),
             applies_when=Is("onset_before_ai", NO),
@@ -191,7 +193,8 @@ timing_step = Step(
             label="Did the symptoms resolve or improve within 4 weeks of stopping the AI?",
             help=(
                 "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation. "
-                "Answer No if they have not improved (yet)."
+                "Answer No if they have not improved (yet). Convention: 'within 2-4 weeks' is "
+                "read as by 4 weeks after stopping; before 4 weeks it is too early to judge."
             ),
             help_source=source("timing", 11),
             applies_when=Is("ai_stopped", YES),
@@ -309,7 +312,10 @@ cancer_care_step = Step(
                 Option(
                     id="no",
                     label="No",
-                    no_rule="The guideline suggests rotation only when an equally effective treatment exists.",
+                    no_rule=(
+                        "The guideline considers rotation if there is an equally effective "
+                        "treatment; with No, rotation is not suggested."
+                    ),
                 ),
                 Option(id="not_known", label="Not known"),
             ),
@@ -336,8 +342,9 @@ assessment = Classification(
             id="atypical_onset_before_ai",
             label="Atypical for AIMSS",
             text=(
-                "The symptoms started before the AI. AIMSS symptoms usually start 6-8 weeks "
-                "after AI initiation, so this timing does not support the diagnosis."
+                "The symptoms started before the AI, whereas AIMSS symptoms usually start 6-8 "
+                "weeks after AI initiation. Convention: timing outside what the guideline "
+                "describes is labelled atypical."
             ),
             when=Is("onset_before_ai", YES),
             source=source("timing", 11),
@@ -348,7 +355,8 @@ assessment = Classification(
             text=(
                 "The symptoms started more than 2 months after AI initiation, outside the time "
                 "frame the guideline describes (usually 6-8 weeks; strong index of suspicion "
-                "within 1-2 months)."
+                "within 1-2 months). Convention: timing outside what the guideline describes "
+                "is labelled atypical."
             ),
             when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
             source=source("timing", 11),
@@ -359,7 +367,8 @@ assessment = Classification(
             text=(
                 "The symptoms have not improved 4 or more weeks after the AI was stopped, "
                 "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
-                "discontinuation."
+                "discontinuation. Convention: timing outside what the guideline describes is "
+                "labelled atypical."
             ),
             when=all_of(
                 Is("improved_within_4_weeks_of_stopping", NO),
@@ -373,7 +382,8 @@ assessment = Classification(
             text=(
                 "Stereotypical symptoms started within the appropriate time frame after AI "
                 "initiation. The guideline states that this should be enough for diagnosis "
-                "(non-validated criteria exist)."
+                "(non-validated criteria exist). Convention: the appropriate time frame is "
+                "taken as 0 to 2 months (8.7 weeks) after AI initiation."
             ),
             when=all_of(HAS_PRIMARY_SYMPTOM, Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS)),
             source=source("diagnosis", 12),
@@ -418,7 +428,10 @@ timing = Classification(
         Category(
             id="before_ai",
             label="Started before the AI",
-            text="Symptoms that start before the AI are atypical for AIMSS.",
+            text=(
+                "AIMSS symptoms usually start 6-8 weeks after AI initiation; by convention, "
+                "symptoms that started before the AI are labelled atypical."
+            ),
             when=Is("onset_before_ai", YES),
             source=source("timing", 11),
         ),
@@ -434,7 +447,7 @@ timing = Classification(
             label="Within 1-2 months of starting the AI",
             text=(
                 "Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, "
-                "when the guideline advises a strong index of suspicion."
+                "when the guideline advises a strong index of suspicion for arthralgias/stiffness."
             ),
             when=Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
             source=source("key-suspicion"),
@@ -490,8 +503,8 @@ findings = (
     Entry(
         id="carpal_tunnel_is_an_aimss_tendinopathy",
         text=(
-            "Carpal tunnel syndrome is one of the tendinopathies of AIMSS (wrist/hand area), "
-            "not a neuropathy caused by the AI."
+            "Carpal tunnel syndrome is one of the tendinopathies of AIMSS the guideline lists "
+            "(wrist/hand area), so it counts as a primary symptom of AIMSS."
         ),
         when=Includes("tendinopathy_types", "carpal_tunnel"),
         source=source("tendinopathies"),
