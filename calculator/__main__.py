@@ -67,10 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return 0
 
+    origin = "standard input" if args.answers is None else str(args.answers)
     try:
-        text = sys.stdin.read() if args.answers is None else args.answers.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return _fail(f"answers: cannot read {args.answers}: {error}")
+        data = sys.stdin.buffer.read() if args.answers is None else args.answers.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as error:
+        return _fail(f"answers: cannot read {origin}: {error.strerror}")
+    except UnicodeDecodeError as error:
+        return _fail(f"answers: cannot read {origin}: not UTF-8 text (byte {error.start}); save the answers as UTF-8")
     try:
         result = assess(guideline, loads(text))
     except InvalidAnswers as invalid:

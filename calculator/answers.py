@@ -77,6 +77,8 @@ def loads(text: str) -> Any:
         return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ValueError(f"answers are not valid JSON: {error}") from error
+    except RecursionError as error:  # "[[[[…" nested thousands deep exhausts the parser's stack
+        raise ValueError("answers are nested too deeply to be answers: send one JSON object of answers") from error
 
 
 def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:

@@ -18,7 +18,7 @@ import types
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from calculator.model import Guideline, GuidelineDefinitionError
+from calculator.model import Guideline, GuidelineDefinitionError, Problem, owner_ids
 
 if TYPE_CHECKING:  # the browser loads from source text: pathlib and the Markdown reader stay unimported
     from pathlib import Path
@@ -42,6 +42,17 @@ def load_guideline_source(source: str, *, filename: str, sentences: Mapping[str,
     try:
         code = compile(source, filename, "exec")
         exec(code, module.__dict__)
+    except GuidelineDefinitionError:
+        raise
+    except SyntaxError as error:
+        where = f"{filename}:{error.lineno}" if error.lineno else filename
+        raise GuidelineDefinitionError(f"{where}: Python cannot read this line ({error.msg}): correct it") from error
+    except Exception as error:  # an author's module that fails to run: say where, not a traceback
+        line = _failing_line(error, filename)
+        where = f"{filename}:{line}" if line else filename
+        raise GuidelineDefinitionError(
+            f"{where}: running the guideline module failed with {type(error).__name__}: {error}: correct that line"
+        ) from error
     finally:
         del sys.modules[module_name]
     guideline = module.__dict__.get("GUIDELINE")
@@ -53,8 +64,30 @@ def load_guideline_source(source: str, *, filename: str, sentences: Mapping[str,
     return guideline
 
 
-def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: str) -> Iterator[str]:
-    """Mistakes between the catalogue and the marked sentences of ``page`` (its path)."""
+def _failing_line(error: BaseException, filename: str) -> int | None:
+    """The last line of ``filename`` in the traceback of ``error`` (where the module failed)."""
+    line = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == filename:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def sentence_problems(
+    guideline: Guideline,
+    marked: list[MarkedSentence],
+    page: str,
+    *,
+    module_source: str = "",
+    module_filename: str = "",
+) -> Iterator[str]:
+    """Mistakes between the catalogue and the marked sentences of ``page`` (its path).
+
+    With the module's source and file name, a problem about a citing entry, category or
+    question names its line (``guideline.py:123: entry ...``).
+    """
     from calculator.sentences import citation_markers
 
     seen: dict[str, int] = {}
@@ -80,9 +113,10 @@ def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: 
     cited = {source.anchor for _, source in guideline.sources()}
     texts = {sentence.anchor: sentence.text for sentence in marked if sentence.nested_in is None}
     for owner, source in guideline.sources():
+        where_cited = Problem(message="", at=owner_ids(owner)).located(module_source, module_filename)
         if source.anchor not in seen:
             yield (
-                f"{owner} cites sentence {source.anchor!r}, which {page} does not mark: mark it with "
+                f"{where_cited}{owner} cites sentence {source.anchor!r}, which {page} does not mark: mark it with "
                 f'<span class="rec" id="{source.anchor}">…</span> or correct the anchor'
             )
             continue
@@ -90,7 +124,7 @@ def sentence_problems(guideline: Guideline, marked: list[MarkedSentence], page: 
         if sorted(source.citations) != sorted(markers):
             shown = ", ".join(str(n) for n in markers) or "none"
             yield (
-                f"{owner} gives citations {list(source.citations)} for sentence {source.anchor!r} "
+                f"{where_cited}{owner} gives citations {list(source.citations)} for sentence {source.anchor!r} "
                 f"({page}:{seen[source.anchor]}), which prints citation markers {shown}: "
                 "the citations must be the sentence's own markers"
             )
@@ -109,19 +143,31 @@ def load_guideline(path: Path) -> Guideline:
     module_path = path / MODULE_FILE if path.is_dir() else path
     if not module_path.is_file():
         raise GuidelineDefinitionError(f"{module_path}: no such guideline module")
-    guideline = load_guideline_source(module_path.read_text(encoding="utf-8"), filename=str(module_path))
+    module_source = _read_text(module_path)
+    guideline = load_guideline_source(module_source, filename=str(module_path))
     page = module_path.parent / guideline.source_page
     if not page.is_file():
         raise GuidelineDefinitionError(
             f"{module_path}: source_page {guideline.source_page!r} does not exist beside the module"
         )
-    marked = marked_sentences(page.read_text(encoding="utf-8"))
-    problems = list(sentence_problems(guideline, marked, str(page)))
+    marked = marked_sentences(_read_text(page))
+    problems = list(
+        sentence_problems(guideline, marked, str(page), module_source=module_source, module_filename=str(module_path))
+    )
     if problems:
         raise GuidelineDefinitionError(
             f"guideline {guideline.id!r} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
         )
     return dataclasses.replace(guideline, sentences={s.anchor: s.text for s in marked})
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise GuidelineDefinitionError(f"{path}: is not UTF-8 text (byte {error.start}): save it as UTF-8") from error
+    except OSError as error:
+        raise GuidelineDefinitionError(f"{path}: cannot be read: {error.strerror}") from error
 
 
 def discover_guidelines(content_dir: Path) -> list[Path]:

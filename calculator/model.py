@@ -327,22 +327,36 @@ class Problem:
 
     message: str
     at: tuple[str, ...] = ()
+    every_line: bool = False
+    """Also list every line that writes the last id (for an id used more than once)."""
 
     def located(self, source: str, filename: str) -> str:
         line = line_of(source, self.at) if source else None
         where = f"{filename}:{line}: " if filename and line else (f"{filename}: " if filename else "")
+        if self.every_line and source and self.at:
+            lines = ", ".join(str(n) for n in lines_of(source, self.at[-1]))
+            return f"{where}{self.message} (id={self.at[-1]!r} is written on lines {lines})"
         return where + self.message
+
+
+def _id_pattern(item_id: str) -> re.Pattern[str]:
+    return re.compile(rf"""\bid\s*=\s*(["']){re.escape(item_id)}\1""")
 
 
 def line_of(source: str, ids: tuple[str, ...]) -> int | None:
     """The line of ``id="<last id>"`` in a module's source, found after each earlier id in turn."""
     position = 0
     for item_id in ids:
-        match = re.compile(rf"""\bid\s*=\s*(["']){re.escape(item_id)}\1""").search(source, position)
+        match = _id_pattern(item_id).search(source, position)
         if match is None:
             return None
         position = match.start()
     return source.count("\n", 0, position) + 1 if ids else None
+
+
+def lines_of(source: str, item_id: str) -> list[int]:
+    """Every line of a module's source that writes ``id="<item_id>"``."""
+    return [source.count("\n", 0, match.start()) + 1 for match in _id_pattern(item_id).finditer(source)]
 
 
 def _reads(guideline: Guideline) -> tuple[set[str], set[tuple[str, str]]]:
@@ -367,7 +381,8 @@ def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
         if not _ID.match(item_id):
             yield Problem(message=f"{kind} id {item_id!r}: use lower-case letters, digits and '_'", at=at)
         if (kind, item_id) in seen:
-            yield Problem(message=f"{kind} id {item_id!r} is used twice: ids must be unique; rename one", at=at)
+            message = f"{kind} id {item_id!r} is used twice: ids must be unique; rename one"
+            yield Problem(message=message, at=at, every_line=True)
         seen.add((kind, item_id))
 
     read_questions, read_options = _reads(guideline)
@@ -419,11 +434,11 @@ def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
                     f"{owner}: source anchor {source.anchor!r} must be the id of a marked sentence "
                     "(lower-case letters, digits and '-')"
                 ),
-                at=_owner_ids(owner),
+                at=owner_ids(owner),
             )
 
 
-def _owner_ids(owner: str) -> tuple[str, ...]:
+def owner_ids(owner: str) -> tuple[str, ...]:
     """The ids locating a ``Guideline.sources()`` owner such as ``entry x`` or ``category c.k``."""
     kind, _, rest = owner.partition(" ")
     if kind == "category":

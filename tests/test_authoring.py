@@ -70,8 +70,11 @@ def test_entry_citing_a_sentence_the_page_does_not_mark(tmp_path: Path) -> None:
     folder = broken(
         tmp_path, module=lambda s: s.replace('source("focal-injection", 13)', 'source("focal-injections", 13)')
     )
+    at = line(folder, "guideline.py", 'id="focal_corticosteroid_injection"')
     message = load_error(folder)
-    assert "entry focal_corticosteroid_injection cites sentence 'focal-injections', which" in message
+    assert (
+        f"guideline.py:{at}: entry focal_corticosteroid_injection cites sentence 'focal-injections', which" in message
+    )
     assert 'mark it with <span class="rec" id="focal-injections">' in message
 
 
@@ -98,6 +101,21 @@ def test_duplicate_id(tmp_path: Path) -> None:
     message = load_error(folder)
     assert "entry id 'focal_nsaids' is used twice: ids must be unique; rename one" in message
     assert f"guideline.py:{at}:" in message
+
+
+def test_duplicate_question_id(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('id="concomitant_depression"', 'id="diffuse_severity"'))
+    first, second = (line(folder, "guideline.py", 'id="diffuse_severity"', n) for n in (1, 2))
+    message = load_error(folder)
+    assert f"guideline.py:{first}: question id 'diffuse_severity' is used twice: ids must be unique" in message
+    assert f"(id='diffuse_severity' is written on lines {first}, {second})" in message
+
+
+def test_sentence_id_marked_twice(tmp_path: Path) -> None:
+    folder = broken(tmp_path, page=lambda s: s.replace('id="ring-sign"', 'id="tendinopathies"'))
+    first, second = line(folder, "index.md", 'id="tendinopathies"'), line(folder, "index.md", 'id="tendinopathies"', 2)
+    message = load_error(folder)
+    assert f"index.md:{second}: sentence id 'tendinopathies' is already used on line {first}" in message
 
 
 def test_option_no_rule_reads(tmp_path: Path) -> None:
@@ -171,4 +189,14 @@ def test_build_stops_on_a_module_that_fails_to_run(project: Path) -> None:
     edit(module, "TWO_MONTHS_IN_WEEKS = 8.7", "TWO_MONTHS_IN_WEEKS = 8.7 +")
     completed = build_site(project, project / "site")
     assert completed.returncode != 0
-    assert "aimss/calculator.md: guideline.py could not be loaded: SyntaxError" in completed.stderr
+    at = line(module.parent, "guideline.py", "TWO_MONTHS_IN_WEEKS = 8.7 +")
+    assert f"aimss/calculator.md: {module}:{at}: Python cannot read this line (invalid syntax)" in completed.stderr
+
+
+def test_a_module_that_raises_names_the_line(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace("MAX_WEEKS = 1040", "MAX_WEEKS = int('1040 weeks')"))
+    at = line(folder, "guideline.py", "MAX_WEEKS = int(")
+    assert (
+        f"guideline.py:{at}: running the guideline module failed with ValueError: invalid literal for int()"
+        in load_error(folder)
+    )

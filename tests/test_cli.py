@@ -84,3 +84,46 @@ def test_without_a_guideline_folder_it_says_how_to_choose_one(tmp_path: Path) ->
     completed = run("--schema", cwd=tmp_path)
     assert completed.returncode == 2
     assert "--guideline" in completed.stderr
+
+
+def run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "calculator", *args], input=stdin, capture_output=True, cwd=ROOT, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"[" * 200_000, b"error: answers: answers are nested too deeply"),
+        (b'{"symptoms": ["arthralgia\xff"]}', b"error: answers: cannot read"),
+        (b'{"weeks_since_ai_start": ' + b"9" * 50_000 + b"}", b"error: "),
+    ],
+    ids=["nested-200000-deep", "not-utf-8", "50000-digit-number"],
+)
+def test_hostile_input_exits_2_with_a_message_not_a_traceback(stdin: bytes, message: bytes) -> None:
+    completed = run_bytes(stdin=stdin)
+    assert completed.returncode == 2, completed.stderr[-500:]
+    assert completed.stderr.startswith(message), completed.stderr[:300]
+    assert b"Traceback" not in completed.stderr
+    assert completed.stdout == b""
+
+
+def test_a_file_that_is_not_a_guideline_module_exits_2_naming_it_and_its_line(tmp_path: Path) -> None:
+    not_python = tmp_path / "notes.txt"
+    not_python.write_text("first line\nthis is not Python\n", encoding="utf-8")
+    completed = run("--guideline", str(not_python), "--schema")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith(f"error: {not_python}:1: Python cannot read this line")
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_guideline_module_that_fails_to_run_exits_2_naming_its_line(tmp_path: Path) -> None:
+    module = tmp_path / "guideline.py"
+    module.write_text("WEEKS = 8\n\nLIMIT = WEEKS / 0\n", encoding="utf-8")
+    completed = run("--guideline", str(tmp_path), "--schema")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith(
+        f"error: {module}:3: running the guideline module failed with ZeroDivisionError: division by zero"
+    )
+    assert "Traceback" not in completed.stderr
