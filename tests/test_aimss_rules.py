@@ -278,10 +278,19 @@ def test_rotation_only_with_an_equally_effective_alternative(aimss: Guideline) -
     assert {"ai_rotation", "involve_oncologist"} <= item_ids(result)
 
 
-def test_unknown_alternative_involves_the_oncologist_without_recommending_rotation(aimss: Guideline) -> None:
+def test_unknown_alternative_gives_rotation_only_as_the_guidelines_condition_and_involves_the_oncologist(
+    aimss: Guideline,
+) -> None:
     result = assess(aimss, with_(DIFFUSE_MILD, equally_effective_alternative="not_known"))
-    assert "involve_oncologist" in item_ids(result)
+    assert {"ai_rotation_if_equally_effective", "involve_oncologist"} <= item_ids(result)
     assert "ai_rotation" not in item_ids(result)
+    conditional = next(
+        i for s in result["sections"] for i in s["items"] if i["id"] == "ai_rotation_if_equally_effective"
+    )
+    assert "if there is an equally effective systemic cancer treatment" in conditional["text"]
+    assert "ai_rotation_if_equally_effective" not in item_ids(
+        assess(aimss, with_(DIFFUSE_MILD, equally_effective_alternative="yes"))
+    )
 
 
 def test_cessation_needs_widespread_visceral_disease_with_limited_life_expectancy(aimss: Guideline) -> None:

@@ -42,7 +42,7 @@ EXPECTED = textwrap.dedent(
     Pattern: Focal. [guideline #focal-site]
       Focal symptoms most often occur in the hand or wrist.
     Timing: Within 1-2 months of starting the AI. [guideline #key-suspicion]
-      Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, when the guideline advises a strong index of suspicion for arthralgias/stiffness.
+      Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, when the guideline advises a strong index of suspicion for arthralgias/stiffness. Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks counts as within 1-2 months.
 
     Findings:
     - Arthralgias may occur anywhere but most commonly occur in the legs, lower back, hands, and wrists. [guideline #arthralgia-sites, citation 10]
@@ -63,6 +63,7 @@ EXPECTED = textwrap.dedent(
     - A course of occupational therapy. [guideline #focal-conservative]
     - Refractory symptoms may respond to corticosteroid injections, usually performed by rheumatologists, orthopedic surgeons, physiatrists, or sports medicine physicians. [guideline #focal-injection, citation 13]
     AI therapy (decisions with the oncologist):
+    - Oncologists may consider rotation to a different AI or a different type of endocrine therapy if there is an equally effective systemic cancer treatment that is in line with the patient's goals of care: whether there is, is not known yet. [guideline #ai-rotation]
     - With widespread visceral disease and limited life expectancy, cessation of the AI and of systemic cancer treatment in general may be warranted. [guideline #ai-cessation]
     - Patients with AIMSS and a limited life expectancy from widespread metastases should discuss treatment options with their oncologist, including rotation or cessation of treatment. [guideline #key-limited-life-expectancy]
     - Palliative care and generalist clinicians should involve oncologists in these decisions, considering the prognostic complexities involved. [guideline #involve-oncologist]

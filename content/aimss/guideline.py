@@ -170,7 +170,8 @@ timing_step = Step(
             help=(
                 "AIMSS symptoms usually start 6-8 weeks after AI initiation. "
                 "Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks "
-                "counts as within the appropriate time frame (within 1-2 months)."
+                "counts as within the appropriate time frame (within 1-2 months); "
+                "0 to 1040 weeks accepted."
             ),
             help_source=source("timing", 11),
             applies_when=Is("onset_before_ai", NO),
@@ -186,6 +187,7 @@ timing_step = Step(
             unit="weeks",
             minimum=0,
             maximum=MAX_WEEKS,
+            help="Convention: 0 to 1040 weeks accepted.",
             applies_when=Is("ai_stopped", YES),
         ),
         yes_no(
@@ -365,10 +367,10 @@ assessment = Classification(
             id="atypical_no_improvement",
             label="Atypical for AIMSS",
             text=(
-                "The symptoms have not improved 4 or more weeks after the AI was stopped, "
+                "The symptoms did not resolve or improve within 4 weeks of stopping the AI, "
                 "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
-                "discontinuation. Convention: timing outside what the guideline describes is "
-                "labelled atypical."
+                "discontinuation. Convention: 'within 2-4 weeks' is read as by 4 weeks after "
+                "stopping, and timing outside what the guideline describes is labelled atypical."
             ),
             when=all_of(
                 Is("improved_within_4_weeks_of_stopping", NO),
@@ -447,7 +449,8 @@ timing = Classification(
             label="Within 1-2 months of starting the AI",
             text=(
                 "Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, "
-                "when the guideline advises a strong index of suspicion for arthralgias/stiffness."
+                "when the guideline advises a strong index of suspicion for arthralgias/stiffness. "
+                "Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks counts as within 1-2 months."
             ),
             when=Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
             source=source("key-suspicion"),
@@ -455,7 +458,10 @@ timing = Classification(
         Category(
             id="later_than_two_months",
             label="More than 2 months after starting the AI",
-            text="Later than the time frame in which AIMSS symptoms usually start.",
+            text=(
+                "Later than the time frame in which AIMSS symptoms usually start. "
+                "Convention: 2 months is taken as 8.7 weeks."
+            ),
             when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
             source=source("timing", 11),
         ),
@@ -659,7 +665,7 @@ diffuse_management = Section(
             text=(
                 "All patients should participate in a regular exercise program of 30 minutes "
                 "five days per week of moderate intensity cardiovascular exercise in addition to "
-                "two days a week of resistance training, which has been shown to significantly "
+                "two days a week of resistance training which has been shown to significantly "
                 "reduce pain scores."
             ),
             when=DIFFUSE,
@@ -725,6 +731,16 @@ ai_therapy = Section(
             source=source("ai-rotation"),
         ),
         Entry(
+            id="ai_rotation_if_equally_effective",
+            text=(
+                "Oncologists may consider rotation to a different AI or a different type of "
+                "endocrine therapy if there is an equally effective systemic cancer treatment "
+                "that is in line with the patient's goals of care: whether there is, is not known yet."
+            ),
+            when=Is("equally_effective_alternative", "not_known"),
+            source=source("ai-rotation"),
+        ),
+        Entry(
             id="ai_cessation",
             text=(
                 "With widespread visceral disease and limited life expectancy, cessation of the AI "
@@ -766,7 +782,7 @@ GUIDELINE = Guideline(
         authors=("Philip Chang DO",),
         source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
         content_version="1.0.0",
-        review_date="2026-11-25",
+        review_date="2026-12-02",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
         intended_use=(
             "Decision support for clinicians assessing musculoskeletal symptoms in patients "
