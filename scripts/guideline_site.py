@@ -592,17 +592,47 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
 
 
+SEARCH_LANGUAGES = "assets/javascripts/lunr/"
+"""Material's search language support: its search worker imports only what the site's languages need."""
+
+
+def never_used_offline(site_dir: Path) -> set[str]:
+    """Files of the site that no page or worker ever requests, left out of the precache.
+
+    Source maps (``*.map``, 1.3 MB) are fetched only by a browser's developer tools. Of
+    Material's search language files, its search worker imports ``lunr.<lang>`` for each
+    language but English, ``tinyseg`` for Japanese, ``wordcut`` for Hindi and Thai,
+    ``lunr.multi`` for several languages and the stemmer support for any of them; the
+    languages are those of the built search index.
+    """
+    unused = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.map")}
+    index = site_dir / "search" / "search_index.json"
+    languages = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"] if index.is_file() else ["en"]
+    needed = {f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"}
+    needed |= {"tinyseg.js"} if "ja" in languages else set()
+    needed |= {"wordcut.js"} if {"hi", "th"} & set(languages) else set()
+    needed |= {"min/lunr.multi.min.js"} if len(languages) > 1 else set()
+    needed |= {"min/lunr.stemmer.support.min.js"} if needed else set()
+    for path in (site_dir / SEARCH_LANGUAGES).rglob("*"):
+        relative = path.relative_to(site_dir / SEARCH_LANGUAGES).as_posix()
+        if path.is_file() and path.suffix not in {".br", ".gz"} and relative not in needed:
+            unused.add(SEARCH_LANGUAGES + relative)
+    return unused
+
+
 def offline_manifest(site_dir: Path, runtime_dir: str) -> dict[str, Any]:
-    """What the service worker caches: every site file with its sha256 (SRI form).
+    """What the service worker caches: every site file it may need, with its sha256 (SRI form).
 
     Directory URLs stand for their ``index.html``. The Pyodide runtime is listed apart,
-    to be cached on demand. Precompressed copies and the worker itself are left out.
+    to be cached on demand. Precompressed copies, the worker itself and files nothing
+    requests (``never_used_offline``) are left out.
     """
     precache: list[list[str]] = []
     runtime: list[list[str]] = []
+    unused = never_used_offline(site_dir)
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
-        if not path.is_file() or relative == SERVICE_WORKER or path.suffix in {".br", ".gz"}:
+        if not path.is_file() or relative == SERVICE_WORKER or path.suffix in {".br", ".gz"} or relative in unused:
             continue
         integrity = "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
         if relative.startswith(runtime_dir):

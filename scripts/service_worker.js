@@ -82,14 +82,30 @@ async function fromSite(request) {
   }
 }
 
-async function fromRuntime(request) {
-  const key = new URL(request.url);
+/** The SRI form ("sha256-<base64>") of a body's sha256. */
+async function sha256Integrity(body) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  return `sha256-${btoa(String.fromCharCode(...digest))}`;
+}
+
+/** Keep a runtime file the calculator fetched, only if it is byte for byte the one the build listed. */
+async function keepVerified(url, response, integrity) {
+  const body = await response.arrayBuffer();
+  if ((await sha256Integrity(body)) !== integrity) return; // damaged or altered on the way: never kept
+  const { status, statusText, headers } = response;
+  await (await caches.open(RUNTIME_CACHE)).put(url, new Response(body, { status, statusText, headers }));
+}
+
+async function fromRuntime(event) {
+  const key = new URL(event.request.url);
   key.search = "";
-  const cache = await caches.open(RUNTIME_CACHE);
-  const cached = await cache.match(key.href);
+  const cached = await (await caches.open(RUNTIME_CACHE)).match(key.href);
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.status === 200 && runtimeFiles.has(key.href)) await cache.put(key.href, response.clone());
+  const response = await fetch(event.request);
+  const integrity = runtimeFiles.get(key.href);
+  // The page gets the response at once (the wasm compiles while it streams); the copy is
+  // checked and kept in the background.
+  if (response.status === 200 && integrity) event.waitUntil(keepVerified(key.href, response.clone(), integrity));
   return response;
 }
 
@@ -97,11 +113,12 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE.href)) return;
   const path = new URL(request.url).pathname;
-  if (path.startsWith(new URL(MANIFEST.runtime.prefix, SCOPE).pathname)) event.respondWith(fromRuntime(request));
+  if (path.startsWith(new URL(MANIFEST.runtime.prefix, SCOPE).pathname)) event.respondWith(fromRuntime(event));
   else event.respondWith(fromSite(request));
 });
 
 async function runtimeCached() {
+  if (!(await caches.has(RUNTIME_CACHE))) return false; // asking never creates an empty cache
   const cache = await caches.open(RUNTIME_CACHE);
   const present = await Promise.all([...runtimeFiles.keys()].map((url) => cache.match(url)));
   return present.every(Boolean);

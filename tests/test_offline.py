@@ -7,7 +7,9 @@ browser restart on the same profile can be tested too.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +18,8 @@ from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
-from conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, ROOT, build_site, copy_project, require
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, CspWatch, build_site, copy_project, require
+from guideline_site import never_used_offline
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
@@ -36,18 +39,18 @@ Launch = Callable[[], BrowserContext]
 
 
 @pytest.fixture
-def launch(browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path) -> Iterator[Launch]:
+def launch(
+    browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path, csp_watch: CspWatch
+) -> Iterator[Launch]:
     """Start Chromium on one persistent profile (call again after closing to restart it)."""
     profile = tmp_path / "profile"
     contexts: list[BrowserContext] = []
-    violations: list[str] = []
 
     def start() -> BrowserContext:
         context = browser_type.launch_persistent_context(
             str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        context.add_init_script(CSP_WATCH)
-        context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_watch.watch(context)
         contexts.append(context)
         return context
 
@@ -55,7 +58,6 @@ def launch(browser_type: BrowserType, browser_type_launch_args: dict[str, Any], 
     for context in contexts:
         with contextlib.suppress(Exception):  # already closed by the test
             context.close()
-    assert violations == [], "CSP violations"
 
 
 def wait_offline_ready(page: Page) -> None:
@@ -80,6 +82,7 @@ def search_finds(page: Page, term: str) -> None:
     page.keyboard.press("/")
     page.locator("input.md-search__input").press_sequentially(term, delay=30)
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    expect(page.locator(".md-search-result")).to_contain_text(term, ignore_case=True)
 
 
 @pytest.mark.parametrize("server_kind", ["dev-server", "nginx"])
@@ -122,6 +125,7 @@ def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_rest
     page = context.new_page()
     timings["after_restart_guideline_s"] = timed(lambda: page.goto(base + "aimss/"))
     expect(page.locator("#timing")).to_be_visible()
+    timings["after_restart_search_s"] = timed(lambda: search_finds(page, "acupuncture"))
     timings["after_restart_calculator_to_ready_s"] = timed(
         lambda: (
             page.goto(f"{base}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}"),
@@ -134,16 +138,75 @@ def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_rest
     TIMINGS.write_text(json.dumps({**recorded, server_kind: timings}, indent=2))
 
 
+def test_text_readers_never_download_python_until_they_make_the_calculators_available_offline(
+    launch: Launch, built_site: Path, aimss: Guideline
+) -> None:
+    port = free_port()
+    with SiteServer(built_site, prefix=PREFIX, port=port) as server:
+        page = launch().new_page()
+        page.goto(server.url + "aimss/")
+        status = page.locator("[data-offline]")
+        expect(status).to_have_attribute("data-offline-state", "ready-without-calculator", timeout=OFFLINE_READY_MS)
+        expect(status).to_contain_text("the calculators still need the network")
+        page.goto(server.url + "aimss/decision-table/")
+        expect(status).to_have_attribute("data-offline-state", "ready-without-calculator", timeout=OFFLINE_READY_MS)
+        # Everything else is saved, but neither the page nor its service worker fetched Python.
+        assert any(path.endswith("/search/search_index.json") for path in server.requested)
+        assert [path for path in server.requested if "/pyodide/" in path] == []
+        assert not [name for name in page.evaluate("caches.keys()") if ":runtime:" in name]
+
+        status.get_by_role("button", name="Make the calculators available offline").click()
+        wait_offline_ready(page)
+        fetched = {path.rsplit("/", 1)[-1] for path in server.requested if "/pyodide/" in path}
+        assert {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "pyodide.asm.mjs"} <= fetched
+    # Offline now, and no calculator page was ever opened: it works all the same.
+    page.goto(f"{server.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
+    calculator_ready(page)
+    expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
+
+
+def service_worker_manifest(site: Path) -> dict[str, Any]:
+    worker = (site / "sw.js").read_text()
+    start = worker.index("const MANIFEST = ") + len("const MANIFEST = ")
+    manifest: dict[str, Any] = json.loads(worker[start : worker.index("};\n") + 1])
+    return manifest
+
+
+def integrity_of(path: Path) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
+def site_file(site: Path, listed: str) -> Path:
+    return site / (listed + "index.html" if listed == "" or listed.endswith("/") else listed)
+
+
 def test_runtime_is_listed_for_caching_with_its_hashes(built_site: Path) -> None:
-    worker = (built_site / "sw.js").read_text()
-    manifest = json.loads(
-        worker[worker.index("const MANIFEST = ") + len("const MANIFEST = ") : worker.index("};\n") + 1]
-    )
-    runtime = {path for path, _ in manifest["runtime"]["files"]}
+    manifest = service_worker_manifest(built_site)
+    runtime = dict(manifest["runtime"]["files"])
     version = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+    assert manifest["runtime"]["prefix"] == f"assets/pyodide/{version}/"
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
-        assert f"assets/pyodide/{version}/{name}" in runtime
+        listed = f"assets/pyodide/{version}/{name}"
+        assert runtime.get(listed) == integrity_of(built_site / listed), listed
+    assert (built_site / f"assets/pyodide/{version}/pyodide.asm.wasm").stat().st_size > 5_000_000  # never left out
     precached = {path for path, _ in manifest["precache"]}
+    for path, integrity in manifest["precache"]:  # every file with the hash of what was built
+        assert integrity in ("", integrity_of(site_file(built_site, path))), path
+    assert [path for path, integrity in manifest["precache"] if not integrity] == ["404.html"]
+    built = {
+        path.relative_to(built_site).as_posix()
+        for path in built_site.rglob("*")
+        if path.is_file() and path.suffix not in {".br", ".gz"} and path.name != "sw.js"
+    }
+    listed = {site_file(built_site, path).relative_to(built_site).as_posix() for path in precached} | set(runtime)
+    # Every file the site has, and nothing it has not, but what no page or worker requests:
+    # source maps (developer tools only) and the search language files of other languages.
+    never_requested = never_used_offline(built_site)
+    assert listed == built - never_requested
+    assert never_requested and all(
+        path.endswith(".map") or path.startswith("assets/javascripts/lunr/") for path in never_requested
+    )
+    assert "assets/javascripts/lunr/min/lunr.de.min.js" in never_requested  # the site is in English
     for required in (
         "",
         "aimss/",
@@ -187,10 +250,19 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
             status.get_by_role("button", name="Reload to update").click()
         calculator_ready(page)
         expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()  # answers survived
-        page.goto(second.url)
-        expect(page.locator("article")).to_contain_text("UPDATED BUILD")
         new_caches = page.evaluate("caches.keys()")
     old_site = [name for name in old_caches if ":site:" in name]
     new_site = [name for name in new_caches if ":site:" in name]
     assert len(old_site) == len(new_site) == 1 and old_site != new_site
     assert old_site[0] not in new_caches
+    # Offline: the new cache holds exactly the new build, every file of it, and serves it.
+    cached = page.evaluate(
+        "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => k.url))", new_site[0]
+    )
+    listed = [second.url + path for path, _ in service_worker_manifest(tmp_path / "site-v2")["precache"]]
+    assert sorted(cached) == sorted(listed)
+    page.goto(second.url)
+    expect(page.locator("article")).to_contain_text("UPDATED BUILD")
+    page.goto(f"{second.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
+    calculator_ready(page)
+    expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
