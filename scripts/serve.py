@@ -49,12 +49,34 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", deploy.cache_control(self.path.split("?", 1)[0]))
         super().end_headers()
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's own 404.html (as from nginx: its base rewritten)."""
+        missing = Path(self.directory) / "404.html"
+        if code != 404 or not missing.is_file():
+            super().send_error(code, message, explain)
+            return
+        page = missing.read_text(encoding="utf-8")
+        for old, new in deploy.base_rewrites(self.prefix):
+            page = page.replace(old, new)
+        body = page.encode("utf-8")
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.requested.append(self.path)
+        super().log_request(code, size)
+
     def log_message(self, format: str, *args: Any) -> None:  # quiet unless asked
         if self.server_verbose:
             super().log_message(format, *args)
 
     server_verbose = False
     extra_headers: ClassVar[dict[str, str]] = {}  # replaced per server, never mutated
+    requested: ClassVar[list[str]] = []  # replaced per server
 
 
 class SiteServer:
@@ -73,7 +95,9 @@ class SiteServer:
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ValueError("prefix must start and end with '/'")
         chosen = deploy.security_headers() if headers is None else headers
-        attributes = {"prefix": prefix, "server_verbose": verbose, "extra_headers": chosen}
+        self.requested: list[str] = []
+        """The path of every request served, in order (what tests check the device asked for)."""
+        attributes = {"prefix": prefix, "server_verbose": verbose, "extra_headers": chosen, "requested": self.requested}
         handler = type("Handler", (SiteRequestHandler,), attributes)
         bound = functools.partial(handler, directory=str(site_dir))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)

@@ -127,6 +127,20 @@ document.addEventListener("guideline-calculator:result", (event) => window.guide
 """
 
 
+# What a browser that blocks third-party storage does in a cross-site frame: every storage
+# API throws. Material's helpers, the widget and the status line must not touch them.
+STORAGE_BLOCKED_IN_FRAMES = """
+if (window !== window.top) {
+  const blocked = () => { throw new DOMException("Access is denied for this document.", "SecurityError"); };
+  for (const name of ["localStorage", "sessionStorage", "indexedDB", "caches"]) {
+    Object.defineProperty(window, name, { get: blocked, configurable: true });
+  }
+  Object.defineProperty(Document.prototype, "cookie", { get: blocked, set: blocked, configurable: true });
+  window.__storageBlocked = true;
+}
+"""
+
+
 @pytest.fixture
 def host_dir(tmp_path: Path) -> Path:
     (tmp_path / "host").mkdir()
@@ -155,11 +169,14 @@ def test_calculator_embedded_in_another_sites_page_resizes_and_reports_results(
         with SiteServer(host_dir, headers={}, port=host_port) as host:
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type in {"error", "warning"} else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.add_init_script(STORAGE_BLOCKED_IN_FRAMES)
             page.goto(host.url.replace("127.0.0.1", "localhost"))
             frame = page.frame_locator("iframe[data-guideline-calculator]")
             expect(frame.locator("[data-calculator]")).to_have_attribute(
                 "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
             )
+            assert frame.locator("html").evaluate("() => window.__storageBlocked") is True
             answer(frame, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)  # type: ignore[arg-type]
             expect(frame.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
             page.wait_for_function("window.guidelineResults.length > 0")
