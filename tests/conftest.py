@@ -7,11 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from calculator.loader import load_guideline
 from calculator.model import Guideline
@@ -103,29 +104,69 @@ def site_server(request: pytest.FixtureRequest, built_site: Path) -> Iterator[Si
 
 
 CSP_WATCH = """
-globalThis.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
-  globalThis.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+  globalThis.__reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${location.href}`);
 });
 """
 
 
+class CspWatch:
+    """Collects every Content-Security-Policy violation in the pages and contexts it watches.
+
+    Each document (frames included) reports its ``securitypolicyviolation`` events to Python
+    through an exposed function, as they happen, so nothing is lost when a page closes;
+    Chromium's console line for a violation ("Refused to ...") is counted too.
+    """
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def _report(self, violation: str) -> None:
+        self.violations.append(violation)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+
+    def watch(self, target: Page | BrowserContext) -> None:
+        target.expose_function("__reportCspViolation", self._report)
+        target.add_init_script(CSP_WATCH)
+        target.on("console", self._console)
+
+
+@pytest.fixture
+def csp_watch(request: pytest.FixtureRequest) -> Iterator[CspWatch]:
+    """Fails the test on any CSP violation in what it watched (unless the test expects some)."""
+    watch = CspWatch()
+    yield watch
+    if not request.node.get_closest_marker("csp_violations_expected"):
+        assert watch.violations == [], "CSP violations"
+
+
 @pytest.fixture(autouse=True)
-def no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
-    """In every browser test: a violation listener on each page; any breach fails the test."""
-    if "page" not in request.fixturenames:
-        yield
-        return
-    page = request.getfixturevalue("page")
-    violations: list[str] = []
-    page.add_init_script(CSP_WATCH)
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    yield
-    if request.node.get_closest_marker("csp_violations_expected"):
-        return
-    with contextlib.suppress(Exception):  # the page may be closed, or a file:// page
-        violations += page.evaluate("globalThis.__cspViolations ?? []")
-    assert violations == [], "CSP violations"
+def no_csp_violations(request: pytest.FixtureRequest) -> None:
+    """Every browser test's ``page`` is watched; tests with browsers or contexts of their own
+    watch them with ``csp_watch`` (or open them with ``watched_context``)."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("csp_watch").watch(request.getfixturevalue("page"))
+
+
+@pytest.fixture
+def watched_context(browser: Browser, csp_watch: CspWatch) -> Iterator[Callable[..., BrowserContext]]:
+    """``browser.new_context`` whose pages are watched for CSP violations, closed after the test."""
+    opened: list[BrowserContext] = []
+
+    def open_context(**options: Any) -> BrowserContext:
+        context = browser.new_context(**options)
+        csp_watch.watch(context)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        with contextlib.suppress(Exception):
+            context.close()
 
 
 @pytest.fixture(scope="session")

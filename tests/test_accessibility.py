@@ -9,12 +9,13 @@ test driver, so it is never part of the site.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MILD, DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import ROOT
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, open_calculator, shown_result
 
@@ -68,13 +69,10 @@ def scheme(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def schemed_page(browser: Browser, scheme: str) -> Any:
+def schemed_page(watched_context: Callable[..., BrowserContext], scheme: str) -> Page:
     # Service workers blocked: the states below are provoked by routing requests, which a
     # service worker serving from its cache would bypass.
-    context = browser.new_context(color_scheme=scheme, service_workers="block")  # type: ignore[arg-type]
-    page = context.new_page()
-    yield page
-    context.close()
+    return watched_context(color_scheme=scheme, service_workers="block").new_page()
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
@@ -183,6 +181,24 @@ def test_a_clinician_completes_an_assessment_and_copies_the_note_with_the_keyboa
     assert page.evaluate("document.activeElement.id") == "gc-symptoms-arthralgia"
 
 
+def test_focus_stays_put_as_questions_appear_and_tab_reaches_the_new_question_next(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    open_calculator(page, site_server)
+    tendinopathy = page.locator('[data-question="symptoms"] input[value="tendinopathy"]')
+    tendinopathy.focus()
+    page.keyboard.press("Space")
+    expect(page.locator('[data-question="tendinopathy_types"]')).to_be_visible()
+    assert page.evaluate("document.activeElement.value") == "tendinopathy"  # not lost to the page
+    page.locator('[data-question="symptoms"] input[value="neuropathy"]').focus()  # the last option
+    _tab_to(page, "input")  # past help links: the next field is the question that just appeared
+    assert page.evaluate("document.activeElement.name") == "tendinopathy_types"
+    page.locator('[data-question="symptoms"] input[value="tendinopathy"]').focus()
+    page.keyboard.press("Space")  # unticked: the question goes, focus stays where the clinician is
+    expect(page.locator('[data-question="tendinopathy_types"]')).to_be_hidden()
+    assert page.evaluate("document.activeElement.value") == "tendinopathy"
+
+
 def test_touch_targets_are_at_least_24_css_pixels(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     open_calculator(page, site_server)
@@ -201,30 +217,28 @@ def test_touch_targets_are_at_least_24_css_pixels(page: Page, site_server: SiteS
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_layout_has_no_horizontal_scrolling_and_is_captured(
-    browser: Browser, site_server: SiteServer, aimss: Guideline, size: str, scheme: str
+    watched_context: Callable[..., BrowserContext], site_server: SiteServer, aimss: Guideline, size: str, scheme: str
 ) -> None:
     width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[arg-type]
-    page = context.new_page()
+    page = watched_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        overflowing = []
-        for name, path in (("guideline", "aimss/"), ("decision-table", "aimss/decision-table/"), ("home", "")):
-            page.goto(site_server.url + path)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{scheme}.png"))
-            if page.evaluate(SCROLLS_SIDEWAYS):
-                overflowing.append(name)
-        open_calculator(page, site_server)
-        page.screenshot(path=str(SCREENSHOTS / f"calculator-empty-{size}-{scheme}.png"))
-        answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
-        shown_result(page)
-        page.locator("[data-gc-result]").scroll_into_view_if_needed()
-        page.screenshot(path=str(SCREENSHOTS / f"calculator-result-{size}-{scheme}.png"))
+    overflowing = []
+
+    def capture(name: str) -> None:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{scheme}.png"))
         if page.evaluate(SCROLLS_SIDEWAYS):
-            overflowing.append("calculator")
-        assert overflowing == []
-    finally:
-        context.close()
+            overflowing.append(name)
+
+    for name, path in (("guideline", "aimss/"), ("decision-table", "aimss/decision-table/"), ("home", "")):
+        page.goto(site_server.url + path)
+        capture(name)
+    open_calculator(page, site_server)
+    capture("calculator-empty")
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    shown_result(page)
+    page.locator("[data-gc-result]").scroll_into_view_if_needed()
+    capture("calculator-result")
+    assert overflowing == []
 
 
 def test_screenshots_are_kept_out_of_git() -> None:

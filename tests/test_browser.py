@@ -14,6 +14,7 @@ from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display,
 
 from calculator.engine import assess, evaluate
 from calculator.model import Guideline
+from calculator.protocol import BOOT_TIMEOUT_SECONDS
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,22 @@ def test_result_in_the_browser_equals_cpython(
     assert [url for url in recorder.requests if not url.startswith(site_server.url)] == []
     assert any(url.endswith(".whl") for url in recorder.requests)
     assert recorder.errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["", "authoring/", "aimss/", "aimss/decision-table/", "aimss/changes/", "aimss/embed/", "no/such/page/"]
+)
+def test_every_page_loads_without_a_script_error(
+    page: Page, site_server: SiteServer, recorder: Recorder, path: str
+) -> None:
+    page.goto(site_server.url + path)
+    page.wait_for_load_state("networkidle")
+    if path == "no/such/page/":  # the browser reports the missing page's own 404, and only that
+        missing = [error for error in recorder.errors if "status of 404" in error]
+        assert len(missing) == 1 and recorder.errors == missing
+        expect(page.get_by_role("link", name="Interactive clinical guidelines").first).to_be_visible()
+    else:
+        assert recorder.errors == []
 
 
 def test_result_is_announced(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
@@ -87,6 +104,26 @@ def test_invalid_number_shows_the_engines_message_beside_the_field(
     field.fill("7")
     field.blur()
     expect(message).to_be_hidden()
+
+
+def test_inconsistent_durations_show_the_engines_messages_beside_every_field_involved(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    open_calculator(page, site_server)
+    answers = {**BROWSER_CASES["diffuse_mild"], "ai_stopped": "yes", "weeks_since_ai_stopped": 30}
+    answer(page, aimss, {k: v for k, v in answers.items() if k != "improved_within_4_weeks_of_stopping"})
+    errors = evaluate(aimss, answers)["errors"]
+    involved = {"weeks_since_ai_start", "weeks_since_ai_stopped", "onset_weeks_after_ai_start"}
+    assert {error["field"] for error in errors} == involved  # the AI stopped before it was started
+    for field in sorted(involved):
+        expected = " ".join(error["message"] for error in errors if error["field"] == field)
+        message = page.locator(f"#gc-{field.replace('_', '-')}-error")
+        expect(message).to_have_text(expected)
+        expect(page.get_by_label(aimss.question(field).label)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-gc-announce]")).to_contain_text("answers need correcting")
+    page.get_by_label(aimss.question("weeks_since_ai_stopped").label).fill("2")
+    for field in sorted(involved):
+        expect(page.locator(f"#gc-{field.replace('_', '-')}-error")).to_be_hidden()
 
 
 def test_new_patient_clears_answers_and_result(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
@@ -148,6 +185,34 @@ def test_worker_that_cannot_load_shows_a_clear_error(page: Page, site_server: Si
     root = page.locator("[data-calculator]")
     expect(root).to_have_attribute("data-calculator-state", "error", timeout=READY_TIMEOUT_MS)
     expect(page.locator("[data-gc-status]")).to_contain_text("background worker could not be loaded")
+
+
+def test_python_that_does_not_start_within_15_seconds_is_reported_not_waited_for(page: Page, built_site: Path) -> None:
+    held: list[Route] = []
+    with SiteServer(built_site) as server:
+        page.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # the runtime never arrives
+        page.goto(server.url + CALCULATOR)
+        root = page.locator("[data-calculator]")
+        expect(root).to_have_attribute("data-calculator-state", "loading")
+        expect(root).to_have_attribute("data-calculator-state", "error", timeout=(BOOT_TIMEOUT_SECONDS + 5) * 1000)
+        status = page.locator("[data-gc-status]")
+        expect(status).to_contain_text(f"did not start within {BOOT_TIMEOUT_SECONDS} seconds")
+        expect(status).to_contain_text("stopped at: Starting Python")
+        expect(page.locator("[data-gc-result-body]")).to_contain_text("Read the guideline")
+        assert held  # it was the runtime that never came
+
+
+def test_browser_without_module_workers_is_told_it_cannot_run_the_calculator(
+    page: Page, site_server: SiteServer
+) -> None:
+    # A browser with classic workers only never reads the `type` option.
+    page.add_init_script(
+        "const ClassicWorker = globalThis.Worker;globalThis.Worker = function (url) { return new ClassicWorker(url); };"
+    )
+    page.goto(site_server.url + CALCULATOR)
+    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "error")
+    expect(page.locator("[data-gc-status]")).to_contain_text("This browser cannot run the calculator")
+    expect(page.locator("[data-gc-status]")).to_contain_text("module workers")
 
 
 def test_browser_without_webassembly_is_told_it_cannot_run_the_calculator(page: Page, site_server: SiteServer) -> None:

@@ -76,7 +76,9 @@ SHOWN_RESULT_JS = """root => {
 
 
 def shown_result(page: Page) -> dict[str, Any]:
-    expect(page.locator("[data-classification]").first).to_be_visible()
+    """The result on screen, once there is one: after a page load (a shared link, an example)
+    that is when Python has started, so this waits as long as ``open_calculator`` does."""
+    expect(page.locator("[data-classification]").first).to_be_visible(timeout=READY_TIMEOUT_MS)
     shown: dict[str, Any] = page.locator("[data-gc-result-body]").evaluate(SHOWN_RESULT_JS)
     return shown
 

@@ -442,7 +442,8 @@ class Calculator {
         continue;
       }
       const message = question.querySelector("[data-gc-error]");
-      message.textContent = error.message;
+      // A field may break several cross-field checks: show every message, in order.
+      message.textContent = message.textContent ? `${message.textContent} ${error.message}` : error.message;
       message.hidden = false;
       for (const input of question.querySelectorAll("input")) input.setAttribute("aria-invalid", "true");
     }
