@@ -1,7 +1,15 @@
-"""Computable exports: FHIR resources validate, and every export reproduces the engine."""
+"""Computable exports: FHIR resources validate, and every export reproduces the engine.
+
+The FHIR resources declare R4 (4.0.1). They are validated twice: with ``fhirclient``'s R4
+4.0.1 models (strict: unknown elements, wrong types and missing required elements fail) and
+with ``fhir.resources``' R4B models (pydantic), for every guideline, the non-clinical test
+fixture included.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,17 +19,63 @@ from conftest import ROOT
 from fhir.resources.R4B.plandefinition import PlanDefinition
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhirclient.models.plandefinition import PlanDefinition as R4PlanDefinition
+from fhirclient.models.questionnaire import Questionnaire as R4Questionnaire
+from fhirclient.models.questionnaireresponse import QuestionnaireResponse as R4QuestionnaireResponse
 from fhirpathpy import evaluate as fhirpath_evaluate
 from vignettes import load_vignettes
 
 from calculator.engine import assess
 from calculator.explore import rules_shown
-from calculator.export import decision_logic
-from calculator.fhir import plan_definition, questionnaire, response
+from calculator.export import decision_logic, decision_table_csv
+from calculator.fhir import FHIR_VERSION, plan_definition, questionnaire, response
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import Guideline
 
-VIGNETTES = [v for folder in discover_guidelines(ROOT / "content") for v in load_vignettes(folder)]
+FOLDERS = [*discover_guidelines(ROOT / "content"), ROOT / "tests" / "fixtures" / "docformat"]
+VIGNETTES = [v for folder in FOLDERS for v in load_vignettes(folder)]
+
+
+def valid_r4(model: Any, resource: dict[str, Any]) -> Any:
+    """``resource`` parsed by an R4 4.0.1 model in strict mode, and written back unchanged."""
+    parsed = model(json.loads(json.dumps(resource)), strict=True)
+    assert parsed.as_json() == json.loads(json.dumps(resource))
+    return parsed
+
+
+def test_fhir_version_is_the_one_the_r4_models_were_generated_from() -> None:
+    assert FHIR_VERSION == "4.0.1"
+    assert (
+        "Generated from FHIR 4.0.1"
+        in Path(__import__("fhirclient.models.questionnaire").__file__)
+        .parent.joinpath("models", "questionnaire.py")
+        .read_text()
+    )
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_guidelines_resources_are_valid_r4_and_r4b(folder: Path) -> None:
+    guideline = load_guideline(folder)
+    for r4, r4b, resource in (
+        (R4Questionnaire, Questionnaire, questionnaire(guideline)),
+        (R4PlanDefinition, PlanDefinition, plan_definition(guideline)),
+    ):
+        valid_r4(r4, resource)
+        r4b.model_validate(resource)
+
+
+@pytest.mark.parametrize("damage", ["missing status", "unknown element"])
+def test_an_invalid_resource_is_refused_by_both_validators(aimss: Guideline, damage: str) -> None:
+    broken = questionnaire(aimss)
+    if damage == "missing status":  # required (1..1) in R4 and R4B
+        del broken["status"]
+    else:
+        broken["author"] = "Not an element of Questionnaire"
+    field = "status" if damage == "missing status" else "author"
+    with pytest.raises(Exception, match=field):
+        Questionnaire.model_validate(broken)
+    with pytest.raises(Exception, match=field):
+        R4Questionnaire(broken, strict=True)
 
 
 def test_questionnaire_is_valid_fhir(aimss: Guideline) -> None:
@@ -63,6 +117,7 @@ def test_plan_definition_conditions_evaluated_by_fhirpath_select_what_the_engine
     plan = plan_definition(guideline)
     filled = response(guideline, vignette.answers)
     QuestionnaireResponse.model_validate(filled)
+    valid_r4(R4QuestionnaireResponse, filled)
     selected = set()
     for group in plan["action"]:
         for action in group["action"]:
@@ -117,6 +172,23 @@ def test_exported_decision_logic_reproduces_the_engine(vignette: Any) -> None:
         if _holds(entry["when"]["logic"], vignette.answers):
             shown.add(entry["id"])
     assert shown == rules_shown(assess(guideline, vignette.answers))
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: f"{v.guideline_dir.name}:{v.id}")
+def test_csv_decision_table_rows_say_what_the_engine_shows(vignette: Any) -> None:
+    guideline = load_guideline(vignette.guideline_dir)
+    rows = list(csv.DictReader(io.StringIO(decision_table_csv(decision_logic(guideline)))))
+    by_rule = {row["id"] if row["kind"] != "classification" else f"{row['group']}.{row['id']}": row for row in rows}
+    result = assess(guideline, vignette.answers)
+    shown = [(f"{c['id']}.{c['category']['id']}", c["category"]) for c in result["classifications"]]
+    shown += [(item["id"], item) for item in result["findings"]]
+    shown += [(item["id"], item) for section in result["sections"] for item in section["items"]]
+    for rule, item in shown:
+        row = by_rule[rule]
+        assert row["shows"].endswith(item["text"]), rule
+        source = item.get("source") or {}
+        assert (row["source_anchor"], row["source_sentence"]) == (source.get("anchor", ""), source.get("quote", ""))
+        assert row["citations"] == " ".join(str(c) for c in source.get("citations", []))
 
 
 def test_exports_are_written_by_the_build(built_site: Path, aimss: Guideline) -> None:
