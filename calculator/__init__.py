@@ -24,7 +24,7 @@ Result (output of ``assess``)
 ::
 
     {
-      "guideline": {"id", "title", "content_version", "review_date"},
+      "guideline": {"id", "title", "content_version", "review_date", "intended_use"},
       "calculator_version": "0.1.0",
       "answers": [{"question", "label", "value", "display"}],       # in question order
       "classifications": [                                          # e.g. assessment, pattern
@@ -34,12 +34,14 @@ Result (output of ``assess``)
       "sections": [{"id", "title", "items": [<item>]}]              # the management plan
     }
 
-    <item>  = {"id", "text", "why": [<reason>], "source": {"anchor", "citations"}}
+    <item>  = {"id", "text", "why": [<reason>], "source": {"anchor", "citations", "quote"}}
     <reason> = {"question", "label", "answer"}                     # an answer that triggered it
 
 ``id`` values are stable across releases; ``source.anchor`` is the id of the marked
-sentence on the guideline page (``<page>#<anchor>``) and ``citations`` are the
-guideline's own citation numbers.
+sentence on the guideline page (``<page>#<anchor>``), ``citations`` are the guideline's
+own citation numbers and ``quote`` is that sentence's text. A category with no source
+(``"not assessed"``) has ``"source": null``. ``review_date`` is the date the content was
+last checked against its source.
 """
 
 __version__ = "0.1.0"
