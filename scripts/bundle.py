@@ -25,6 +25,8 @@ import deploy
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+import site_assets  # noqa: E402  (imports calculator)
+
 from calculator import __version__  # noqa: E402
 from calculator.loader import discover_guidelines, load_guideline  # noqa: E402
 
@@ -81,9 +83,7 @@ def checksums(site: Path) -> str:
 
 
 def build_id(site: Path) -> str:
-    worker = (site / "sw.js").read_text(encoding="utf-8")
-    start = worker.index("const MANIFEST = ") + len("const MANIFEST = ")
-    return str(json.loads(worker[start : worker.index("};\n", start) + 1])["build"])
+    return str(site_assets.service_worker_manifest(site)["build"])
 
 
 def readme(name: str, frame_ancestors: str) -> str:

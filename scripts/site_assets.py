@@ -7,6 +7,7 @@
 * ``protocol_module``: the JavaScript twin of ``calculator.protocol``.
 * ``app_icon``: the web app manifest's icons, drawn as PNG.
 * ``compress_site``: ``.br`` and ``.gz`` copies of the built files.
+* ``service_worker_manifest``: what a built site's service worker precaches.
 
 Every failure raises ``BuildError`` with a message that says what to run.
 """
@@ -26,6 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from calculator import __version__, protocol
 
@@ -250,3 +252,16 @@ def compress_site(site_dir: Path, cache_dir: Path) -> int:
                 path.with_name(path.name + suffix).write_bytes(compressed)
         count += 1
     return count
+
+
+SERVICE_WORKER = "sw.js"
+"""The service worker, at the site root; its ``MANIFEST`` is written in by the build."""
+MANIFEST_PREFIX = "const MANIFEST = "
+
+
+def service_worker_manifest(site_dir: Path) -> dict[str, Any]:
+    """The ``MANIFEST`` (build id, precache and runtime lists) in a built site's service worker."""
+    worker = (site_dir / SERVICE_WORKER).read_text(encoding="utf-8")
+    start = worker.index(MANIFEST_PREFIX) + len(MANIFEST_PREFIX)
+    manifest: dict[str, Any] = json.loads(worker[start : worker.index("};\n", start) + 1])
+    return manifest

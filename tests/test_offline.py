@@ -23,6 +23,7 @@ from guideline_site import never_used_offline
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
+from site_assets import service_worker_manifest
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
 from calculator.engine import assess
@@ -163,13 +164,6 @@ def test_text_readers_never_download_python_until_they_make_the_calculators_avai
     page.goto(f"{server.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
     calculator_ready(page)
     expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
-
-
-def service_worker_manifest(site: Path) -> dict[str, Any]:
-    worker = (site / "sw.js").read_text()
-    start = worker.index("const MANIFEST = ") + len("const MANIFEST = ")
-    manifest: dict[str, Any] = json.loads(worker[start : worker.index("};\n") + 1])
-    return manifest
 
 
 def integrity_of(path: Path) -> str:

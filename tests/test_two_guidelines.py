@@ -7,7 +7,6 @@ Pyodide runtime and one service-worker precache.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 from conftest import ROOT, build_site, copy_project, require
 from playwright.sync_api import Page
 from serve import SiteServer
+from site_assets import service_worker_manifest
 from ui import vignettes_through_the_form
 
 FIXTURE = ROOT / "tests" / "fixtures" / "docformat"
@@ -40,9 +40,7 @@ def test_both_guidelines_are_built_sharing_one_runtime_and_one_precache(two_guid
         assert f'href="{name}/calculator/"' in (site / "index.html").read_text()
     assert len(list((site / "assets" / "pyodide").iterdir())) == 1
     assert len(list((site / "assets" / "calculator").glob("*.whl"))) == 1
-    worker = (site / "sw.js").read_text()
-    start = worker.index("const MANIFEST = ") + len("const MANIFEST = ")
-    precache = {path for path, _ in json.loads(worker[start : worker.index("};\n", start) + 1])["precache"]}
+    precache = {path for path, _ in service_worker_manifest(site)["precache"]}
     assert {"aimss/calculator/", "docformat/calculator/", "aimss/guideline.py", "docformat/guideline.py"} <= precache
 
 
