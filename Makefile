@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint mutation bundle bench release-record new-guideline clean
+.PHONY: setup site serve test lint jstest mutation bundle bench release-record new-guideline clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -22,8 +22,8 @@ $(PY_STAMP): pyproject.toml
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' \
-		|| { echo "Node.js 18 or newer is required"; exit 1; }
+	@node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 6) ? 0 : 1)' \
+		|| { echo "Node.js 20.6 or newer is required"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -54,14 +54,21 @@ release-record: setup
 	@test -n "$(GUIDELINE)" || { echo "usage: make release-record GUIDELINE=<folder under content/>"; exit 2; }
 	$(BIN)/python scripts/release_record.py content/$(GUIDELINE)
 
-## lint: ruff (lint and format) and mypy --strict
+## lint: ruff (lint and format), mypy --strict, and tsc on the browser JavaScript (JSDoc types)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python scripts/generated_assets.py build/generated
+	node_modules/.bin/tsc -p theme/tsconfig.json
+
+## jstest: node's own test runner on the browser's pure modules (tests/js/)
+jstest: setup
+	$(BIN)/python scripts/generated_assets.py build/generated
+	node --import ./tests/js/generated-loader.mjs --test tests/js/
 
 ## test: set up, lint, and run every test (browser tests need /usr/bin/chromium)
-test: lint
+test: lint jstest
 	$(BIN)/python -m pytest
 
 ## mutation: mutation testing of the rule and validation modules (slow; not part of CI).

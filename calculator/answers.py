@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calculator.conditions import AnswerValue
+from calculator.formatting import number_text
 from calculator.model import Guideline, Question
 
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -150,12 +151,8 @@ def _parse_number(question: Question, value: object) -> float:
         raise ValueError(f"{_show(value)} is not a number")
     low, high = question.minimum, question.maximum
     if low is not None and high is not None and not low <= number <= high:
-        raise ValueError(f"must be between {_plain(low)} and {_plain(high)}{unit}")
+        raise ValueError(f"must be between {number_text(low)} and {number_text(high)}{unit}")
     return number
-
-
-def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _show(value: object) -> str:

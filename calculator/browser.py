@@ -11,11 +11,13 @@ import json
 from typing import Any
 
 from calculator.answers import loads
+from calculator.contract import EVALUATION_FORMAT
 from calculator.engine import evaluate
 from calculator.loader import load_guideline_source
 from calculator.model import Guideline
 from calculator.note import note_text
 from calculator.schema import schema
+from calculator.text import DEFAULT_LANGUAGE, use_language
 
 
 class Session:
@@ -39,6 +41,7 @@ class Session:
             raw = loads(answers_json)
         except ValueError as error:
             reply: dict[str, Any] = {
+                "format": EVALUATION_FORMAT,
                 "applicable": [],
                 "missing": [],
                 "inapplicable": [],
@@ -54,10 +57,14 @@ class Session:
         return json.dumps(schema(self.guideline), ensure_ascii=False)
 
 
-def create_session(module_source: str, filename: str, sentences_json: str, runtime: str) -> Session:
+def create_session(
+    module_source: str, filename: str, sentences_json: str, runtime: str, language: str = DEFAULT_LANGUAGE
+) -> Session:
     """Load a guideline module from its source text and its marked sentences, as fetched by the worker.
 
-    ``sentences_json`` is the build's ``sentences.json``: ``{"sentences": {anchor: text}}``.
+    ``sentences_json`` is the build's ``sentences.json``: ``{"sentences": {anchor: text}}``;
+    ``language`` the site's, whose catalogue (``calculator.text``) the messages are taken from.
     """
+    use_language(language)
     sentences = json.loads(sentences_json)["sentences"]
     return Session(load_guideline_source(module_source, filename=filename, sentences=sentences), runtime=runtime)

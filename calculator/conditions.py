@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
+from calculator.formatting import number_text
+
 AnswerValue: TypeAlias = str | float | frozenset[str]
 """A parsed answer: option id (single choice, yes/no), number, or set of option ids."""
 
@@ -60,10 +62,6 @@ class Condition(Protocol):
     def to_json(self) -> dict[str, Any]:
         """The condition as data (``{"<operator>": ...}``), for the computable exports."""
         ...
-
-
-def _format_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +234,7 @@ class Between:
 
     def describe(self, labels: Labels) -> str:
         unit = labels.unit(self.question)
-        low, high = _format_number(self.minimum), _format_number(self.maximum)
+        low, high = number_text(self.minimum), number_text(self.maximum)
         return f"{labels.question_label(self.question)} from {low} to {high} {unit}".rstrip()
 
     def question_ids(self) -> frozenset[str]:
@@ -265,7 +263,7 @@ class Above:
 
     def describe(self, labels: Labels) -> str:
         unit = labels.unit(self.question)
-        threshold = _format_number(self.threshold)
+        threshold = number_text(self.threshold)
         return f"{labels.question_label(self.question)} more than {threshold} {unit}".rstrip()
 
     def question_ids(self) -> frozenset[str]:
@@ -294,7 +292,7 @@ class Below:
 
     def describe(self, labels: Labels) -> str:
         unit = labels.unit(self.question)
-        threshold = _format_number(self.threshold)
+        threshold = number_text(self.threshold)
         return f"{labels.question_label(self.question)} less than {threshold} {unit}".rstrip()
 
     def question_ids(self) -> frozenset[str]:
@@ -323,7 +321,7 @@ class AtLeast:
 
     def describe(self, labels: Labels) -> str:
         unit = labels.unit(self.question)
-        threshold = _format_number(self.threshold)
+        threshold = number_text(self.threshold)
         return f"{labels.question_label(self.question)} {threshold} {unit} or more".replace("  ", " ")
 
     def question_ids(self) -> frozenset[str]:

@@ -24,6 +24,8 @@ from typing import Any
 from calculator import __version__
 from calculator.answers import FieldError, InvalidAnswers, parse_answers
 from calculator.conditions import AnswerValue, Condition, Reason
+from calculator.contract import EVALUATION_FORMAT, RESULT_FORMAT
+from calculator.formatting import quantity_text, source_json
 from calculator.model import Entry, Guideline, GuidelineDefinitionError, Question, Source
 
 
@@ -56,6 +58,7 @@ def evaluate(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
     missing = [q.id for q in applicable if q.id not in used and q.id not in failed]
     errors += constraint_errors(guideline, used)
     return {
+        "format": EVALUATION_FORMAT,
         "applicable": [q.id for q in applicable],
         "missing": missing,
         "inapplicable": [k for k in values if k in hidden],
@@ -139,6 +142,7 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
         if items:
             sections.append({"id": section.id, "title": section.title, "items": items})
     return {
+        "format": RESULT_FORMAT,
         "guideline": {
             "id": guideline.id,
             "title": guideline.info.title,
@@ -167,6 +171,7 @@ def _item(guideline: Guideline, entry: Entry, answers: Mapping[str, AnswerValue]
     return {
         "id": entry.id,
         "text": entry.text,
+        "short": entry.short or entry.text,
         "why": _why(guideline, entry.when, answers),
         "source": _source(guideline, entry.source),
     }
@@ -186,10 +191,7 @@ def _reason(guideline: Guideline, reason: Reason, answers: Mapping[str, AnswerVa
 
 
 def _source(guideline: Guideline, source: Source | None) -> dict[str, Any] | None:
-    if source is None:
-        return None
-    quote = guideline.sentences.get(source.anchor, "")
-    return {"anchor": source.anchor, "citations": list(source.citations), "quote": quote}
+    return source_json(source, guideline.sentences, cited_as=True)
 
 
 def _json_value(value: AnswerValue) -> str | float | list[str]:
@@ -201,7 +203,6 @@ def display_answer(question: Question, value: AnswerValue) -> str:
     if isinstance(value, frozenset):
         return ", ".join(o.label for o in question.options if o.id in value)
     if isinstance(value, float):
-        number = str(int(value)) if value.is_integer() else f"{value:g}"
-        return f"{number} {question.unit}".rstrip()
+        return quantity_text(value, question.unit)
     option = question.option(value)
     return option.label if option else value

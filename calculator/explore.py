@@ -26,6 +26,7 @@ from calculator.conditions import (
     Exceeds,
 )
 from calculator.engine import applicable_questions, assess, constraint_errors
+from calculator.formatting import number_text
 from calculator.model import Guideline, Problem, Question
 
 NUMBER_STEP = 0.1
@@ -69,12 +70,6 @@ def interesting_numbers(guideline: Guideline, question: Question) -> list[float]
     return sorted(p for p in points if low <= p <= high)
 
 
-def decimal_text(value: float) -> str:
-    """A number as the form would hold it: plain decimal digits, never an exponent."""
-    text = f"{value:f}".rstrip("0").rstrip(".")
-    return text if text not in {"", "-0"} else "0"
-
-
 def _number_bounds(guideline: Guideline, question: Question, values: dict[str, AnswerValue]) -> tuple[float, float]:
     """The question's range, narrowed by constraints against numbers already chosen."""
     low, high = float(question.minimum or 0.0), float(question.maximum or 0.0)
@@ -100,7 +95,7 @@ def _choose(guideline: Guideline, question: Question, values: dict[str, AnswerVa
         else:
             number = round(rng.uniform(low, high), 1)
             number = min(max(number, low), high)
-        raw: Any = decimal_text(number) if rng.random() < 0.3 else number
+        raw: Any = number_text(number) if rng.random() < 0.3 else number
         return raw, float(number)
     if question.kind == "multiple_choice":
         chosen = [o.id for o in question.options if rng.random() < 0.4] or [rng.choice(question.options).id]

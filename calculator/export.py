@@ -20,6 +20,7 @@ from typing import Any
 
 from calculator import __version__
 from calculator.conditions import Condition
+from calculator.formatting import source_json
 from calculator.model import Entry, Guideline, Source
 from calculator.schema import answer_schema, guideline_json
 
@@ -27,13 +28,7 @@ FORMAT = "guideline-decision-logic/1"
 
 
 def _source(guideline: Guideline, source: Source | None) -> dict[str, Any] | None:
-    if source is None:
-        return None
-    return {
-        "anchor": source.anchor,
-        "citations": list(source.citations),
-        "quote": guideline.sentences.get(source.anchor, ""),
-    }
+    return source_json(source, guideline.sentences)
 
 
 def _condition(guideline: Guideline, condition: Condition) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from calculator.conditions import (
     Is,
     IsAnyOf,
 )
+from calculator.formatting import citations_text
 from calculator.model import Entry, Guideline, Question, Source
 
 FHIR_VERSION = "4.0.1"
@@ -112,10 +113,8 @@ def _simple_enable_when(guideline: Guideline, condition: Condition) -> tuple[lis
 def _source_artifact(guideline: Guideline, source: Source | None) -> list[dict[str, Any]]:
     if source is None:
         return []
-    citations = ", ".join(str(c) for c in source.citations)
-    citation = guideline.info.source + (
-        f", citation{'s' if len(source.citations) > 1 else ''} {citations}" if citations else ""
-    )
+    cited_as = citations_text(source.citations)
+    citation = guideline.info.source + (f", {cited_as}" if cited_as else "")
     return [
         {
             "type": "justification",

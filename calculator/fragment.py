@@ -2,21 +2,23 @@
 
 The calculator page keeps its answers in the fragment only (never the query string,
 which is sent to the server), so a reload or a shared link restores them. The
-widget (``theme/assets/calculator/widget.mjs``) writes and reads the same format;
+widget (``theme/assets/calculator/fragment.mjs``) writes and reads the same format,
+checked against the same test vectors (``tests/fixtures/fragment-vectors.json``);
 the site build uses ``encode_fragment`` for the decision table's example links.
 
 A fragment is recognised as answers when it contains ``=``; anything else is an
 ordinary in-page anchor. Multiple choices are joined with commas; numbers are plain
-decimals. Decoding does not validate: the engine does, naming each bad field.
+decimals; ``+`` is a plus sign (a fragment is not a form submission). Decoding does not
+validate: the engine does, naming each bad field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
-from calculator.explore import decimal_text
+from calculator.formatting import number_text
 from calculator.model import Guideline
 
 
@@ -26,7 +28,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        return decimal_text(float(value))
+        return number_text(float(value))
     return str(value)
 
 
@@ -35,14 +37,21 @@ def encode_fragment(answers: Mapping[str, Any]) -> str:
     return "&".join(f"{quote(key, safe='')}={quote(_text(value), safe=',.-')}" for key, value in answers.items())
 
 
-def decode_fragment(guideline: Guideline, fragment: str) -> dict[str, Any]:
-    """Raw answers from a fragment (with or without ``#``), as the widget reads them."""
+def list_valued(guideline: Guideline) -> frozenset[str]:
+    """The questions whose answers are lists in a fragment (multiple choice)."""
+    return frozenset(q.id for q in guideline.questions if q.kind == "multiple_choice")
+
+
+def decode_fragment(fragment: str, multiple: Collection[str]) -> dict[str, Any]:
+    """Raw answers from a fragment (with or without ``#``), as the widget reads them.
+
+    ``multiple`` names the questions whose values are lists (``list_valued``).
+    """
     answers: dict[str, Any] = {}
     for part in fragment.removeprefix("#").split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
         name, text = unquote(key), unquote(value)
-        multiple = guideline.has_question(name) and guideline.question(name).kind == "multiple_choice"
-        answers[name] = [v for v in text.split(",") if v] if multiple else text
+        answers[name] = [v for v in text.split(",") if v] if name in multiple else text
     return answers

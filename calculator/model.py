@@ -179,6 +179,9 @@ class Entry:
     text: str
     when: Condition
     source: Source
+    short: str = ""
+    """The author's short form for the result summary, from the same sentence (the build checks
+    that its words and numbers are the source sentence's or the text's); empty: the text is used."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -15,9 +15,8 @@ def _source_tag(source: dict[str, Any] | None) -> str:
     if not source:
         return ""
     tag = f"guideline #{source['anchor']}"
-    citations = source["citations"]
-    if citations:
-        tag += f", citation{'s' if len(citations) > 1 else ''} {', '.join(str(c) for c in citations)}"
+    if source["cited_as"]:
+        tag += f", {source['cited_as']}"
     return f" [{tag}]"
 
 

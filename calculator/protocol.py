@@ -8,18 +8,24 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeAlias
 
+PROTOCOL_VERSION: Final = 1
+"""Carried as ``v`` in every worker and embed message (schemas: ``calculator.contract``)."""
+
 CalculatorState: TypeAlias = Literal["loading", "ready", "error"]
 STATES: Final[tuple[CalculatorState, ...]] = ("loading", "ready", "error")
 """Values of the widget's ``data-calculator-state`` attribute."""
 
-BOOT_STEPS: Final[tuple[tuple[str, str], ...]] = (
-    ("fetch-runtime", "Downloading the Python runtime"),
-    ("start-interpreter", "Starting Python"),
-    ("load-calculator", "Loading the calculator package"),
-    ("load-guideline", "Loading the guideline rules"),
-    ("ready", "Ready"),
+BootStep: TypeAlias = Literal["fetch-runtime", "start-interpreter", "load-calculator", "load-guideline", "ready"]
+BOOT_STEPS: Final[tuple[BootStep, ...]] = (
+    "fetch-runtime",
+    "start-interpreter",
+    "load-calculator",
+    "load-guideline",
+    "ready",
 )
-"""Named boot steps the worker reports, in order, with the words the status line shows."""
+"""Named boot steps the worker reports, in order. The status line's words for each are the
+catalogue's ``boot.<step>`` (``calculator/locales``); JavaScript gets them as ``BOOT_STEP``
+(``BOOT_STEP.fetchRuntime == "fetch-runtime"``)."""
 
 BOOT_TIMEOUT_SECONDS: Final = 15
 """If the calculator is not ready by then, the page shows an error instead of waiting."""

@@ -10,11 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from calculator import __version__
+from calculator.contract import QUESTIONS_FORMAT
+from calculator.formatting import source_json
 from calculator.model import Guideline, Question, Source
-
-
-def source_json(source: Source | None) -> dict[str, Any] | None:
-    return None if source is None else {"anchor": source.anchor, "citations": list(source.citations)}
 
 
 def answer_schema(
@@ -69,6 +67,7 @@ def guideline_json(guideline: Guideline) -> dict[str, Any]:
 
 def schema(guideline: Guideline) -> dict[str, Any]:
     return {
+        "format": QUESTIONS_FORMAT,
         "guideline": guideline_json(guideline),
         "calculator_version": __version__,
         "constraints": [{"id": c.id, "fields": list(c.fields), "message": c.message} for c in guideline.constraints],

@@ -43,7 +43,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 import deploy
-from calculator import __version__, fhir, protocol
+from calculator import __version__, contract, fhir, protocol, text
 from calculator.explore import Exploration, explore, reachability_problems
 from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
 from calculator.fragment import encode_fragment
@@ -141,6 +141,10 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _state
     _state = _BuildState()
+    try:
+        text.use_language(str(config.theme["language"]))
+    except text.CatalogueError as error:
+        raise PluginError(f"theme.language: {error}") from error
     # For the templates: shown in every page's offline status line.
     config.extra["calculator_version"] = __version__
     return config
@@ -163,6 +167,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, _state.wheel_uri, abs_src_path=str(wheel)))
     protocol_js = site_assets.protocol_module(runtime.version)
     files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
+    language = str(config.theme["language"])
+    files.append(File.generated(config, f"{ASSETS_DIR}/catalogue.mjs", content=site_assets.catalogue_module(language)))
+    for name, make_schema in contract.SCHEMAS.items():
+        schema_json = json.dumps(make_schema(), indent=1, ensure_ascii=False)
+        files.append(File.generated(config, f"{ASSETS_DIR}/schema/{name}.schema.json", content=schema_json))
     # The worker gets the protocol inlined: one request fewer before Python can start.
     worker = files.get_file_from_path(f"{ASSETS_DIR}/worker.mjs")
     if worker is not None and worker.abs_src_path:
@@ -422,6 +431,9 @@ def _render_widget(
         "wheel": _url(files, page, _state.wheel_uri),
         "worker": _url(files, page, f"{ASSETS_DIR}/worker.mjs"),
         "message": protocol.MESSAGES["boot"],
+        "protocol_version": protocol.PROTOCOL_VERSION,
+        # Every module of the widget, fetched in parallel before widget.mjs asks for them.
+        "modules": [_url(files, page, uri) for uri in _widget_modules(files)],
     }
     context: dict[str, Any] = {
         "embedded": embedded,
@@ -434,6 +446,18 @@ def _render_widget(
         },
     }
     return str(_template(config, "partials/calculator.html").render(context))
+
+
+def _widget_modules(files: Files) -> list[str]:
+    """The page's ES modules (``assets/calculator/*.mjs`` but the worker's), for modulepreload."""
+    return sorted(
+        file.src_uri
+        for file in files
+        if file.src_uri.startswith(f"{ASSETS_DIR}/")
+        and file.src_uri.endswith(".mjs")
+        and file.src_uri.count("/") == ASSETS_DIR.count("/") + 1
+        and not file.src_uri.endswith("/worker.mjs")
+    )
 
 
 def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig, files: Files) -> str:

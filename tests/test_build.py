@@ -18,7 +18,7 @@ from guideline_site import rule_anchor
 from calculator import __version__, protocol
 from calculator.engine import assess
 from calculator.explore import rule_ids, rules_shown
-from calculator.fragment import decode_fragment
+from calculator.fragment import decode_fragment, list_valued
 from calculator.model import Guideline
 
 PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
@@ -108,11 +108,13 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
     text = (built_site / "assets" / "calculator" / "protocol.mjs").read_text()
     assert text.startswith("// DO NOT EDIT")
     exported = {
-        name: json.loads(value) for name, value in re.findall(r"export const (\w+) = Object\.freeze\((.*)\);", text)
+        name: json.loads(value.removeprefix("Object.freeze(").removesuffix(")"))
+        for name, value in re.findall(r"export const (\w+) = (.*);", text)
     }
     assert exported == {
+        "PROTOCOL_VERSION": protocol.PROTOCOL_VERSION,
         "STATES": {state: state for state in protocol.STATES},
-        "BOOT_STEPS": [{"id": step, "label": label} for step, label in protocol.BOOT_STEPS],
+        "BOOT_STEP": {re.sub(r"-(\w)", lambda m: m.group(1).upper(), step): step for step in protocol.BOOT_STEPS},
         "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
         "MESSAGES": protocol.MESSAGES,
         "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
@@ -121,11 +123,19 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
     }
 
 
+def test_catalogue_module_is_the_sites_language_catalogue(built_site: Path) -> None:
+    text = (built_site / "assets" / "calculator" / "catalogue.mjs").read_text()
+    assert text.startswith("// DO NOT EDIT")
+    [value] = re.findall(r"export const CATALOGUE = Object\.freeze\((.*)\);", text)
+    assert json.loads(value) == json.loads((ROOT / "calculator" / "locales" / "en.json").read_text())
+
+
 def test_host_page_script_uses_the_embed_message_names_of_python() -> None:
     """embed.js runs on other sites' pages as a classic script, so it spells the names out."""
     script = (ROOT / "theme" / "assets" / "calculator" / "embed.js").read_text()
     spelled = dict(re.findall(r'var (RESIZE|SUBSCRIBE|RESULT) = "([^"]+)";', script))
     assert spelled == {name.upper(): value for name, value in protocol.EMBED_MESSAGES.items()}
+    assert re.findall(r"var VERSION = (\d+);", script) == [str(protocol.PROTOCOL_VERSION)]
 
 
 # --- No file references another origin -------------------------------------------------
@@ -289,7 +299,7 @@ def test_decision_table_rows_link_to_their_sentence_and_an_example_that_shows_th
         rule = by_anchor[anchor]
         example = re.search(r'href="\.\./calculator/#([^"]+)"', row)
         assert example, rule
-        answers = decode_fragment(aimss, html_unescape(example.group(1)))
+        answers = decode_fragment(html_unescape(example.group(1)), list_valued(aimss))
         assert rule in rules_shown(assess(aimss, answers)), rule
     for owner, source in aimss.sources():
         if not owner.startswith("question"):

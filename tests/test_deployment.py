@@ -14,6 +14,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserType, Page, expect
 from serve import SiteServer
+from test_contract import conforms
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer
 
 import deploy
@@ -123,7 +124,9 @@ HOST_PAGE = """<!doctype html>
 </body></html>
 """
 HOST_SCRIPT = """window.guidelineResults = [];
+window.guidelineMessages = [];
 document.addEventListener("guideline-calculator:result", (event) => window.guidelineResults.push(event.detail));
+window.addEventListener("message", (event) => window.guidelineMessages.push(event.data));
 """
 
 
@@ -184,6 +187,13 @@ def test_calculator_embedded_in_another_sites_page_resizes_and_reports_results(
             assert detail["guideline"] == "aimss"
             assert detail["result"] == assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
             assert detail["note"].startswith(aimss.info.title)
+            # Every message the frame sent holds to the embed-message schema.
+            messages = page.evaluate("window.guidelineMessages")
+            assert {message["type"] for message in messages} >= {
+                "guideline-calculator:resize",
+                "guideline-calculator:result",
+            }
+            assert [conforms("embed-message", message) for message in messages] == [[]] * len(messages)
             # The frame grew to its content: no scrollbar inside, no empty space.
             iframe = page.locator("iframe[data-guideline-calculator]")
             for _ in range(50):

@@ -29,13 +29,22 @@ from calculator.model import (
     single_choice,
 )
 
-ITEM_KEYS = {"id", "text", "why", "source"}
-SOURCE_KEYS = {"anchor", "citations", "quote"}
+ITEM_KEYS = {"id", "text", "short", "why", "source"}
+SOURCE_KEYS = {"anchor", "citations", "cited_as", "quote"}
 
 
 def test_result_has_the_documented_shape(aimss: Guideline) -> None:
     result = assess(aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
-    assert set(result) == {"guideline", "calculator_version", "answers", "classifications", "findings", "sections"}
+    assert set(result) == {
+        "format",
+        "guideline",
+        "calculator_version",
+        "answers",
+        "classifications",
+        "findings",
+        "sections",
+    }
+    assert result["format"] == "guideline-result/1"
     assert set(result["guideline"]) == {"id", "title", "content_version", "review_date", "intended_use"}
     assert result["guideline"]["title"] == aimss.info.title
     for answer in result["answers"]:
@@ -122,7 +131,7 @@ def test_a_classification_with_no_matching_category_is_an_authoring_error_that_s
 def test_without_marked_sentences_quotes_are_empty_not_invented() -> None:
     guideline = tiny((Category(id="any", label="Any", text="Any.", when=ALWAYS, source=Source(anchor="x")),))
     result = assess(guideline, {"q": "a"})
-    assert result["sections"][0]["items"][0]["source"] == {"anchor": "x", "citations": [], "quote": ""}
+    assert result["sections"][0]["items"][0]["source"] == {"anchor": "x", "citations": [], "cited_as": "", "quote": ""}
 
 
 def test_a_module_without_guideline_is_rejected_by_name() -> None:

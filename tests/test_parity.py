@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 from playwright.sync_api import Page
 from serve import SiteServer
+from test_contract import conforms
 from ui import CALCULATOR
 
 from calculator.browser import Session
@@ -32,7 +33,9 @@ RUN_IN_WORKER = """async ({ texts }) => {
   const url = (name) => new URL((bootTag.dataset[name] ?? root.dataset[name]), document.baseURI).href;
   const worker = new Worker(url("workerUrl"), { type: "module" });
   const waiting = new Map();
+  const messages = [];
   worker.addEventListener("message", ({ data }) => {
+    if (messages.length < 50) messages.push(data);
     if (data.id === undefined) return; // boot status messages
     const done = waiting.get(data.id);
     waiting.delete(data.id);
@@ -42,14 +45,16 @@ RUN_IN_WORKER = """async ({ texts }) => {
   const call = (id, type, params) =>
     new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, type, params });
+      const message = { v: 1, id, type, params };
+      if (messages.length < 50) messages.push(message);
+      worker.postMessage(message);
     });
   await call(0, "boot", { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") });
-  await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl") });
+  await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl"), language: "en" });
   const replies = [];
   for (let i = 0; i < texts.length; i++) replies.push(await call(i + 1, "evaluate", { answers: texts[i] }));
   worker.terminate();
-  return replies;
+  return { replies, messages };
 }"""
 
 
@@ -69,7 +74,10 @@ def test_cpython_and_pyodide_give_identical_json(page: Page, site_server: SiteSe
     sets = answer_sets(aimss)
     texts = [json.dumps(answers) for answers in sets]
     page.goto(site_server.url + CALCULATOR)
-    replies = page.evaluate(RUN_IN_WORKER, {"texts": texts})
+    ran = page.evaluate(RUN_IN_WORKER, {"texts": texts})
+    replies = ran["replies"]
+    # The messages both ways, boot status included, hold to the worker-message schema.
+    assert [conforms("worker-message", message) for message in ran["messages"]] == [[]] * len(ran["messages"])
     session = Session(aimss, runtime=f"Pyodide {PYODIDE_VERSION}")
     expected = [session.evaluate(text) for text in texts]
     assert len(replies) == len(expected) >= VALID_SETS + 200

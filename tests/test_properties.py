@@ -1,9 +1,11 @@
 """Properties over generated answer sets (Hypothesis), for every guideline under content/.
 
 * >= 10,000 valid answer sets: no exception; no error; every shown item has a source
-  whose sentence is quoted; together they reach every rule of the catalogue (100%).
+  whose sentence is quoted; every result conforms to the result schema
+  (``calculator/contract.py``); together they reach every rule of the catalogue (100%).
 * >= 10,000 answer sets broken in one way: rejected, with an error naming the broken field.
-* Arbitrary JSON: never an uncaught exception; every error names a field.
+* Arbitrary JSON: never an uncaught exception; every error names a field; every
+  evaluation conforms to the evaluation schema.
 
 ``HYPOTHESIS_PROFILE=quick`` (used by ``make mutation``) runs fewer examples.
 """
@@ -20,6 +22,7 @@ import pytest
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_contract import conforms
 
 from calculator.answers import InvalidAnswers
 from calculator.browser import Session
@@ -50,6 +53,7 @@ def test_valid_answer_sets_give_sourced_results_and_reach_every_rule(guideline: 
     @given(valid_answers(guideline))
     def check(answers: dict[str, Any]) -> None:
         result = assess(guideline, json.loads(json.dumps(answers)))
+        assert conforms("result", result) == []
         assert evaluate(guideline, answers)["errors"] == []
         items = [*result["findings"], *(i for s in result["sections"] for i in s["items"])]
         categories = [c["category"] for c in result["classifications"]]
@@ -164,5 +168,6 @@ def test_arbitrary_json_never_raises_and_every_error_names_a_field(guideline: Gu
             assert error["field"] is not None and error["message"]
         reply = json.loads(session.evaluate(json.dumps(raw)))
         assert reply["result"] is None or reply["note"]
+        assert conforms("evaluation", reply) == []
 
     check()

@@ -5,23 +5,29 @@
 // from calculator/protocol.py through data attributes.
 (function () {
   "use strict";
-  var script = document.currentScript;
+  var script = /** @type {(HTMLScriptElement & {pythonWorker?: import("./worker-client.mjs").EarlyWorker}) | null} */ (
+    document.currentScript
+  );
   if (!script || location.protocol === "file:") return;
   if (script.hasAttribute("data-started")) return; // widget.mjs ran first and started Python itself
   if ((script.getAttribute("data-start") || "immediate") !== "immediate") return; // the widget starts it
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") return; // the widget explains
 
+  var tag = script;
+  /** @param {string} name */
   function url(name) {
-    return new URL(script.getAttribute(name), document.baseURI).href;
+    return new URL(tag.getAttribute(name) || "", document.baseURI).href;
   }
 
   var moduleWorkers = false;
+  /** @type {WorkerOptions} */
   var options = {
     get type() {
       moduleWorkers = true; // only browsers that support module workers read this
-      return "module";
+      return /** @type {WorkerType} */ ("module");
     },
   };
+  /** @type {Worker} */
   var worker;
   try {
     worker = new Worker(url("data-worker-url"), options);
@@ -34,10 +40,13 @@
   }
   performance.mark("gc:worker-start");
   script.setAttribute("data-started", "boot");
+  /** @type {{data?: unknown, error?: boolean}[]} */
   var held = [];
+  /** @param {MessageEvent} event */
   function hold(event) {
     held.push({ data: event.data });
   }
+  /** @param {ErrorEvent} event */
   function holdError(event) {
     event.preventDefault();
     held.push({ error: true });
@@ -45,7 +54,9 @@
   worker.addEventListener("message", hold);
   worker.addEventListener("error", holdError);
   var boot = { runtimeUrl: url("data-runtime-url"), wheelUrl: url("data-wheel-url") };
-  worker.postMessage({ id: 0, type: script.getAttribute("data-boot-message"), params: boot });
+  var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
+  message.type = script.getAttribute("data-boot-message") || "";
+  worker.postMessage(message);
   script.pythonWorker = {
     worker: worker,
     bootId: 0,

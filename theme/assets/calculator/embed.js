@@ -10,21 +10,25 @@
 // from the iframe's own window and origin. No storage, no other requests.
 (function () {
   "use strict";
+  var VERSION = 1;
   var RESIZE = "guideline-calculator:resize";
   var SUBSCRIBE = "guideline-calculator:subscribe";
   var RESULT = "guideline-calculator:result";
 
+  /** @returns {HTMLIFrameElement[]} */
   function frames() {
     return Array.prototype.slice.call(document.querySelectorAll("iframe[data-guideline-calculator]"));
   }
 
+  /** @param {HTMLIFrameElement} frame */
   function originOf(frame) {
-    return new URL(frame.getAttribute("src"), document.baseURI).origin;
+    return new URL(frame.getAttribute("src") || "", document.baseURI).origin;
   }
 
+  /** @param {HTMLIFrameElement} frame */
   function subscribe(frame) {
     if (frame.hasAttribute("data-result-events") && frame.contentWindow) {
-      frame.contentWindow.postMessage({ type: SUBSCRIBE }, originOf(frame));
+      frame.contentWindow.postMessage({ v: VERSION, type: SUBSCRIBE }, originOf(frame));
     }
   }
 
@@ -32,7 +36,7 @@
     var frame = frames().filter(function (candidate) {
       return candidate.contentWindow === event.source;
     })[0];
-    if (!frame || event.origin !== originOf(frame) || !event.data) return;
+    if (!frame || event.origin !== originOf(frame) || !event.data || event.data.v !== VERSION) return;
     if (event.data.type === RESIZE && typeof event.data.height === "number" && event.data.height > 0) {
       frame.style.height = Math.ceil(event.data.height) + "px";
       // The calculator is loaded and listening: (re)subscribe, also after it navigates.

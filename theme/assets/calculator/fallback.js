@@ -5,13 +5,17 @@
   "use strict";
   var GRACE_MS = 5000;
 
+  /**
+   * @param {Element} root
+   * @param {string} selector the message to show
+   */
   function explain(root, selector) {
     if (root.getAttribute("data-calculator-state") === "error") return;
     root.setAttribute("data-calculator-state", "error");
     if (selector === "[data-gc-script-missing]") root.setAttribute("data-gc-fallback", "script-missing");
-    var status = root.querySelector("[data-gc-status]");
+    var status = /** @type {HTMLElement | null} */ (root.querySelector("[data-gc-status]"));
     if (status) status.hidden = true;
-    var message = root.querySelector(selector);
+    var message = /** @type {HTMLElement | null} */ (root.querySelector(selector));
     if (message) message.hidden = false;
   }
 

@@ -2,28 +2,29 @@
 // wheel and the guideline module, then forwards JSON between the page and Python.
 // It holds a handle on the Python `evaluate` function, so a call costs microseconds.
 //
-// Protocol (names shared with Python via protocol.mjs):
-/**
- * @typedef {{id: number, type: "boot", params: BootParams}} BootRequest
- * @typedef {{runtimeUrl: string, wheelUrl: string}} BootParams
- * @typedef {{id: number, type: "load", params: LoadParams}} LoadRequest
- * @typedef {{moduleUrl: string, sentencesUrl: string}} LoadParams
- *   Sent once the page is parsed; answered when boot and load are both done.
- * @typedef {{id: number, type: "evaluate", params: {answers: string}}} EvaluateRequest
- *   `answers` is JSON text; the reply's `result` is JSON text of calculator.browser.Session.evaluate.
- * @typedef {{id: number, result: unknown} | {id: number, error: {field: string|null, message: string}}} Reply
- * @typedef {{type: "status", step: string} | {type: "status", step: string, error: string}} StatusMessage
- *   Sent unprompted during boot; `error` means boot cannot complete.
- */
-import { MESSAGES } from "./protocol.mjs";
+// Protocol: names from protocol.mjs (inlined here by the build), message shapes from
+// calculator/contract.py (the worker-message JSON Schema; types in contract.d.mts). `load` is
+// sent once the page is parsed and answered when boot and load are both done; `evaluate`
+// takes JSON text and answers JSON text of calculator.browser.Session.evaluate; `status`
+// messages come unprompted during boot, with `error` when boot cannot complete.
+import { BOOT_STEP, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
+
+/** @typedef {import("./contract.mjs").BootRequest} BootRequest */
+/** @typedef {import("./contract.mjs").LoadRequest} LoadRequest */
+/** @typedef {import("./contract.mjs").EvaluateRequest} EvaluateRequest */
+/** @typedef {BootRequest["params"]} BootParams */
+/** @typedef {LoadRequest["params"]} LoadParams */
 
 /** @type {((answersJson: string) => string) | null} */
 let evaluateAnswers = null;
+/** @type {any} the Pyodide API object */
 let pyodideModule = null;
 let currentStep = "";
 
-const post = (message) => self.postMessage(message);
+/** @param {object} message */
+const post = (message) => self.postMessage({ v: PROTOCOL_VERSION, ...message });
 
+/** @param {string} name a BOOT_STEP value */
 function step(name) {
   currentStep = name;
   performance.mark(`gc:step:${name}`); // read by `make bench`
@@ -40,6 +41,7 @@ self.addEventListener("securitypolicyviolation", (event) => {
   });
 });
 
+/** @param {string} url */
 async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
@@ -48,23 +50,24 @@ async function fetchOk(url) {
 
 /** @type {Promise<unknown> | null} */
 let booted = null;
+/** @type {any} calculator.browser.create_session */
 let createSession = null;
 
 /** @param {BootParams} params */
 async function boot({ runtimeUrl, wheelUrl }) {
-  step("fetch-runtime");
+  step(BOOT_STEP.fetchRuntime);
   // The wheel downloads while Python starts, not after.
   const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
   wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
-  step("start-interpreter");
+  step(BOOT_STEP.startInterpreter);
   const pyodide = await loadPyodide({
     indexURL: runtimeUrl,
     // Python's print goes to the console only as debug output: never user-facing.
-    stdout: (line) => console.debug(line),
-    stderr: (line) => console.debug(line),
+    stdout: (/** @type {string} */ line) => console.debug(line),
+    stderr: (/** @type {string} */ line) => console.debug(line),
   });
-  step("load-calculator");
+  step(BOOT_STEP.loadCalculator);
   // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
   pyodide.unpackArchive(await wheel, "wheel");
   createSession = pyodide.pyimport("calculator.browser").create_session;
@@ -72,7 +75,7 @@ async function boot({ runtimeUrl, wheelUrl }) {
 }
 
 /** @param {LoadParams} params */
-async function load({ moduleUrl, sentencesUrl }) {
+async function load({ moduleUrl, sentencesUrl, language }) {
   const files = Promise.all([
     fetchOk(moduleUrl).then((response) => response.text()),
     fetchOk(sentencesUrl).then((response) => response.text()),
@@ -80,21 +83,25 @@ async function load({ moduleUrl, sentencesUrl }) {
   files.catch(() => {});
   if (booted === null) throw new Error("the calculator was asked to load a guideline before it started");
   await booted;
-  step("load-guideline");
+  step(BOOT_STEP.loadGuideline);
   const [moduleSource, sentences] = await files;
-  const session = createSession(moduleSource, moduleUrl, sentences, `Pyodide ${pyodideModule.version}`);
+  const session = createSession(moduleSource, moduleUrl, sentences, `Pyodide ${pyodideModule.version}`, language);
   evaluateAnswers = session.evaluate;
-  step("ready");
+  step(BOOT_STEP.ready);
 }
 
 /** Memory in use, for monitoring and `make bench` (which calls it in this worker's scope). */
-self.calculatorStats = () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null });
+Object.assign(self, {
+  calculatorStats: () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null }),
+});
 
 self.addEventListener("message", async (event) => {
   /** @type {BootRequest | LoadRequest | EvaluateRequest} */
-  const { id, type, params } = event.data;
+  const { v, id, type, params } = event.data;
   try {
-    if (type === MESSAGES.boot) {
+    if (v !== PROTOCOL_VERSION) {
+      throw new Error(`the page speaks protocol version ${JSON.stringify(v)}, this worker ${PROTOCOL_VERSION}: reload`);
+    } else if (type === MESSAGES.boot) {
       booted ??= boot(params);
       await booted;
       post({ id, result: true });
@@ -103,11 +110,11 @@ self.addEventListener("message", async (event) => {
       post({ id, result: true });
     } else if (type === MESSAGES.evaluate) {
       if (evaluateAnswers === null) throw new Error("the calculator has not finished starting");
-      post({ id, result: evaluateAnswers(params.answers) });
+      post({ id, result: evaluateAnswers(/** @type {EvaluateRequest["params"]} */ (params).answers) });
     } else {
       throw new Error(`unknown request type ${JSON.stringify(type)}`);
     }
   } catch (error) {
-    post({ id, error: { field: null, message: String(error?.message ?? error) } });
+    post({ id, error: { field: null, message: error instanceof Error ? error.message : String(error) } });
   }
 });

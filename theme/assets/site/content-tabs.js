@@ -2,6 +2,6 @@
 // fragment names a content tab, select that tab.
 (function () {
   "use strict";
-  var target = document.getElementById(location.hash.slice(1));
+  var target = /** @type {HTMLInputElement | null} */ (document.getElementById(location.hash.slice(1)));
   if (target && target.name) target.checked = target.name.indexOf("__tabbed_") === 0;
 })();

@@ -9,18 +9,20 @@
 /* global globalThis */
 (function () {
   "use strict";
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  var material = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis));
   // This file is assets/site/material-helpers.js: the site root is two folders up.
-  globalThis.__md_scope = new URL("../../", script ? script.src : location.href);
-  globalThis.__md_hash = function (text) {
+  material.__md_scope = new URL("../../", script ? script.src : location.href);
+  /** @param {string} text */
+  material.__md_hash = function (text) {
     return Array.from(text).reduce(function (hash, character) {
       return (hash << 5) - hash + character.charCodeAt(0);
     }, 0);
   };
-  globalThis.__md_get = function () {
+  material.__md_get = function () {
     return null;
   };
-  globalThis.__md_set = function () {};
+  material.__md_set = function () {};
 
   // Opened from disk (file://), directory links such as "../calculator/" would show a folder
   // listing: point them at the folder's index.html, so the site can still be read.
@@ -28,9 +30,9 @@
     document.addEventListener("DOMContentLoaded", function () {
       var links = document.querySelectorAll("a[href]");
       for (var i = 0; i < links.length; i++) {
-        var href = links[i].getAttribute("href");
+        var href = links[i].getAttribute("href") || "";
         if (/^[a-z]+:/i.test(href) || href.charAt(0) === "#") continue;
-        var parts = href.match(/^([^#?]*)(.*)$/);
+        var parts = /** @type {RegExpMatchArray} */ (href.match(/^([^#?]*)(.*)$/)); // matches any text
         if (parts[1] === "" || parts[1].slice(-1) === "/" || parts[1] === "." || parts[1] === "..") {
           var path = parts[1] === "" ? "" : parts[1].replace(/\/?$/, "/");
           links[i].setAttribute("href", path + "index.html" + parts[2]);

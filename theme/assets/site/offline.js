@@ -5,13 +5,20 @@
 // fragment, so they survive that reload). See README, "Offline".
 (function () {
   "use strict";
-  var script = document.currentScript;
-  var box = document.querySelector("[data-offline]");
-  if (!script || !box) return;
-  var text = box.querySelector("[data-offline-text]");
-  var action = box.querySelector("[data-offline-action]");
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  var found = document.querySelector("[data-offline]");
+  if (!script || !found) return;
+  var box = found;
+  var text = /** @type {HTMLElement} */ (box.querySelector("[data-offline-text]"));
+  var action = /** @type {HTMLButtonElement} */ (box.querySelector("[data-offline-action]"));
   var pageHasCalculator = Boolean(document.querySelector("[data-calculator]"));
 
+  /**
+   * @typedef {{ok: boolean, error?: string, build?: string, runtimeCached?: boolean}} WorkerReply
+   * @param {string} state
+   * @param {string} message
+   * @param {{label: string, run: () => void}} [button]
+   */
   function show(state, message, button) {
     box.setAttribute("data-offline-state", state);
     text.textContent = message;
@@ -22,8 +29,14 @@
     }
   }
 
+  /**
+   * @param {ServiceWorker | null} worker
+   * @param {string} type
+   * @returns {Promise<WorkerReply>}
+   */
   function ask(worker, type) {
     return new Promise(function (resolve, reject) {
+      if (!worker) return reject(new Error("no service worker is active"));
       var channel = new MessageChannel();
       channel.port1.onmessage = function (event) {
         if (event.data.ok) resolve(event.data);
@@ -50,10 +63,11 @@
     return;
   }
 
-  var versions = script.getAttribute("data-versions");
+  var versions = script.getAttribute("data-versions") || "";
 
   var updating = false; // this page asked for the switch (other open pages did not)
 
+  /** @param {ServiceWorker} waiting */
   function offerUpdate(waiting) {
     show("update", "A new version of this site is ready.", {
       label: "Reload to update",
@@ -66,6 +80,7 @@
     });
   }
 
+  /** @param {ServiceWorker | null} worker */
   function cacheRuntime(worker) {
     show("saving", "Saving the calculator for offline use…");
     return ask(worker, "cache-runtime").then(ready, function (error) {
@@ -73,6 +88,7 @@
     });
   }
 
+  /** @param {WorkerReply} status */
   function ready(status) {
     if (status.runtimeCached) {
       show("ready", "Available offline, calculators included. " + versions);
@@ -88,11 +104,14 @@
     });
   }
 
+  /** @param {ServiceWorkerRegistration} registration */
   function watch(registration) {
     if (registration.waiting && navigator.serviceWorker.controller) return offerUpdate(registration.waiting);
     registration.addEventListener("updatefound", function () {
       var installing = registration.installing;
+      if (!installing) return;
       installing.addEventListener("statechange", function () {
+        if (!installing) return;
         if (installing.state === "installed" && navigator.serviceWorker.controller) offerUpdate(installing);
         if (installing.state === "redundant" && !registration.active) {
           show("error", "The site could not be saved for offline use; it still works online. " + versions);
@@ -120,7 +139,7 @@
 
   show("saving", "Saving this site for offline use…");
   navigator.serviceWorker
-    .register(script.getAttribute("data-service-worker"), { updateViaCache: "none" })
+    .register(script.getAttribute("data-service-worker") || "sw.js", { updateViaCache: "none" })
     .then(function (registration) {
       watch(registration);
       return navigator.serviceWorker.ready;

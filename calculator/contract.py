@@ -1,0 +1,305 @@
+"""The public interfaces as JSON Schema (2020-12), each with a format version.
+
+What other programs may rely on, and what the browser's TypeScript types are generated
+from (``scripts/site_assets.py``, ``contract.d.mts``):
+
+* ``result``: what ``python -m calculator`` prints and ``calculator.engine.assess`` returns;
+  the same object is in each evaluation and in the embed result event. It carries
+  ``"format": "guideline-result/1"``.
+* ``evaluation``: the reply to the worker's ``evaluate`` request
+  (``calculator.browser.Session.evaluate``): which questions apply, which are missing, the
+  errors, the result once complete and the copy-to-note text. It carries
+  ``"format": "guideline-evaluation/1"``.
+* ``worker_message``: every message between the page and its worker, each with
+  ``"v": PROTOCOL_VERSION``.
+* ``embed_message``: every message between an embedded calculator and its host page, each
+  with ``"v": PROTOCOL_VERSION``.
+* ``questions``: what ``python -m calculator --schema`` prints.
+
+A change that removes or renames a field, or changes its meaning, takes a new version;
+adding an optional field does not. The site publishes these files under
+``assets/calculator/schema/``; the README's "For integrators" describes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from calculator.protocol import EMBED_MESSAGES, MESSAGES, PROTOCOL_VERSION
+
+RESULT_FORMAT: Final = "guideline-result/1"
+EVALUATION_FORMAT: Final = "guideline-evaluation/1"
+QUESTIONS_FORMAT: Final = "guideline-questions/1"
+SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = (), description: str = "") -> dict[str, Any]:
+    """A closed object: every property required unless named in ``optional``."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": _STRING}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+_RESULT_DEFS: dict[str, Any] = {
+    "Source": _object(
+        {
+            "anchor": {**_STRING, "description": "id of the marked sentence on the guideline page (<page>#<anchor>)"},
+            "citations": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "the guideline's own citation numbers",
+            },
+            "cited_as": {**_STRING, "description": "the citations as text, e.g. 'citations 4, 14'; empty when none"},
+            "quote": {**_STRING, "description": "the marked sentence's text"},
+        }
+    ),
+    "Reason": _object(
+        {
+            "question": {**_STRING, "description": "question id"},
+            "label": {**_STRING, "description": "the question as the clinician saw it"},
+            "answer": {**_STRING, "description": "the answer that made the item apply, as displayed"},
+        },
+        description="An answer that triggered an item.",
+    ),
+    "Item": _object(
+        {
+            "id": {**_STRING, "description": "stable across releases"},
+            "text": {**_STRING, "description": "the full text"},
+            "short": {**_STRING, "description": "the author's short form for summaries (the full text where none)"},
+            "why": {"type": "array", "items": _ref("Reason")},
+            "source": _ref("Source"),
+        }
+    ),
+    "Category": _object(
+        {
+            "id": _STRING,
+            "label": _STRING,
+            "text": _STRING,
+            "why": {"type": "array", "items": _ref("Reason")},
+            "source": {"anyOf": [_ref("Source"), {"type": "null"}], "description": "null for 'not assessed'"},
+        }
+    ),
+    "Classification": _object({"id": _STRING, "label": _STRING, "category": _ref("Category")}),
+    "Section": _object({"id": _STRING, "title": _STRING, "items": {"type": "array", "items": _ref("Item")}}),
+    "Answer": _object(
+        {
+            "question": _STRING,
+            "label": _STRING,
+            "value": {
+                "anyOf": [_STRING, {"type": "number"}, _STRINGS],
+                "description": "as parsed: option id(s) or number",
+            },
+            "display": {**_STRING, "description": "option labels, or the number with its unit"},
+        }
+    ),
+    "GuidelineVersion": _object(
+        {
+            "id": _STRING,
+            "title": _STRING,
+            "content_version": _STRING,
+            "review_date": {**_STRING, "format": "date", "description": "last checked against its source"},
+            "intended_use": _STRING,
+        }
+    ),
+    "Result": _object(
+        {
+            "format": {"const": RESULT_FORMAT},
+            "guideline": _ref("GuidelineVersion"),
+            "calculator_version": _STRING,
+            "answers": {"type": "array", "items": _ref("Answer"), "description": "in question order"},
+            "classifications": {"type": "array", "items": _ref("Classification")},
+            "findings": {"type": "array", "items": _ref("Item")},
+            "sections": {"type": "array", "items": _ref("Section"), "description": "the management plan"},
+        },
+        description="A complete assessment.",
+    ),
+    "FieldError": _object(
+        {
+            "field": {**_STRING, "description": "question id, or the key or part of the input at fault"},
+            "label": {**_STRING, "description": "the question, empty for keys that are no question"},
+            "message": {**_STRING, "description": "what is wrong and what to do"},
+        }
+    ),
+    "Evaluation": _object(
+        {
+            "format": {"const": EVALUATION_FORMAT},
+            "applicable": {**_STRINGS, "description": "question ids that apply, in order"},
+            "missing": {**_STRINGS, "description": "applicable questions still unanswered"},
+            "inapplicable": {**_STRINGS, "description": "answers given to questions that no longer apply (not used)"},
+            "errors": {"type": "array", "items": _ref("FieldError")},
+            "result": {"anyOf": [_ref("Result"), {"type": "null"}]},
+            "note": {"anyOf": [_STRING, {"type": "null"}], "description": "the copy-to-note text, with a result"},
+        },
+        description="The state of the step-by-step form for possibly partial answers.",
+    ),
+}
+
+
+def _schema(name: str, title: str, root: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": SCHEMA_DIALECT, "$id": f"urn:guideline-calculator:{name}", "title": title, **root, "$defs": defs}
+
+
+def result_schema() -> dict[str, Any]:
+    return _schema("result", "Guideline calculator result", _ref("Result"), _RESULT_DEFS)
+
+
+def evaluation_schema() -> dict[str, Any]:
+    return _schema("evaluation", "Guideline calculator evaluation", _ref("Evaluation"), _RESULT_DEFS)
+
+
+def _message(type_: str | None, properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    head: dict[str, Any] = {"v": {"const": PROTOCOL_VERSION}}
+    if type_ is not None:
+        head["type"] = {"const": type_}
+    return _object({**head, **properties}, optional=optional)
+
+
+def worker_message_schema() -> dict[str, Any]:
+    """Page to worker: requests with an ``id``; worker to page: replies echoing it, and status."""
+    defs = {
+        **_RESULT_DEFS,
+        "BootRequest": _message(
+            MESSAGES["boot"],
+            {"id": {"type": "integer"}, "params": _object({"runtimeUrl": _STRING, "wheelUrl": _STRING})},
+        ),
+        "LoadRequest": _message(
+            MESSAGES["load"],
+            {
+                "id": {"type": "integer"},
+                "params": _object(
+                    {
+                        "moduleUrl": _STRING,
+                        "sentencesUrl": _STRING,
+                        "language": {**_STRING, "description": "the catalogue (calculator/locales) to speak"},
+                    }
+                ),
+            },
+        ),
+        "EvaluateRequest": _message(
+            MESSAGES["evaluate"],
+            {
+                "id": {"type": "integer"},
+                "params": _object({"answers": {**_STRING, "description": "JSON text of the answers"}}),
+            },
+        ),
+        "Reply": _message(
+            None,
+            {
+                "id": {"type": "integer"},
+                "result": {"description": "boot, load: true; evaluate: JSON text of an Evaluation"},
+            },
+        ),
+        "ErrorReply": _message(
+            None,
+            {"id": {"type": "integer"}, "error": _object({"field": {"type": "null"}, "message": _STRING})},
+        ),
+        "Status": _message(
+            MESSAGES["status"],
+            {
+                "step": {**_STRING, "description": "a boot step id"},
+                "error": {**_STRING, "description": "boot cannot complete"},
+            },
+            optional=("error",),
+        ),
+    }
+    names = ("BootRequest", "LoadRequest", "EvaluateRequest", "Reply", "ErrorReply", "Status")
+    return _schema("worker-message", "Guideline calculator worker message", {"oneOf": [_ref(n) for n in names]}, defs)
+
+
+def embed_message_schema() -> dict[str, Any]:
+    """Between an embedded calculator (iframe) and its host page (``embed.js``)."""
+    defs = {
+        **_RESULT_DEFS,
+        "Resize": _message(EMBED_MESSAGES["resize"], {"height": {"type": "number", "description": "CSS pixels"}}),
+        "Subscribe": _message(EMBED_MESSAGES["subscribe"], {}),
+        "ResultEvent": _message(
+            EMBED_MESSAGES["result"],
+            {
+                "guideline": {**_STRING, "description": "guideline id"},
+                "answers": {"type": "object", "description": "the answers as the form holds them"},
+                "result": _ref("Result"),
+                "note": _STRING,
+            },
+        ),
+    }
+    names = ("Resize", "Subscribe", "ResultEvent")
+    return _schema("embed-message", "Guideline calculator embed message", {"oneOf": [_ref(n) for n in names]}, defs)
+
+
+def questions_schema() -> dict[str, Any]:
+    """What ``python -m calculator --schema`` prints (``calculator.schema.schema``)."""
+    source = _object({"anchor": _STRING, "citations": {"type": "array", "items": {"type": "integer"}}})
+    maybe_source = {"anyOf": [source, {"type": "null"}]}
+    option = _object(
+        {"id": _STRING, "label": _STRING, "help": _STRING, "help_source": maybe_source, "no_rule": _STRING}
+    )
+    question = {
+        "type": "object",
+        "properties": {
+            "id": _STRING,
+            "kind": {**_STRING, "description": "how the answer is given (see calculator/__init__.py)"},
+            "label": _STRING,
+            "help": _STRING,
+            "help_source": maybe_source,
+            "applies_when": {"anyOf": [_STRING, {"type": "null"}], "description": "in words; null: always"},
+            "options": {"type": "array", "items": option},
+            "unit": _STRING,
+            "minimum": {"type": "number"},
+            "maximum": {"type": "number"},
+        },
+        "required": ["id", "kind", "label", "help", "help_source", "applies_when"],
+        "additionalProperties": False,
+    }
+    info = _object(
+        {
+            "id": _STRING,
+            "title": _STRING,
+            "short_title": _STRING,
+            "authors": _STRINGS,
+            "source": _STRING,
+            "content_version": _STRING,
+            "review_date": {**_STRING, "format": "date"},
+            "reviewer": _STRING,
+            "intended_use": _STRING,
+        }
+    )
+    root = _object(
+        {
+            "format": {"const": QUESTIONS_FORMAT},
+            "guideline": info,
+            "calculator_version": _STRING,
+            "constraints": {
+                "type": "array",
+                "items": _object({"id": _STRING, "fields": _STRINGS, "message": _STRING}),
+            },
+            "steps": {
+                "type": "array",
+                "items": _object({"id": _STRING, "title": _STRING, "questions": {"type": "array", "items": question}}),
+            },
+        }
+    )
+    return {"$schema": SCHEMA_DIALECT, "$id": "urn:guideline-calculator:questions", "title": "Questions", **root}
+
+
+SCHEMAS: Final = {
+    "questions": questions_schema,
+    "result": result_schema,
+    "evaluation": evaluation_schema,
+    "worker-message": worker_message_schema,
+    "embed-message": embed_message_schema,
+}
+"""Published as ``assets/calculator/schema/<name>.schema.json``."""

@@ -1,0 +1,56 @@
+"""One way to write each shared thing: numbers, citations, sources.
+
+The engine, the note, the exports and the generated pages all call these, and the browser
+shows what the engine wrote (``cited_as`` in a result's sources), so a number or a
+citation reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from calculator.text import t
+
+if TYPE_CHECKING:  # conditions and the model import this module
+    from calculator.model import Source
+
+
+def number_text(value: float) -> str:
+    """A number as people write it: every digit given, no exponent, no trailing zeros.
+
+    ``6.0`` is ``6``, ``6.50`` is ``6.5``, ``0.00001`` stays ``0.00001``. (Python's shortest
+    round-trip digits, written out in full.)
+    """
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"", "-0"} else text
+
+
+def quantity_text(value: float, unit: str) -> str:
+    """A number with its unit: ``6 weeks``; just the number when there is no unit."""
+    return f"{number_text(value)} {unit}".rstrip()
+
+
+def citations_text(citations: Sequence[int]) -> str:
+    """The guideline's own citation numbers: ``citation 4``, ``citations 4, 14``; empty when none."""
+    if not citations:
+        return ""
+    return t("source.citations", count=len(citations), numbers=", ".join(str(c) for c in citations))
+
+
+def source_json(
+    source: Source | None, sentences: Mapping[str, str] | None = None, *, cited_as: bool = False
+) -> dict[str, Any] | None:
+    """A source as data: its anchor and citations; given the guideline's marked sentences, the
+    quoted sentence; with ``cited_as``, how the citations read (``citations_text``), for display."""
+    if source is None:
+        return None
+    described: dict[str, Any] = {"anchor": source.anchor, "citations": list(source.citations)}
+    if cited_as:
+        described["cited_as"] = citations_text(source.citations)
+    if sentences is not None:
+        described["quote"] = sentences.get(source.anchor, "")
+    return described

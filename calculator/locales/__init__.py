@@ -1,0 +1,1 @@
+"""Catalogues of the machinery's user-facing words, one JSON file per language (see ``calculator.text``)."""

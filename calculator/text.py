@@ -1,0 +1,101 @@
+"""The machinery's user-facing words, from one catalogue per language.
+
+Every text the engine, the note, the widget, the offline status and the generated pages
+show that does not come from a guideline is a key in ``calculator/locales/<language>.json``
+(English: ``en.json``). A translation is a new file beside it, not a code change: the site
+build picks the file named by ``theme.language`` in ``mkdocs.yml`` and writes it into the
+browser's ``catalogue.mjs``; the worker and the CLI load the same file.
+
+A catalogue is ``{"language", "plural", "strings"}``. ``strings`` maps keys to texts with
+``{name}`` placeholders, or, for texts that depend on a count, to one text per plural
+category (``{"one": ..., "other": ...}``). ``plural`` lists the exact counts of each
+category but ``other`` (English: ``{"one": [1]}``); the JavaScript side
+(``theme/assets/calculator/text.mjs``) reads the same rule, so both choose alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+DEFAULT_LANGUAGE = "en"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is missing, malformed, or lacks a key; the message names which."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Catalogue:
+    language: str
+    plural: dict[str, tuple[int, ...]]
+    strings: dict[str, str | dict[str, str]]
+
+    def plural_category(self, count: float) -> str:
+        return next((name for name, counts in self.plural.items() if count in counts), "other")
+
+    def text(self, key: str, /, **values: Any) -> str:
+        """The text for ``key`` with ``{name}`` placeholders filled (plural forms by ``count``)."""
+        entry = self.strings.get(key)
+        if entry is None:
+            raise CatalogueError(f"catalogue {self.language!r} has no text {key!r}: add it to every catalogue")
+        if isinstance(entry, dict):
+            entry = entry.get(self.plural_category(values.get("count", 0)), entry["other"])
+        return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), entry)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "plural": {k: list(v) for k, v in self.plural.items()},
+            "strings": self.strings,
+        }
+
+
+def available_languages() -> list[str]:
+    return sorted(
+        p.name.removesuffix(".json")
+        for p in resources.files("calculator.locales").iterdir()
+        if p.name.endswith(".json")
+    )
+
+
+def load_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalogue:
+    """The catalogue of ``language``; every key of the English catalogue must be in it."""
+    file = resources.files("calculator.locales").joinpath(f"{language}.json")
+    if not file.is_file():
+        known = ", ".join(available_languages())
+        raise CatalogueError(
+            f"no catalogue for language {language!r} (calculator/locales/{language}.json); have: {known}"
+        )
+    data = json.loads(file.read_text(encoding="utf-8"))
+    catalogue = Catalogue(
+        language=data["language"],
+        plural={name: tuple(counts) for name, counts in data["plural"].items()},
+        strings=data["strings"],
+    )
+    if language != DEFAULT_LANGUAGE:
+        missing = sorted(set(load_catalogue().strings) - set(catalogue.strings))
+        if missing:
+            raise CatalogueError(f"calculator/locales/{language}.json lacks {', '.join(missing)}")
+    return catalogue
+
+
+_active = {"catalogue": load_catalogue()}
+
+
+def use_language(language: str) -> None:
+    """Make ``language`` the one ``t`` speaks (the build and the worker call this once)."""
+    _active["catalogue"] = load_catalogue(language)
+
+
+def catalogue() -> Catalogue:
+    return _active["catalogue"]
+
+
+def t(key: str, /, **values: Any) -> str:
+    """The active catalogue's text for ``key``."""
+    return _active["catalogue"].text(key, **values)

@@ -1,0 +1,38 @@
+// The URL-fragment codec against the vectors Python's calculator/fragment.py is tested with.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { decodeFragment, encodeFragment, isAnswerFragment } from "../../theme/assets/calculator/fragment.mjs";
+
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/fragment-vectors.json", import.meta.url), "utf-8"));
+
+for (const { answers, fragment } of vectors.encode) {
+  test(`encodes ${JSON.stringify(answers)}`, () => {
+    assert.equal(encodeFragment(answers), fragment);
+  });
+}
+
+for (const { fragment, multiple, answers } of vectors.decode) {
+  test(`decodes ${JSON.stringify(fragment)}`, () => {
+    assert.deepEqual(decodeFragment(fragment, new Set(multiple)), answers);
+  });
+}
+
+test("every encoded fragment decodes to the answers it came from", () => {
+  for (const { answers } of vectors.encode) {
+    const lists = new Set(Object.keys(answers).filter((key) => Array.isArray(answers[key])));
+    const back = decodeFragment(encodeFragment(answers), lists);
+    const flat = Object.fromEntries(
+      Object.entries(answers).map(([key, value]) => [key, Array.isArray(value) ? value.join(",").split(",").filter(Boolean) : value]),
+    );
+    assert.deepEqual(back, flat);
+  }
+});
+
+test("only a fragment with '=' holds answers", () => {
+  assert.equal(isAnswerFragment("#symptoms=arthralgia"), true);
+  assert.equal(isAnswerFragment("#focal-injection"), false);
+  assert.equal(isAnswerFragment("#"), false);
+  assert.equal(isAnswerFragment(""), false);
+});

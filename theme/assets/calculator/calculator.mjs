@@ -1,0 +1,260 @@
+// One calculator on a page: connects the form, the Python worker, the result panel, the URL
+// fragment, the clipboard and (in a frame) the host page. It renders and forwards only: every
+// decision (which questions apply, validation, the result and its reasons, the note text) is
+// the Python engine's. Nothing is stored: the answers live in the URL fragment only, which
+// browsers never send to a server, so a reload or a shared link restores them.
+import { copyText } from "./clipboard.mjs";
+import { required } from "./dom.mjs";
+import { EmbedBridge } from "./embed-bridge.mjs";
+import { FormView } from "./form.mjs";
+import { decodeFragment, encodeFragment, isAnswerFragment } from "./fragment.mjs";
+import { CATALOGUE } from "./catalogue.mjs";
+import { BOOT_TIMEOUT_SECONDS, MESSAGES, STATES } from "./protocol.mjs";
+import { ResultView } from "./result-view.mjs";
+import { t } from "./text.mjs";
+
+/** @typedef {import("./contract.mjs").Evaluation} Evaluation */
+/** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
+/** @typedef {import("./worker-client.mjs").WorkerClient} WorkerClient */
+/** @typedef {import("./worker-client.mjs").Failure} Failure */
+
+const TYPING_DELAY_MS = 400;
+
+/**
+ * The status line's words for a boot step.
+ * @param {string} step
+ */
+const stepLabel = (step) => {
+  const key = /** @type {import("./text.mjs").TextKey} */ (`boot.${step}`);
+  try {
+    return t(key);
+  } catch {
+    return step;
+  }
+};
+
+export class Calculator {
+  /**
+   * @param {HTMLElement} root the [data-calculator] section
+   * @param {WorkerClient} python
+   */
+  constructor(root, python) {
+    this.root = root;
+    this.python = python;
+    this.form = new FormView(required(root, "[data-gc-form]"));
+    this.status = required(root, "[data-gc-status]");
+    this.view = new ResultView(required(root, "[data-gc-result-body]"), {
+      source: this.url("sourceUrl"),
+      decisionTable: this.url("decisionTableUrl"),
+    });
+    this.announcer = required(root, "[data-gc-announce]");
+    this.actions = required(root, "[data-gc-result-actions]");
+    /** @type {HTMLTextAreaElement} */
+    this.noteField = required(root, "[data-gc-note]");
+    /** Answers from the fragment, sent as given on the first evaluation so the engine reports what the form cannot hold. */
+    /** @type {RawAnswers | null} */
+    this.restoredAnswers = null;
+    this.writtenFragment = "";
+    /** @type {EmbedBridge | null} */
+    this.embed = null;
+    this.latestEvaluation = 0;
+    /** @type {number | undefined} */
+    this.lastAnswerAt = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.evaluationTimer = undefined;
+  }
+
+  get state() {
+    return this.root.dataset.calculatorState;
+  }
+
+  /** @param {string} name a data-* attribute of the root holding a URL */
+  url(name) {
+    return new URL(this.root.dataset[name] ?? "", document.baseURI).href;
+  }
+
+  start() {
+    this.root.dataset.calculatorStarted = "";
+    if (this.root.dataset.gcFallback === "script-missing") this.recoverFromFallback();
+    const form = this.form.form;
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("change", () => this.edited(0));
+    form.addEventListener("input", (event) => {
+      const typing = /** @type {HTMLInputElement} */ (event.target).type === "text";
+      if (typing) this.edited(TYPING_DELAY_MS);
+      else this.markEdited();
+    });
+    // The browser clears the fields after the reset event; act once it has.
+    form.addEventListener("reset", () => setTimeout(() => this.newPatient(), 0));
+    required(this.root, "[data-gc-copy]").addEventListener("click", () => this.copyNote());
+    required(this.root, "[data-gc-print]").addEventListener("click", () => window.print());
+    window.addEventListener("hashchange", () => {
+      if (isAnswerFragment(location.hash) && location.hash.slice(1) !== this.writtenFragment) {
+        this.restore(location.hash);
+        this.evaluateNow();
+      }
+    });
+    if (isAnswerFragment(location.hash)) this.restore(location.hash);
+    if (this.root.hasAttribute("data-embedded") && window.parent !== window) {
+      this.embed = new EmbedBridge(window.parent);
+      this.embed.connect();
+    }
+    this.python.addEventListener("status", (event) => this.showStep(/** @type {CustomEvent<string>} */ (event).detail));
+    this.python.addEventListener("failure", (event) => this.failed(/** @type {CustomEvent<Failure>} */ (event).detail));
+    if (this.python.failure) return this.failed(this.python.failure);
+    this.showStep(this.python.step || "fetch-runtime");
+    const files = { moduleUrl: this.url("moduleUrl"), sentencesUrl: this.url("sentencesUrl") };
+    this.python.load({ ...files, language: CATALOGUE.language }).then(
+      () => this.ready(),
+      (error) => this.failed(this.python.failure ?? { kind: "boot", message: error.message, step: this.python.step }),
+    );
+  }
+
+  /** The clinician changed an answer: once they edit, the form is the truth. */
+  markEdited() {
+    this.lastAnswerAt = performance.now();
+    this.restoredAnswers = null;
+  }
+
+  /** @param {number} delay */
+  edited(delay) {
+    this.markEdited();
+    clearTimeout(this.evaluationTimer);
+    this.evaluationTimer = setTimeout(() => this.evaluateNow(), delay);
+  }
+
+  /** The script arrived after fallback.js gave up waiting for it: back to "loading". */
+  recoverFromFallback() {
+    delete this.root.dataset.gcFallback;
+    required(this.root, "[data-gc-script-missing]").hidden = true;
+    this.status.hidden = false;
+    this.status.classList.remove("gc-status--error");
+    this.root.dataset.calculatorState = STATES.loading;
+  }
+
+  /** @param {string} step */
+  showStep(step) {
+    if (this.state !== STATES.loading || step === "ready") return;
+    this.status.textContent = t("status.starting", { step: stepLabel(step) });
+  }
+
+  ready() {
+    if (this.state === STATES.error) return;
+    performance.mark("gc:ready");
+    this.root.dataset.calculatorState = STATES.ready;
+    this.status.textContent = t("status.ready");
+    this.evaluateNow(); // answers typed while Python was starting are evaluated now
+  }
+
+  /**
+   * Python could not start: say why, in words a clinician can act on.
+   * @param {Failure} failure
+   */
+  failed(failure) {
+    const message = failure.message ?? "";
+    const messages = {
+      unsupported: required(this.root, "[data-gc-unsupported]").textContent?.trim() ?? "",
+      "no-worker": t("status.no_worker", { message }),
+      "worker-load": t("status.worker_load"),
+      timeout: t("status.timeout", {
+        seconds: BOOT_TIMEOUT_SECONDS,
+        step: failure.step ? stepLabel(failure.step) : t("status.timeout_step_unknown"),
+      }),
+      boot: t("status.boot_failed", { message }),
+    };
+    if (this.state === STATES.error) return;
+    this.root.dataset.calculatorState = STATES.error;
+    this.status.textContent = messages[failure.kind] ?? messages.boot;
+    this.status.classList.add("gc-status--error");
+    this.view.unavailable();
+  }
+
+  evaluateNow() {
+    if (this.restoredAnswers === null) this.writeFragment(this.form.answers());
+    if (this.state !== STATES.ready) return;
+    const sequence = ++this.latestEvaluation;
+    const answers = this.restoredAnswers ?? this.form.answers();
+    this.restoredAnswers = null;
+    this.python.request(MESSAGES.evaluate, { answers: JSON.stringify(answers) }).then(
+      (/** @type {string} */ text) => sequence === this.latestEvaluation && this.render(JSON.parse(text), answers),
+      (error) => this.view.problem(t("status.internal_error", { message: error.message })),
+    );
+  }
+
+  /**
+   * Keep the answers in the fragment only: replaced, not pushed, so Back leaves the page.
+   * @param {RawAnswers} answers
+   */
+  writeFragment(answers) {
+    const fragment = encodeFragment(answers);
+    this.writtenFragment = fragment;
+    const current = isAnswerFragment(location.hash) ? location.hash.slice(1) : "";
+    if (fragment === current) return;
+    history.replaceState(history.state, "", location.pathname + location.search + (fragment ? `#${fragment}` : ""));
+  }
+
+  /**
+   * Fill the form from a fragment; the engine reports anything the form cannot hold.
+   * @param {string} hash
+   */
+  restore(hash) {
+    const answers = decodeFragment(hash, this.form.listValued);
+    this.form.fill(answers);
+    this.restoredAnswers = answers;
+    this.writtenFragment = hash.slice(1);
+  }
+
+  /**
+   * @param {Evaluation} evaluation
+   * @param {RawAnswers} answers
+   */
+  render(evaluation, answers) {
+    this.form.showApplicable(evaluation.applicable);
+    const general = this.form.showErrors(evaluation.errors);
+    this.actions.hidden = !evaluation.result;
+    this.noteField.value = evaluation.note ?? "";
+    const missing = evaluation.missing.map((id) => this.form.describe(id));
+    if (evaluation.result) {
+      const result = evaluation.result;
+      this.view.result(result);
+      // From the clinician's last answer to the result on screen (read by `make bench`).
+      if (this.lastAnswerAt !== undefined) performance.measure("gc:answer-to-result", { start: this.lastAnswerAt });
+      this.embed?.sendResult({ guideline: this.root.dataset.guideline ?? "", answers, result, note: evaluation.note ?? "" });
+      const assessment = result.classifications[0]?.category.label ?? "";
+      const count = result.sections.reduce((n, section) => n + section.items.length, 0);
+      this.announce(t("announce.result", { assessment, count }));
+    } else if (evaluation.errors.length) {
+      this.view.missing(missing, general);
+      this.announce(t("announce.errors", { count: evaluation.errors.length }));
+    } else if (Object.keys(answers).length === 0) {
+      this.view.empty();
+    } else {
+      this.view.missing(missing);
+    }
+  }
+
+  async copyNote() {
+    const outcome = await copyText(this.noteField);
+    this.announce(outcome === "copied" ? t("announce.copied") : t("announce.copy_blocked"));
+  }
+
+  /** @param {string} text */
+  announce(text) {
+    // Re-announce identical text by clearing first (some screen readers skip repeats).
+    this.announcer.textContent = "";
+    setTimeout(() => (this.announcer.textContent = text), 50);
+  }
+
+  newPatient() {
+    this.form.showErrors([]);
+    this.restoredAnswers = null;
+    this.actions.hidden = true;
+    this.noteField.value = "";
+    this.writeFragment({});
+    this.latestEvaluation++;
+    this.view.empty();
+    this.evaluateNow();
+    this.announce(t("announce.cleared"));
+    this.form.focusFirst();
+  }
+}
