@@ -226,6 +226,14 @@ def embed_message_schema() -> dict[str, Any]:
         **_RESULT_DEFS,
         "Resize": _message(EMBED_MESSAGES["resize"], {"height": {"type": "number", "description": "CSS pixels"}}),
         "Subscribe": _message(EMBED_MESSAGES["subscribe"], {}),
+        "Viewport": _message(
+            EMBED_MESSAGES["viewport"],
+            {
+                "top": {"type": "number", "minimum": 0, "description": "CSS px of the frame above the host's window"},
+                "bottom": {"type": "number", "minimum": 0, "description": "CSS px of the frame below it"},
+                "height": {"type": "number", "minimum": 0, "description": "the host window's height"},
+            },
+        ),
         "ResultEvent": _message(
             EMBED_MESSAGES["result"],
             {
@@ -236,7 +244,7 @@ def embed_message_schema() -> dict[str, Any]:
             },
         ),
     }
-    names = ("Resize", "Subscribe", "ResultEvent")
+    names = ("Resize", "Subscribe", "Viewport", "ResultEvent")
     return _schema("embed-message", "Guideline calculator embed message", {"oneOf": [_ref(n) for n in names]}, defs)
 
 

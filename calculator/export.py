@@ -36,12 +36,15 @@ def _condition(guideline: Guideline, condition: Condition) -> dict[str, Any]:
 
 
 def _entry(guideline: Guideline, entry: Entry) -> dict[str, Any]:
-    return {
+    described = {
         "id": entry.id,
         "text": entry.text,
         "when": _condition(guideline, entry.when),
         "source": _source(guideline, entry.source),
     }
+    if entry.short:  # the summary's wording, when the author gave one (else the text is shown)
+        described["short"] = entry.short
+    return described
 
 
 def decision_logic(guideline: Guideline) -> dict[str, Any]:
@@ -161,13 +164,18 @@ def _recommendations(logic: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def changes(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Recommendations added, removed, reworded, or shown under changed conditions; question changes."""
+    """Recommendations added, removed, reworded, given a new short form (the summary's wording),
+    or shown under changed conditions; question changes."""
     before, after = _recommendations(previous), _recommendations(current)
-    reworded, rule_changed = [], []
+    reworded, shortened, rule_changed = [], [], []
     for key in after.keys() & before.keys():
         old, new = before[key], after[key]
         if old["text"] != new["text"]:
             reworded.append({"id": key, "group": new["group"], "before": old["text"], "after": new["text"]})
+        if old.get("short", "") != new.get("short", ""):
+            shortened.append(
+                {"id": key, "group": new["group"], "before": old.get("short", ""), "after": new.get("short", "")}
+            )
         if old["when"]["logic"] != new["when"]["logic"] or old["source"] != new["source"]:
             rule_changed.append(
                 {
@@ -202,6 +210,7 @@ def changes(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, list
             {"id": k, "group": before[k]["group"], "text": before[k]["text"]} for k in before if k not in after
         ],
         "reworded": sorted(reworded, key=lambda change: list(after).index(change["id"])),
+        "shortened": sorted(shortened, key=lambda change: list(after).index(change["id"])),
         "rule_changed": sorted(rule_changed, key=lambda change: list(after).index(change["id"])),
         "questions": questions,
     }

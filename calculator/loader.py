@@ -13,6 +13,7 @@ must be marked exactly once, and every marked sentence must be cited by somethin
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import types
 from collections.abc import Iterator, Mapping
@@ -128,12 +129,48 @@ def sentence_problems(
                 f"({page}:{seen[source.anchor]}), which prints citation markers {shown}: "
                 "the citations must be the sentence's own markers"
             )
+    for entry in guideline.entries():
+        if entry.short and entry.source.anchor in texts:
+            where_cited = Problem(message="", at=(entry.id,)).located(module_source, module_filename)
+            for problem in short_form_problems(entry.short, entry.text, texts[entry.source.anchor]):
+                yield f"{where_cited}entry {entry.id!r}: short form {entry.short!r}: {problem}"
     for anchor, line in seen.items():
         if anchor not in cited:
             yield (
                 f"{page}:{line}: marked sentence {anchor!r} is cited by no catalogue entry: add an Entry "
                 f'with source=Source(anchor="{anchor}") or remove the mark if the sentence is not a recommendation'
             )
+
+
+SHORT_FORM_CONNECTIVES = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "per", "as", "if", "from"}
+)
+"""Words a short form may use that its sentence and text need not: they join, and claim nothing.
+(Negations are not among them: a "not" must come from the guideline.)"""
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+(?:\.[0-9]+)?")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower().replace("\u2019", "'")))
+
+
+def short_form_problems(short: str, text: str, sentence: str) -> Iterator[str]:
+    """Why a catalogue entry's short form does not trace to its sentence and text, if it does not.
+
+    A short form is content: it says less than the entry's text, in the guideline's words. Every
+    word of it (but a few connectives, ``SHORT_FORM_CONNECTIVES``) must be a word of the marked
+    sentence or of the entry's text (a plural ``s`` aside), and every number must be one of
+    theirs: nothing clinical, no dose or threshold, can be added by shortening.
+    """
+    if len(short) >= len(text):
+        yield "is not shorter than the text: shorten it, or leave short out"
+    known = _words(sentence) | _words(text)
+    for word in sorted(_words(short) - known - SHORT_FORM_CONNECTIVES):
+        if word[0].isdigit():
+            yield f"the number {word} is in neither its sentence nor its text: use the guideline's numbers"
+        elif not ({word + "s", word + "es", word.removesuffix("s"), word.removesuffix("es")} & known):
+            yield f"the word {word!r} is in neither its sentence nor its text: use the guideline's words"
 
 
 def load_guideline(path: Path) -> Guideline:

@@ -46,10 +46,14 @@ EMBED_MESSAGES: Final[dict[str, str]] = {
     "resize": "guideline-calculator:resize",
     "subscribe": "guideline-calculator:subscribe",
     "result": "guideline-calculator:result",
+    "viewport": "guideline-calculator:viewport",
 }
 """postMessage types between an embedded calculator (iframe) and its host page.
 
 ``resize`` (child to parent, any origin): ``{type, height}`` in CSS pixels. ``subscribe``
 (parent to child): the parent asks for results; the child then sends ``result``
-``{type, guideline, answers, result, note}`` to that parent's origin only.
+``{type, guideline, answers, result, note}`` to that parent's origin only. ``viewport``
+(parent to child): how much of the frame the host page's window hides above and below,
+and the window's height, so that the frame, sized to its content and never scrolled itself,
+can keep its summary in view as the host page scrolls. Every message carries ``v``.
 """

@@ -362,6 +362,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["guideline_info"] = info
     if found is not None and found[1] in {"calculator", "embed"}:
         page.meta["calculator_widget"] = True
+        # The form and its summary need the width; the page's table of contents adds nothing.
+        page.meta["hide"] = sorted({*page.meta.get("hide", []), "toc"})
     return markdown
 
 
@@ -387,7 +389,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def _template(config: MkDocsConfig, name: str) -> Any:
-    return config.theme.get_env().get_template(name)
+    env = config.theme.get_env()
+    env.globals["t"] = text.t  # the machinery's words (calculator/locales)
+    return env.get_template(name)
 
 
 def _insert(html: str, marker: str, fragment: str) -> str:
@@ -487,9 +491,13 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
         }
         for c in guideline.classifications
     ]
-    findings = [rule(e.id, e.when, e.source, text=e.text) for e in guideline.findings]
+    findings = [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in guideline.findings]
     sections = [
-        {"id": s.id, "title": s.title, "rows": [rule(e.id, e.when, e.source, text=e.text) for e in s.entries]}
+        {
+            "id": s.id,
+            "title": s.title,
+            "rows": [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in s.entries],
+        }
         for s in guideline.sections
     ]
     for owner, source in guideline.sources():
@@ -675,7 +683,10 @@ def offline_manifest(site_dir: Path, runtime_dir: str) -> dict[str, Any]:
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Every page is converted by now: check that each source anchor exists in the HTML."""
+    """Every page is converted by now: check that each source anchor exists in the HTML.
+
+    The theme's templates get ``t``, the machinery's words in the site's language."""
+    env.globals["t"] = text.t
     problems = []
     for site in _state.guidelines:
         ids = _state.page_ids.get(site.source_uri, set())

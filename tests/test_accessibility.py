@@ -111,6 +111,18 @@ def test_calculator_in_every_state_has_no_wcag_violations(
     shown_result(page)
     page.locator(".gc-note summary").click()
     seen["result shown"] = axe_violations(page)
+    page.get_by_role("button", name="Expand all").click()
+    seen["result expanded"] = axe_violations(page)
+
+    # A phone: the summary follows the form, and the bar at the foot of the screen shows.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator("[data-gc-bar]")).to_be_visible()
+    seen["phone, result"] = axe_violations(page)
+    page.get_by_label(aimss.question("onset_weeks_after_ai_start").label).fill("")
+    expect(page.locator("[data-gc-bar]")).to_contain_text("question left")
+    seen["phone, partly answered"] = axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("button", name="New patient").click()
     seen["empty"] = axe_violations(page)
@@ -175,7 +187,7 @@ def test_a_clinician_completes_an_assessment_and_copies_the_note_with_the_keyboa
     expected = json.loads(Session(aimss, runtime="Pyodide 314.0.7").evaluate(json.dumps(answers)))["note"]
     assert page.evaluate("navigator.clipboard.readText()") == expected
     # New patient, by keyboard: everything clears and focus returns to the first question.
-    _tab_to(page, ".gc-actions button[type=reset]", backwards=True)
+    _tab_to(page, ".gc-actions button[type=reset]")  # beside Copy, in the summary
     page.keyboard.press("Enter")
     expect(page.locator("[data-classification]")).to_have_count(0)
     assert page.evaluate("document.activeElement.id") == "gc-symptoms-arthralgia"
@@ -234,8 +246,13 @@ def test_layout_has_no_horizontal_scrolling_and_is_captured(
         capture(name)
     open_calculator(page, site_server)
     capture("calculator-empty")
-    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    answers = DIFFUSE_MODERATE_WITH_DEPRESSION
+    answer(page, aimss, dict(list(answers.items())[:4]))
+    expect(page.locator("[data-gc-summary-body]")).to_contain_text("questions left")
+    capture("calculator-partly-answered")
+    answer(page, aimss, answers)
     shown_result(page)
+    capture("calculator-complete")  # where the last answer leaves the clinician
     page.locator("[data-gc-result]").scroll_into_view_if_needed()
     capture("calculator-result")
     assert overflowing == []

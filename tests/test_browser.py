@@ -132,7 +132,8 @@ def test_new_patient_clears_answers_and_result(page: Page, site_server: SiteServ
     shown_result(page)
     page.get_by_role("button", name="New patient").click()
     expect(page.locator("[data-classification]")).to_have_count(0)
-    expect(page.locator("[data-gc-result-body]")).to_contain_text("The result appears here")
+    expect(page.locator("[data-gc-result]")).to_be_hidden()
+    expect(page.locator("[data-gc-summary-body]")).to_contain_text("The result shows here")
     assert page.locator("[data-gc-form] input:checked").count() == 0
     expect(page.locator('[data-question="distribution"]')).to_be_hidden()
     expect(page.locator('[data-step="pattern"]')).to_be_hidden()
@@ -145,6 +146,7 @@ def test_source_link_leads_to_the_marked_guideline_sentence(
     open_calculator(page, site_server)
     answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
     injection = page.locator('[data-item="focal_corticosteroid_injection"]')
+    injection.get_by_text("Why and source").click()  # details on demand
     injection.get_by_role("link", name="guideline sentence").click()
     page.wait_for_url("**/aimss/#focal-injection")
     expect(page.locator("#focal-injection")).to_contain_text("corticosteroid injections")
@@ -176,7 +178,7 @@ def test_csp_blocking_webassembly_shows_a_clear_error(page: Page, server_blockin
     root = page.locator("[data-calculator]")
     expect(root).to_have_attribute("data-calculator-state", "error", timeout=READY_TIMEOUT_MS)
     expect(page.locator("[data-gc-status]")).to_contain_text("Content-Security-Policy")
-    expect(page.locator("[data-gc-result-body]")).to_contain_text("Read the guideline")
+    expect(page.locator("[data-gc-summary-body]")).to_contain_text("Read the guideline")
 
 
 def test_worker_that_cannot_load_shows_a_clear_error(page: Page, site_server: SiteServer) -> None:
@@ -198,7 +200,7 @@ def test_python_that_does_not_start_within_15_seconds_is_reported_not_waited_for
         status = page.locator("[data-gc-status]")
         expect(status).to_contain_text(f"did not start within {BOOT_TIMEOUT_SECONDS} seconds")
         expect(status).to_contain_text("stopped at: Starting Python")
-        expect(page.locator("[data-gc-result-body]")).to_contain_text("Read the guideline")
+        expect(page.locator("[data-gc-summary-body]")).to_contain_text("Read the guideline")
         assert held  # it was the runtime that never came
 
 

@@ -133,7 +133,7 @@ def test_catalogue_module_is_the_sites_language_catalogue(built_site: Path) -> N
 def test_host_page_script_uses_the_embed_message_names_of_python() -> None:
     """embed.js runs on other sites' pages as a classic script, so it spells the names out."""
     script = (ROOT / "theme" / "assets" / "calculator" / "embed.js").read_text()
-    spelled = dict(re.findall(r'var (RESIZE|SUBSCRIBE|RESULT) = "([^"]+)";', script))
+    spelled = dict(re.findall(r'var (RESIZE|SUBSCRIBE|RESULT|VIEWPORT) = "([^"]+)";', script))
     assert spelled == {name.upper(): value for name, value in protocol.EMBED_MESSAGES.items()}
     assert re.findall(r"var VERSION = (\d+);", script) == [str(protocol.PROTOCOL_VERSION)]
 

@@ -110,7 +110,7 @@ def test_a_link_with_bad_answers_shows_the_engines_messages(
     page.goto(f"{site_server.url}{CALCULATOR}#{encode_fragment(answers)}")
     errors = {e["field"]: e["message"] for e in evaluate(aimss, answers)["errors"]}
     expect(page.locator("#gc-symptoms-error")).to_have_text(errors["symptoms"], timeout=READY_TIMEOUT_MS)
-    expect(page.locator("[data-gc-result-body]")).to_contain_text(f"age: {errors['age']}")
+    expect(page.locator("[data-gc-summary-body]")).to_contain_text(f"age: {errors['age']}")
 
 
 def test_new_patient_leaves_no_state(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
@@ -160,8 +160,10 @@ def test_decision_table_example_opens_the_calculator_showing_that_rule(
     page.goto(site_server.url + "aimss/decision-table/")
     row = page.locator("#rule-focal_corticosteroid_injection")
     row.get_by_role("link", name=re.compile("example")).click()
-    expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible(timeout=READY_TIMEOUT_MS)
-    page.locator('[data-item="focal_corticosteroid_injection"]').get_by_role("link", name="rule").click()
+    item = page.locator('[data-item="focal_corticosteroid_injection"]')
+    expect(item).to_be_visible(timeout=READY_TIMEOUT_MS)
+    item.get_by_text("Why and source").click()  # details on demand
+    item.get_by_role("link", name="rule").click()
     expect(page).to_have_url(site_server.url + "aimss/decision-table/#rule-focal_corticosteroid_injection")
 
 

@@ -68,7 +68,14 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
     assert [c["id"] for c in found["removed"]] == [removed["id"]]
     assert [c["id"] for c in found["added"]] == ["new_finding"]
     assert found["questions"] == [{"id": "symptoms", "change": "changed", "label": "Changed?"}]
-    assert changes(before, before) == {"added": [], "removed": [], "reworded": [], "rule_changed": [], "questions": []}
+    assert changes(before, before) == {
+        "added": [],
+        "removed": [],
+        "reworded": [],
+        "shortened": [],
+        "rule_changed": [],
+        "questions": [],
+    }
 
 
 @pytest.mark.build
@@ -80,24 +87,37 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     project = copy_project(tmp_path / "project")
     module = project / "content" / "aimss" / "guideline.py"
     text = module.read_text()
-    text = text.replace('content_version="1.0.0"', 'content_version="1.1.0"')
+    text = text.replace('content_version="1.1.0"', 'content_version="1.2.0"')
     text = text.replace('text="Icing.",', 'text="Icing of the painful area.",')
+    text = text.replace('short="Occupational therapy.",', 'short="A course of occupational therapy.",')
     module.write_text(text)
     write_record(project / "content" / "aimss")
     completed = build_site(project, project / "site")
     assert completed.returncode == 0, completed.stderr
     page = (project / "site" / "aimss" / "changes" / "index.html").read_text()
-    assert "Compared with release 1.0.0" in page
-    reworded = page[page.index('id="reworded"') : page.index('id="conditions"')]
+    assert "Compared with release 1.1.0" in page
+    reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
     assert "<code>focal_icing</code>" in reworded and "<del>Icing.</del>" in reworded
     assert "<ins>Icing of the painful area.</ins>" in reworded
-    assert "1.1.0: checked against source" in page and "1.0.0: checked against source" in page
+    shortened = page[page.index('id="short-forms"') : page.index('id="conditions"')]
+    assert "<code>focal_occupational_therapy</code>" in shortened
+    assert (
+        "<del>Occupational therapy.</del>" in shortened and "<ins>A course of occupational therapy.</ins>" in shortened
+    )
+    assert "<code>focal_icing</code>" not in shortened
+    for version in ("1.2.0", "1.1.0", "1.0.0"):
+        assert f"{version}: checked against source" in page
 
 
 @pytest.mark.build
-def test_first_release_says_there_is_nothing_to_compare(built_site: Any) -> None:
+def test_short_forms_added_in_1_1_0_are_listed_as_changes_since_1_0_0(built_site: Any, aimss: Guideline) -> None:
     page = (built_site / "aimss" / "changes" / "index.html").read_text()
-    assert "This is the first release of this guideline" in page
+    assert "Compared with release 1.0.0" in page
+    shortened = page[page.index('id="short-forms"') : page.index('id="conditions"')]
+    for entry in aimss.entries():
+        assert (f"<code>{entry.id}</code>" in shortened) == bool(entry.short), entry.id
+    reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
+    assert "None." in reworded  # 1.1.0 changed no full text
 
 
 @pytest.mark.build

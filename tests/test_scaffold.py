@@ -58,6 +58,7 @@ def test_new_guideline_builds_and_passes_its_checks(project: Path) -> None:
         assert (site / page).is_file(), page
     assert 'href="demo/calculator/"' in (site / "index.html").read_text()
     assert "not for clinical use" in (site / "demo" / "calculator" / "index.html").read_text()
+    assert "This is the first release of this guideline" in (site / "demo" / "changes" / "index.html").read_text()
 
 
 def test_an_existing_or_malformed_name_is_refused(project: Path) -> None:

@@ -56,9 +56,10 @@ def answer(page: Page, guideline: Guideline, answers: dict[str, Any]) -> None:
 
 
 SHOWN_RESULT_JS = """root => {
-  const why = (node) => [...node.querySelectorAll(':scope > .gc-why li')].map(li => li.textContent);
-  const source = (node) => node.querySelector(':scope > .gc-source a')?.href ?? null;
-  const quote = (node) => node.querySelector(':scope > .gc-quote')?.textContent ?? null;
+  // Why, quote and source sit behind each item's disclosure (open or not, they are in the page).
+  const why = (node) => [...node.querySelectorAll(':scope > details > .gc-why li')].map(li => li.textContent);
+  const source = (node) => node.querySelector(':scope > details > .gc-source a')?.href ?? null;
+  const quote = (node) => node.querySelector(':scope > details > .gc-quote')?.textContent ?? null;
   const item = (node) => ({id: node.dataset.item,
     text: node.querySelector('.gc-item__text').textContent, why: why(node), source: source(node),
     quote: quote(node)});

@@ -493,12 +493,14 @@ findings = (
         ),
         when=all_of(HAS_PRIMARY_SYMPTOM, ATYPICAL_TIMING),
         source=source("diagnosis", 12),
+        short="With this timing, the basis for the diagnosis is not met.",
     ),
     Entry(
         id="arthralgia_sites",
         text=("Arthralgias may occur anywhere but most commonly occur in the legs, lower back, hands, and wrists."),
         when=Includes("symptoms", "arthralgia"),
         source=source("arthralgia-sites", 10),
+        short="Arthralgias: most commonly legs, lower back, hands, wrists.",
     ),
     Entry(
         id="neuropathy_not_caused_by_ai",
@@ -514,6 +516,7 @@ findings = (
         ),
         when=Includes("tendinopathy_types", "carpal_tunnel"),
         source=source("tendinopathies"),
+        short="Carpal tunnel syndrome counts as a primary symptom of AIMSS.",
     ),
     Entry(
         id="hand_wrist_tendinopathy",
@@ -523,12 +526,14 @@ findings = (
         ),
         when=IncludesAny("tendinopathy_types", ("de_quervain", "trigger_finger", "other_tendinopathy")),
         source=source("tendinopathies"),
+        short="Tendinopathies commonly occur in the wrist/hand area.",
     ),
     Entry(
         id="ring_sign",
         text="A wedding ring that no longer fits due to finger swelling is a possible presenting sign.",
         when=Is("ring_no_longer_fits", YES),
         source=source("ring-sign"),
+        short="Ring no longer fits due to finger swelling: a possible presenting sign.",
     ),
     Entry(
         id="index_of_suspicion",
@@ -538,6 +543,7 @@ findings = (
             Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
         ),
         source=source("key-suspicion"),
+        short="Strong index of suspicion within 1-2 months of initiating AI therapy.",
     ),
     Entry(
         id="improved_after_stopping",
@@ -547,6 +553,7 @@ findings = (
         ),
         when=Is("improved_within_4_weeks_of_stopping", YES),
         source=source("timing", 11),
+        short="Improvement after stopping the AI supports AIMSS.",
     ),
     Entry(
         id="too_early_to_judge_response",
@@ -560,6 +567,7 @@ findings = (
             Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
         ),
         source=source("timing", 11),
+        short="Stopped less than 4 weeks ago: too early to judge the response.",
     ),
 )
 
@@ -572,6 +580,7 @@ approach = Section(
             text=("Appropriate palliative treatment should consider whether AIMSS symptoms are focal or diffuse."),
             when=HAS_PRIMARY_SYMPTOM,
             source=source("focal-or-diffuse"),
+            short="Palliative treatment: consider whether focal or diffuse.",
         ),
         Entry(
             id="consider_non_pharmacologic",
@@ -581,6 +590,7 @@ approach = Section(
             ),
             when=HAS_PRIMARY_SYMPTOM,
             source=source("key-focal-diffuse"),
+            short="Consider non-pharmacologic management.",
         ),
         Entry(
             id="referral_palliative_or_pain",
@@ -590,6 +600,7 @@ approach = Section(
             ),
             when=HAS_PRIMARY_SYMPTOM,
             source=source("referral"),
+            short="Referral to palliative care or pain management specialists may be pursued.",
         ),
     ),
 )
@@ -615,12 +626,14 @@ focal_management = Section(
             text="Splinting: thumb spica splint for de Quervain's tenosynovitis.",
             when=all_of(FOCAL, Includes("tendinopathy_types", "de_quervain")),
             source=source("focal-conservative"),
+            short="Thumb spica splint for de Quervain's tenosynovitis.",
         ),
         Entry(
             id="focal_splint_neutral_hand",
             text="Splinting: neutral hand splint for carpal tunnel syndrome.",
             when=all_of(FOCAL, Includes("tendinopathy_types", "carpal_tunnel")),
             source=source("focal-conservative"),
+            short="Neutral hand splint for carpal tunnel syndrome.",
         ),
         Entry(
             id="focal_splinting",
@@ -636,12 +649,14 @@ focal_management = Section(
                 ),
             ),
             source=source("focal-conservative"),
+            short="Splinting.",
         ),
         Entry(
             id="focal_occupational_therapy",
             text="A course of occupational therapy.",
             when=FOCAL,
             source=source("focal-conservative"),
+            short="Occupational therapy.",
         ),
         Entry(
             id="focal_corticosteroid_injection",
@@ -652,6 +667,7 @@ focal_management = Section(
             ),
             when=all_of(FOCAL, Is("focal_refractory", YES)),
             source=source("focal-injection", 13),
+            short="Refractory symptoms may respond to corticosteroid injections.",
         ),
     ),
 )
@@ -670,12 +686,17 @@ diffuse_management = Section(
             ),
             when=DIFFUSE,
             source=source("diffuse-exercise", 15),
+            short=(
+                "Exercise: 30 minutes of moderate intensity cardiovascular exercise five days per week, and "
+                "resistance training two days a week."
+            ),
         ),
         Entry(
             id="diffuse_mild_nsaids_acetaminophen",
             text="Mild symptoms: consider NSAIDs and/or 2-3 grams per day of acetaminophen.",
             when=all_of(DIFFUSE, Is("diffuse_severity", "mild")),
             source=source("diffuse-mild", 4, 14),
+            short="Mild: consider NSAIDs and/or acetaminophen 2-3 grams per day.",
         ),
         Entry(
             id="diffuse_duloxetine",
@@ -691,6 +712,7 @@ diffuse_management = Section(
                 ),
             ),
             source=source("diffuse-duloxetine", 14),
+            short="Consider duloxetine: 30 mg daily, titrate to 60 mg daily after 1 week.",
         ),
         Entry(
             id="diffuse_alternatives",
@@ -700,6 +722,7 @@ diffuse_management = Section(
             ),
             when=DIFFUSE,
             source=source("diffuse-alternatives", 16, 17),
+            short="Alternatives: a short course of systemic steroids, or acupuncture.",
         ),
         Entry(
             id="diffuse_opioids",
@@ -712,6 +735,7 @@ diffuse_management = Section(
                 any_of(Is("diffuse_refractory", YES), Is("limited_prognosis", YES)),
             ),
             source=source("diffuse-opioids"),
+            short="Opioids: not studied for AIMSS; could be considered in refractory cases and/or limited prognosis.",
         ),
     ),
 )
@@ -729,6 +753,7 @@ ai_therapy = Section(
             ),
             when=Is("equally_effective_alternative", "yes"),
             source=source("ai-rotation"),
+            short="Oncologists may consider rotation to a different AI or endocrine therapy.",
         ),
         Entry(
             id="ai_rotation_if_equally_effective",
@@ -739,6 +764,10 @@ ai_therapy = Section(
             ),
             when=Is("equally_effective_alternative", "not_known"),
             source=source("ai-rotation"),
+            short=(
+                "Rotation to a different AI or endocrine therapy if there is an equally effective treatment: not "
+                "known yet."
+            ),
         ),
         Entry(
             id="ai_cessation",
@@ -748,6 +777,7 @@ ai_therapy = Section(
             ),
             when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
             source=source("ai-cessation"),
+            short="Cessation of the AI and systemic cancer treatment may be warranted.",
         ),
         Entry(
             id="discuss_options_with_oncologist",
@@ -758,6 +788,7 @@ ai_therapy = Section(
             ),
             when=LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             source=source("key-limited-life-expectancy"),
+            short="Discuss treatment options, including rotation or cessation, with the oncologist.",
         ),
         Entry(
             id="involve_oncologist",
@@ -770,6 +801,7 @@ ai_therapy = Section(
                 LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             ),
             source=source("involve-oncologist"),
+            short="Involve oncologists, considering the prognostic complexities.",
         ),
     ),
 )
@@ -781,8 +813,8 @@ GUIDELINE = Guideline(
         short_title="AIMSS",
         authors=("Philip Chang DO",),
         source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
-        content_version="1.0.0",
-        review_date="2026-12-02",
+        content_version="1.1.0",
+        review_date="2026-12-03",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
         intended_use=(
             "Decision support for clinicians assessing musculoskeletal symptoms in patients "

@@ -11,6 +11,8 @@ import { decodeFragment, encodeFragment, isAnswerFragment } from "./fragment.mjs
 import { CATALOGUE } from "./catalogue.mjs";
 import { BOOT_TIMEOUT_SECONDS, MESSAGES, STATES } from "./protocol.mjs";
 import { ResultView } from "./result-view.mjs";
+import { summaryState } from "./summary.mjs";
+import { SummaryView } from "./summary-view.mjs";
 import { t } from "./text.mjs";
 
 /** @typedef {import("./contract.mjs").Evaluation} Evaluation */
@@ -43,10 +45,9 @@ export class Calculator {
     this.python = python;
     this.form = new FormView(required(root, "[data-gc-form]"));
     this.status = required(root, "[data-gc-status]");
-    this.view = new ResultView(required(root, "[data-gc-result-body]"), {
-      source: this.url("sourceUrl"),
-      decisionTable: this.url("decisionTableUrl"),
-    });
+    const urls = { source: this.url("sourceUrl"), decisionTable: this.url("decisionTableUrl") };
+    this.view = new ResultView(required(root, "[data-gc-result]"), urls);
+    this.summary = new SummaryView(required(root, "[data-gc-summary]"), required(root, "[data-gc-bar]"), urls);
     this.announcer = required(root, "[data-gc-announce]");
     this.actions = required(root, "[data-gc-result-actions]");
     /** @type {HTMLTextAreaElement} */
@@ -96,12 +97,13 @@ export class Calculator {
     });
     if (isAnswerFragment(location.hash)) this.restore(location.hash);
     if (this.root.hasAttribute("data-embedded") && window.parent !== window) {
-      this.embed = new EmbedBridge(window.parent);
+      this.embed = new EmbedBridge(window.parent, this.root);
       this.embed.connect();
     }
     this.python.addEventListener("status", (event) => this.showStep(/** @type {CustomEvent<string>} */ (event).detail));
     this.python.addEventListener("failure", (event) => this.failed(/** @type {CustomEvent<Failure>} */ (event).detail));
     if (this.python.failure) return this.failed(this.python.failure);
+    this.summary.show(summaryState(null, { ready: false, failed: false }));
     this.showStep(this.python.step || "fetch-runtime");
     const files = { moduleUrl: this.url("moduleUrl"), sentencesUrl: this.url("sentencesUrl") };
     this.python.load({ ...files, language: CATALOGUE.language }).then(
@@ -166,7 +168,8 @@ export class Calculator {
     this.root.dataset.calculatorState = STATES.error;
     this.status.textContent = messages[failure.kind] ?? messages.boot;
     this.status.classList.add("gc-status--error");
-    this.view.unavailable();
+    this.view.clear();
+    this.summary.show(summaryState(null, { ready: false, failed: true }));
   }
 
   evaluateNow() {
@@ -177,7 +180,10 @@ export class Calculator {
     this.restoredAnswers = null;
     this.python.request(MESSAGES.evaluate, { answers: JSON.stringify(answers) }).then(
       (/** @type {string} */ text) => sequence === this.latestEvaluation && this.render(JSON.parse(text), answers),
-      (error) => this.view.problem(t("status.internal_error", { message: error.message })),
+      (error) => {
+        const general = [t("status.internal_error", { message: error.message })];
+        this.summary.show(summaryState(null, { ready: true, failed: true }), { general });
+      },
     );
   }
 
@@ -213,24 +219,22 @@ export class Calculator {
     const general = this.form.showErrors(evaluation.errors);
     this.actions.hidden = !evaluation.result;
     this.noteField.value = evaluation.note ?? "";
-    const missing = evaluation.missing.map((id) => this.form.describe(id));
-    if (evaluation.result) {
-      const result = evaluation.result;
-      this.view.result(result);
-      // From the clinician's last answer to the result on screen (read by `make bench`).
-      if (this.lastAnswerAt !== undefined) performance.measure("gc:answer-to-result", { start: this.lastAnswerAt });
-      this.embed?.sendResult({ guideline: this.root.dataset.guideline ?? "", answers, result, note: evaluation.note ?? "" });
-      const assessment = result.classifications[0]?.category.label ?? "";
-      const count = result.sections.reduce((n, section) => n + section.items.length, 0);
-      this.announce(t("announce.result", { assessment, count }));
-    } else if (evaluation.errors.length) {
-      this.view.missing(missing, general);
-      this.announce(t("announce.errors", { count: evaluation.errors.length }));
-    } else if (Object.keys(answers).length === 0) {
-      this.view.empty();
-    } else {
-      this.view.missing(missing);
+    const state = summaryState(evaluation, { ready: true, failed: false });
+    const links = state.fields.map((id) => this.form.describe(id));
+    this.summary.show(state, { result: evaluation.result, links, general });
+    const result = evaluation.result;
+    if (!result) {
+      this.view.clear();
+      if (state.kind === "errors") this.announce(t("announce.errors", { count: state.count }));
+      return;
     }
+    this.view.result(result);
+    // From the clinician's last answer to the result on screen (read by `make bench`).
+    if (this.lastAnswerAt !== undefined) performance.measure("gc:answer-to-result", { start: this.lastAnswerAt });
+    this.embed?.sendResult({ guideline: this.root.dataset.guideline ?? "", answers, result, note: evaluation.note ?? "" });
+    const assessment = result.classifications[0]?.category.label ?? "";
+    const count = result.sections.reduce((n, section) => n + section.items.length, 0);
+    this.announce(t("announce.result", { assessment, count }));
   }
 
   async copyNote() {
@@ -252,7 +256,8 @@ export class Calculator {
     this.noteField.value = "";
     this.writeFragment({});
     this.latestEvaluation++;
-    this.view.empty();
+    this.view.clear();
+    this.summary.show(summaryState(null, { ready: this.state === STATES.ready, failed: this.state === STATES.error }));
     this.evaluateNow();
     this.announce(t("announce.cleared"));
     this.form.focusFirst();

@@ -7,9 +7,13 @@ import { EMBED_MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
 /** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
 
 export class EmbedBridge {
-  /** @param {Window} host the parent window */
-  constructor(host) {
+  /**
+   * @param {Window} host the parent window
+   * @param {HTMLElement} root the calculator, whose --gc-view-* properties place its sticky parts
+   */
+  constructor(host, root) {
     this.host = host;
+    this.root = root;
     /** The origin of a host page that asked for results, else null. */
     /** @type {string | null} */
     this.subscriber = null;
@@ -28,8 +32,23 @@ export class EmbedBridge {
     new ResizeObserver(post).observe(document.body);
     post();
     window.addEventListener("message", (event) => {
-      if (event.source === this.host && event.data?.type === EMBED_MESSAGES.subscribe) this.subscriber = event.origin;
+      if (event.source !== this.host || event.data?.v !== PROTOCOL_VERSION) return;
+      if (event.data.type === EMBED_MESSAGES.subscribe) this.subscriber = event.origin;
+      if (event.data.type === EMBED_MESSAGES.viewport) this.place(event.data);
     });
+  }
+
+  /**
+   * The host's window shows only part of this frame (which is as tall as its content and never
+   * scrolls): the sticky summary and bar keep to that part.
+   * @param {{top: unknown, bottom: unknown, height: unknown}} view
+   */
+  place({ top, bottom, height }) {
+    /** @param {unknown} value */
+    const pixels = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? `${value}px` : null);
+    const band = { "--gc-view-top": pixels(top), "--gc-view-bottom": pixels(bottom), "--gc-view-height": pixels(height) };
+    if (Object.values(band).includes(null)) return;
+    for (const [name, value] of Object.entries(band)) this.root.style.setProperty(name, value);
   }
 
   /**

@@ -4,7 +4,8 @@
 //           data-guideline-calculator data-result-events></iframe>
 //   <script src="https://your-site/assets/calculator/embed.js" defer></script>
 //
-// It sizes each such iframe to its content, and, for iframes with data-result-events,
+// It sizes each such iframe to its content, tells it which part of it the window shows (so its
+// summary stays in view as this page scrolls), and, for iframes with data-result-events,
 // asks for each result and re-dispatches it on the iframe as a "guideline-calculator:result"
 // DOM event (event.detail: {guideline, answers, result, note}). Messages are accepted only
 // from the iframe's own window and origin. No storage, no other requests.
@@ -14,6 +15,7 @@
   var RESIZE = "guideline-calculator:resize";
   var SUBSCRIBE = "guideline-calculator:subscribe";
   var RESULT = "guideline-calculator:result";
+  var VIEWPORT = "guideline-calculator:viewport";
 
   /** @returns {HTMLIFrameElement[]} */
   function frames() {
@@ -32,6 +34,35 @@
     }
   }
 
+  /**
+   * Tell each frame which part of it this window shows, so it keeps its summary in view.
+   * @param {HTMLIFrameElement} frame
+   */
+  function postViewport(frame) {
+    if (!frame.contentWindow) return;
+    var box = frame.getBoundingClientRect();
+    var view = {
+      v: VERSION,
+      type: VIEWPORT,
+      top: Math.max(0, -box.top),
+      bottom: Math.max(0, box.bottom - window.innerHeight),
+      height: window.innerHeight,
+    };
+    frame.contentWindow.postMessage(view, originOf(frame));
+  }
+
+  var pending = false;
+  function onScroll() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      frames().forEach(postViewport);
+    });
+  }
+  window.addEventListener("scroll", onScroll, { passive: true });
+  window.addEventListener("resize", onScroll, { passive: true });
+
   window.addEventListener("message", function (event) {
     var frame = frames().filter(function (candidate) {
       return candidate.contentWindow === event.source;
@@ -41,6 +72,7 @@
       frame.style.height = Math.ceil(event.data.height) + "px";
       // The calculator is loaded and listening: (re)subscribe, also after it navigates.
       subscribe(frame);
+      postViewport(frame);
     } else if (event.data.type === RESULT && frame.hasAttribute("data-result-events")) {
       var detail = {
         guideline: event.data.guideline,

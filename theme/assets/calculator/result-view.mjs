@@ -12,49 +12,44 @@ import { nodes, t } from "./text.mjs";
 
 export class ResultView {
   /**
-   * @param {HTMLElement} body the element whose content is replaced ([data-gc-result-body])
+   * @param {HTMLElement} section the [data-gc-result] section, hidden until there is a result
    * @param {{source: string, decisionTable: string}} urls the guideline page and the decision table
    */
-  constructor(body, urls) {
-    this.body = body;
+  constructor(section, urls) {
+    this.section = section;
+    this.body = /** @type {HTMLElement} */ (section.querySelector("[data-gc-result-body]"));
+    this.expand = /** @type {HTMLButtonElement} */ (section.querySelector("[data-gc-expand]"));
     this.urls = urls;
-    /** The build-time content ("The result appears here…"), for an empty form. */
-    this.placeholder = [...body.childNodes].map((node) => node.cloneNode(true));
+    this.expand.addEventListener("click", () => this.setExpanded(this.expand.getAttribute("aria-pressed") !== "true"));
+    // Print carries every item's source: open every disclosure for the printout, then restore.
+    /** @type {HTMLDetailsElement[]} */
+    let closedForPrint = [];
+    window.addEventListener("beforeprint", () => {
+      closedForPrint = this.disclosures().filter((details) => !details.open);
+      for (const details of closedForPrint) details.open = true;
+    });
+    window.addEventListener("afterprint", () => {
+      for (const details of closedForPrint) details.open = false;
+      closedForPrint = [];
+    });
   }
 
-  /** @param {(Node | string)[]} parts */
-  show(parts) {
-    this.body.replaceChildren(...parts);
+  /** @returns {HTMLDetailsElement[]} */
+  disclosures() {
+    return [...this.body.querySelectorAll("details")];
   }
 
-  empty() {
-    this.show(this.placeholder.map((node) => node.cloneNode(true)));
+  /** @param {boolean} expanded */
+  setExpanded(expanded) {
+    for (const details of this.disclosures()) details.open = expanded;
+    this.expand.setAttribute("aria-pressed", String(expanded));
+    this.expand.textContent = t(expanded ? "result.collapse_all" : "result.expand_all");
   }
 
-  /** @param {string} text */
-  problem(text) {
-    this.show([el("p", { class: "gc-problem" }, text)]);
-  }
-
-  /** Python could not start: point to what works without it. */
-  unavailable() {
-    const guideline = el("a", { href: this.urls.source }, t("result.unavailable.guideline"));
-    const table = el("a", { href: this.urls.decisionTable }, t("result.unavailable.decision_table"));
-    this.show([el("p", {}, ...nodes("result.unavailable", { guideline, decision_table: table }))]);
-  }
-
-  /**
-   * Questions still to answer, as links to them, and problems that belong to no field.
-   * @param {QuestionLink[]} missing
-   * @param {string[]} general
-   */
-  missing(missing, general = []) {
-    const list = el("ul", { class: "gc-missing" });
-    for (const { label, control } of missing) list.append(el("li", {}, questionLink(label, control)));
-    const count = missing.length;
-    const lead = count ? t("result.missing", { count }) : t("result.correct_answers");
-    const problems = general.length ? [el("p", { class: "gc-problem" }, general.join(" "))] : [];
-    this.show([...problems, el("p", {}, lead), ...(count ? [list] : [])]);
+  /** No result (yet, or any more): the section goes. */
+  clear() {
+    this.section.hidden = true;
+    this.body.replaceChildren();
   }
 
   /** @param {Result} result */
@@ -67,7 +62,7 @@ export class ResultView {
       const category = classification.category;
       const detail = el("dd", { "data-classification": classification.id, "data-category": category.id });
       detail.append(el("p", { class: "gc-category" }, el("strong", {}, category.label)), el("p", {}, category.text));
-      detail.append(...this.why(category.why), ...this.source(category.source, `${classification.id}.${category.id}`));
+      detail.append(...this.details(category.why, category.source, `${classification.id}.${category.id}`));
       summary.append(el("dt", {}, classification.label), detail);
     }
     parts.push(summary);
@@ -88,14 +83,29 @@ export class ResultView {
     parts.push(el("h3", {}, t("result.answers")), answers);
     const meta = { ...g, calculator_version: result.calculator_version, pyodide_version: PYODIDE_VERSION };
     parts.push(el("p", { class: "gc-result-meta" }, t("result.meta", meta)));
-    this.show(parts);
+    const expanded = this.expand.getAttribute("aria-pressed") === "true";
+    this.body.replaceChildren(...parts);
+    for (const details of this.disclosures()) details.open = expanded;
+    this.section.hidden = false;
   }
 
   /** @param {Item} entry */
   item(entry) {
     const node = el("li", { class: "gc-item", "data-item": entry.id }, el("p", { class: "gc-item__text" }, entry.text));
-    node.append(...this.why(entry.why), ...this.source(entry.source, entry.id));
+    node.append(...this.details(entry.why, entry.source, entry.id));
     return node;
+  }
+
+  /**
+   * Why, the quoted sentence and the links, behind a native disclosure (details on demand).
+   * @param {Reason[]} why
+   * @param {Source | null} source
+   * @param {string} ruleId
+   */
+  details(why, source, ruleId) {
+    const inside = [...this.why(why), ...this.source(source, ruleId)];
+    if (!inside.length) return [];
+    return [el("details", { class: "gc-details" }, el("summary", {}, t("result.details")), ...inside)];
   }
 
   /** @param {Reason[]} reasons */
@@ -132,18 +142,19 @@ export class ResultView {
 }
 
 /**
- * A link that moves focus to a question's first control. The fragment holds the answers, so
- * the link never changes the URL.
+ * A link that moves the view and focus to an element of the page (a question's first control,
+ * a heading). The fragment holds the answers, so the link never changes the URL.
  * @param {string} label
- * @param {string} control id of the control
+ * @param {string} target id of the element
+ * @param {ScrollLogicalPosition} [block] where the element comes to rest
  */
-export function questionLink(label, control) {
-  const link = el("a", { href: `#${control}` }, label);
+export function jumpLink(label, target, block = "center") {
+  const link = el("a", { href: `#${target}` }, label);
   link.addEventListener("click", (event) => {
     event.preventDefault();
-    const input = document.getElementById(control);
-    input?.scrollIntoView({ block: "center" });
-    input?.focus({ preventScroll: true });
+    const element = document.getElementById(target);
+    element?.scrollIntoView({ block });
+    element?.focus({ preventScroll: true });
   });
   return link;
 }
