@@ -21,9 +21,11 @@ per field: ``{"field": <question id or key>, "label": <question>, "message": <wh
 
 Result (output of ``assess``)
 -----------------------------
-::
+The JSON Schemas of this and every other public interface are in ``calculator.contract``
+(format ``guideline-result/1``)::
 
     {
+      "format": "guideline-result/1",
       "guideline": {"id", "title", "content_version", "review_date", "intended_use"},
       "calculator_version": "0.1.0",
       "answers": [{"question", "label", "value", "display"}],       # in question order
@@ -34,12 +36,14 @@ Result (output of ``assess``)
       "sections": [{"id", "title", "items": [<item>]}]              # the management plan
     }
 
-    <item>  = {"id", "text", "why": [<reason>], "source": {"anchor", "citations", "quote"}}
+    <item>  = {"id", "text", "short", "why": [<reason>], "source": {"anchor", "citations", "cited_as", "quote"}}
     <reason> = {"question", "label", "answer"}                     # an answer that triggered it
 
 ``id`` values are stable across releases; ``source.anchor`` is the id of the marked
 sentence on the guideline page (``<page>#<anchor>``), ``citations`` are the guideline's
-own citation numbers and ``quote`` is that sentence's text. A category with no source
+own citation numbers (``cited_as``: as text, e.g. ``citations 4, 14``) and ``quote`` is
+that sentence's text; ``short`` is the author's short form for summaries (the text where
+none is given). A category with no source
 (``"not assessed"``) has ``"source": null``. ``review_date`` is the date the content was
 last checked against its source.
 """

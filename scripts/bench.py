@@ -15,6 +15,7 @@ cold (new profile) and warm (second visit, same profile), service workers blocke
 use the HTTP cache alike. It also compares when the calculator starts Python (at once, when
 idle, when visible), and times ``make site`` against a plain Material build of the same
 content (rebuilds with the build cache, and a fresh clone's first build without it).
+It also measures the bedside layout before and after the live summary (``bench_layout.py``).
 Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
 markers; the analysis written below them is kept). Timings here swing run to run: compare
 the ratios, which are measured alternately within one run.
@@ -43,6 +44,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
 
+import bench_layout  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import SiteServer  # noqa: E402
 
@@ -537,11 +539,13 @@ def main() -> None:
                 )
                 print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready'] or 0:.0f} ms", flush=True)
             results["offline"] = [runner.offline_bytes(subject.path) for _ in range(3)]
+            layout = bench_layout.bedside_layout(playwright, base, subject)
         builds = time_builds(max(3, args.runs // 2), work)
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
         )
         body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by)
+        body += "\n" + layout
         write_benchmarks(args.out, body, machine())
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")

@@ -200,3 +200,40 @@ def test_a_module_that_raises_names_the_line(tmp_path: Path) -> None:
         f"guideline.py:{at}: running the guideline module failed with ValueError: invalid literal for int()"
         in load_error(folder)
     )
+
+
+# --- Short forms (the summary's wording) say less, in the guideline's own words --------------
+
+
+def test_a_short_form_with_a_dose_its_sentence_does_not_give(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace("30 mg daily, titrate", "40 mg daily, titrate"))
+    at = line(folder, "guideline.py", 'id="diffuse_duloxetine"')
+    message = load_error(folder)
+    assert f"guideline.py:{at}: entry 'diffuse_duloxetine': short form " in message
+    assert "the number 40 is in neither its sentence nor its text: use the guideline's numbers" in message
+
+
+def test_a_short_form_with_a_word_its_sentence_does_not_use(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('short="Occupational therapy."', 'short="Physiotherapy."'))
+    at = line(folder, "guideline.py", 'id="focal_occupational_therapy"')
+    assert (
+        f"guideline.py:{at}: entry 'focal_occupational_therapy': short form 'Physiotherapy.': the word "
+        "'physiotherapy' is in neither its sentence nor its text: use the guideline's words"
+    ) in load_error(folder)
+
+
+def test_a_short_form_may_not_drop_a_negation_into_a_claim(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'short="Improvement after stopping the AI supports AIMSS."', 'short="No improvement: not AIMSS."'
+        ),
+    )
+    assert "the word 'no' is in neither its sentence nor its text" in load_error(folder)
+
+
+def test_a_short_form_no_shorter_than_its_text(tmp_path: Path) -> None:
+    folder = broken(tmp_path, module=lambda s: s.replace('short="Splinting.",', 'short="Splinting" + " " * 300,'))
+    at = line(folder, "guideline.py", 'id="focal_splinting"')
+    assert f"guideline.py:{at}: entry 'focal_splinting': short form" in load_error(folder)
+    assert "is not shorter than the text: shorten it, or leave short out" in load_error(folder)

@@ -342,7 +342,7 @@ assessment = Classification(
         ),
         Category(
             id="atypical_onset_before_ai",
-            label="Atypical for AIMSS",
+            label="Atypical for AIMSS: started before the AI",
             text=(
                 "The symptoms started before the AI, whereas AIMSS symptoms usually start 6-8 "
                 "weeks after AI initiation. Convention: timing outside what the guideline "
@@ -353,7 +353,7 @@ assessment = Classification(
         ),
         Category(
             id="atypical_late_onset",
-            label="Atypical for AIMSS",
+            label="Atypical for AIMSS: started more than 2 months after the AI",
             text=(
                 "The symptoms started more than 2 months after AI initiation, outside the time "
                 "frame the guideline describes (usually 6-8 weeks; strong index of suspicion "
@@ -365,7 +365,7 @@ assessment = Classification(
         ),
         Category(
             id="atypical_no_improvement",
-            label="Atypical for AIMSS",
+            label="Atypical for AIMSS: did not improve within 4 weeks of stopping the AI",
             text=(
                 "The symptoms did not resolve or improve within 4 weeks of stopping the AI, "
                 "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
@@ -493,7 +493,10 @@ findings = (
         ),
         when=all_of(HAS_PRIMARY_SYMPTOM, ATYPICAL_TIMING),
         source=source("diagnosis", 12),
-        short="With this timing, the basis for the diagnosis is not met.",
+        short=(
+            "The plan is the palliative treatment of AIMSS: with this timing, the basis for the diagnosis of "
+            "AIMSS is not met."
+        ),
     ),
     Entry(
         id="arthralgia_sites",
@@ -507,6 +510,7 @@ findings = (
         text="AIs are not known to cause neuropathies: neuropathic symptoms are not explained by AIMSS.",
         when=Includes("symptoms", "neuropathy"),
         source=source("primary-symptoms"),
+        short="AIs are not known to cause neuropathies.",
     ),
     Entry(
         id="carpal_tunnel_is_an_aimss_tendinopathy",
@@ -516,7 +520,7 @@ findings = (
         ),
         when=Includes("tendinopathy_types", "carpal_tunnel"),
         source=source("tendinopathies"),
-        short="Carpal tunnel syndrome counts as a primary symptom of AIMSS.",
+        short="Tendinopathies of AIMSS can manifest as carpal tunnel syndrome.",
     ),
     Entry(
         id="hand_wrist_tendinopathy",
@@ -543,7 +547,7 @@ findings = (
             Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
         ),
         source=source("key-suspicion"),
-        short="Strong index of suspicion within 1-2 months of initiating AI therapy.",
+        short="Arthralgias/stiffness within 1-2 months of initiating AI therapy: strong index of suspicion.",
     ),
     Entry(
         id="improved_after_stopping",
@@ -567,7 +571,7 @@ findings = (
             Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
         ),
         source=source("timing", 11),
-        short="Stopped less than 4 weeks ago: too early to judge the response.",
+        short="AI stopped less than 4 weeks ago: too early to judge the response.",
     ),
 )
 
@@ -590,7 +594,7 @@ approach = Section(
             ),
             when=HAS_PRIMARY_SYMPTOM,
             source=source("key-focal-diffuse"),
-            short="Consider non-pharmacologic management.",
+            short="Consider if non-pharmacologic management may be better indicated.",
         ),
         Entry(
             id="referral_palliative_or_pain",
@@ -722,7 +726,6 @@ diffuse_management = Section(
             ),
             when=DIFFUSE,
             source=source("diffuse-alternatives", 16, 17),
-            short="Alternatives: a short course of systemic steroids, or acupuncture.",
         ),
         Entry(
             id="diffuse_opioids",
@@ -753,7 +756,7 @@ ai_therapy = Section(
             ),
             when=Is("equally_effective_alternative", "yes"),
             source=source("ai-rotation"),
-            short="Oncologists may consider rotation to a different AI or endocrine therapy.",
+            short="Oncologists may consider rotation to a different AI or a different type of endocrine therapy.",
         ),
         Entry(
             id="ai_rotation_if_equally_effective",
@@ -765,8 +768,8 @@ ai_therapy = Section(
             when=Is("equally_effective_alternative", "not_known"),
             source=source("ai-rotation"),
             short=(
-                "Rotation to a different AI or endocrine therapy if there is an equally effective treatment: not "
-                "known yet."
+                "Oncologists may consider rotation if there is an equally effective systemic cancer treatment in "
+                "line with the patient's goals of care: whether there is, is not known yet."
             ),
         ),
         Entry(
@@ -788,7 +791,10 @@ ai_therapy = Section(
             ),
             when=LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             source=source("key-limited-life-expectancy"),
-            short="Discuss treatment options, including rotation or cessation, with the oncologist.",
+            short=(
+                "The patient should discuss treatment options, including rotation or cessation of treatment, with "
+                "their oncologist."
+            ),
         ),
         Entry(
             id="involve_oncologist",
