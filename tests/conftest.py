@@ -180,7 +180,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Report rule coverage reached by the property tests, when they ran."""
     properties = sys.modules.get("test_properties")
     coverage = getattr(properties, "COVERAGE", None)
-    if not coverage:
+    if properties is None or not coverage:
         return
     from calculator.explore import rule_ids
 
