@@ -1,32 +1,24 @@
 """Parse untrusted answers (JSON from the CLI, form values from the browser) into typed values.
 
-The accepted wire format, per question kind:
-
-* ``yes_no``: the string ``"yes"`` or ``"no"``.
-* ``single_choice``: one option id (string).
-* ``multiple_choice``: a non-empty list of distinct option ids.
-* ``number``: a JSON number, or a string of ASCII digits with an optional ``-`` and
-  one decimal point (``"6"``, ``"6.5"``), within the question's range.
-
-Everything else is rejected with a message naming the field, including what Python's
-``float()``/``int()`` quietly accept: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1e3"``,
-non-ASCII digits (``"٦"``), booleans given as numbers, and unknown keys.
+What each kind of question accepts is its kind's to say (``calculator.kinds``: ``yes_no``
+and ``single_choice`` take one option id, ``multiple_choice`` a non-empty list of distinct
+ids, ``number`` a number within its range). Everything else is rejected with a message
+naming the field, including what Python's ``float()``/``int()`` quietly accept: ``"nan"``,
+``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII digits (``"٦"``), booleans given as numbers,
+and unknown keys.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from calculator.conditions import AnswerValue
-from calculator.formatting import number_text
+from calculator.kinds import kind_of
 from calculator.model import Guideline, Question
-
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -105,59 +97,6 @@ def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerVa
 
 
 def parse_value(question: Question, value: object) -> AnswerValue:
-    """Parse one answer for ``question``; raise ``ValueError`` with a human message."""
-    if question.kind == "number":
-        return _parse_number(question, value)
-    allowed = ", ".join(f'"{o.id}"' for o in question.options)
-    if question.kind == "multiple_choice":
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"must be a list of options (any of {allowed})")
-        if not value:
-            raise ValueError("choose at least one option")
-        chosen: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or question.option(item) is None:
-                raise ValueError(f"{_show(item)} is not one of the options ({allowed})")
-            if item in chosen:
-                raise ValueError(f"{_show(item)} is chosen twice")
-            chosen.append(item)
-        return frozenset(chosen)
-    if not isinstance(value, str) or question.option(value) is None:
-        raise ValueError(f"{_show(value)} is not one of the options ({allowed})")
-    return value
-
-
-def _parse_number(question: Question, value: object) -> float:
-    unit = f" {question.unit}" if question.unit else ""
-    if isinstance(value, bool):
-        raise ValueError(f"{_show(value)} is not a number; give the number of{unit}")
-    if isinstance(value, int | float):
-        try:
-            number = float(value)
-        except OverflowError:  # a JSON integer beyond any float
-            raise ValueError(f"{_show(value)[:20]}… is not a number this calculator accepts") from None
-        if not math.isfinite(number):
-            raise ValueError(f"{_show(value)} is not a finite number")
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise ValueError("is empty; type a number")
-        if not _DECIMAL.fullmatch(text):
-            raise ValueError(
-                f"{_show(value)} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
-            )
-        number = float(text)
-    else:
-        raise ValueError(f"{_show(value)} is not a number")
-    low, high = question.minimum, question.maximum
-    if low is not None and high is not None and not low <= number <= high:
-        raise ValueError(f"must be between {number_text(low)} and {number_text(high)}{unit}")
-    return number
-
-
-def _show(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False) if _is_jsonish(value) else repr(value)
-
-
-def _is_jsonish(value: object) -> bool:
-    return value is None or isinstance(value, str | int | float | bool | list | dict)
+    """Parse one answer for ``question`` (by its kind, ``calculator.kinds``); raise ``ValueError``
+    with a human message."""
+    return kind_of(question).parse(question, value)

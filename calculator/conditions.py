@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Literal, Protocol, TypeAlias
 
 from calculator.formatting import number_text
 
@@ -23,6 +23,10 @@ AnswerValue: TypeAlias = str | float | frozenset[str]
 """A parsed answer: option id (single choice, yes/no), number, or set of option ids."""
 
 Answers: TypeAlias = Mapping[str, AnswerValue]
+
+Shape: TypeAlias = Literal["one", "many", "number"]
+"""What a parsed answer is: ``one`` option id, ``many`` (a frozenset of ids), a ``number``.
+Each question kind gives answers of one shape (``calculator.kinds``)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -44,6 +48,19 @@ class Labels(Protocol):
     def unit(self, question_id: str) -> str: ...
 
 
+class FhirPaths(Protocol):
+    """What ``fhirpath`` needs: FHIRPath expressions for a question's answers in a
+    QuestionnaireResponse (``calculator.fhir`` provides it, knowing each question's kind)."""
+
+    def codes(self, question_id: str) -> str:
+        """The collection of chosen option codes."""
+        ...
+
+    def numbers(self, question_id: str) -> str:
+        """The collection of number answers (zero or one)."""
+        ...
+
+
 class Condition(Protocol):
     def holds(self, answers: Answers) -> bool: ...
 
@@ -61,6 +78,19 @@ class Condition(Protocol):
 
     def to_json(self) -> dict[str, Any]:
         """The condition as data (``{"<operator>": ...}``), for the computable exports."""
+        ...
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        """An equivalent FHIRPath boolean expression over a QuestionnaireResponse (never empty)."""
+        ...
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        """The numbers this condition compares ``question_id`` with (for generating answers)."""
+        ...
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        """(question id, the shape of answer it reads): ``one`` option, ``many`` options, a ``number``.
+        A question of another kind's shape is an authoring mistake (``Guideline.check``)."""
         ...
 
 
@@ -85,6 +115,15 @@ class Always:
 
     def to_json(self) -> dict[str, Any]:
         return {"always": True}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return "true"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        return iter(())
 
 
 ALWAYS = Always()
@@ -115,6 +154,15 @@ class Is:
 
     def to_json(self) -> dict[str, Any]:
         return {"is": {"question": self.question, "option": self.option}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return _any_code(paths, self.question, (self.option,))
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "one")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +195,15 @@ class IsAnyOf:
     def to_json(self) -> dict[str, Any]:
         return {"is_any_of": {"question": self.question, "options": list(self.options)}}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return _any_code(paths, self.question, self.options)
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "one")
+
 
 @dataclass(frozen=True, slots=True)
 class IncludesAny:
@@ -178,6 +235,15 @@ class IncludesAny:
 
     def to_json(self) -> dict[str, Any]:
         return {"includes_any": {"question": self.question, "options": list(self.options)}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return _any_code(paths, self.question, self.options)
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "many")
 
 
 def Includes(question: str, option: str) -> IncludesAny:
@@ -216,6 +282,16 @@ class IncludesNone:
     def to_json(self) -> dict[str, Any]:
         return {"includes_none": {"question": self.question, "options": list(self.options)}}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        codes = paths.codes(self.question)
+        return f"({codes}.exists() and {_any_code(paths, self.question, self.options)}.not())"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "many")
+
 
 @dataclass(frozen=True, slots=True)
 class Between:
@@ -246,6 +322,16 @@ class Between:
     def to_json(self) -> dict[str, Any]:
         return {"between": {"question": self.question, "minimum": self.minimum, "maximum": self.maximum}}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        test = f"$this >= {self.minimum} and $this <= {self.maximum}"
+        return f"{paths.numbers(self.question)}.where({test}).exists()"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return (self.minimum, self.maximum) if question_id == self.question else ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
+
 
 @dataclass(frozen=True, slots=True)
 class Above:
@@ -274,6 +360,15 @@ class Above:
 
     def to_json(self) -> dict[str, Any]:
         return {"above": {"question": self.question, "threshold": self.threshold}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return f"{paths.numbers(self.question)}.where($this > {self.threshold}).exists()"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return (self.threshold,) if question_id == self.question else ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +399,15 @@ class Below:
     def to_json(self) -> dict[str, Any]:
         return {"below": {"question": self.question, "threshold": self.threshold}}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return f"{paths.numbers(self.question)}.where($this < {self.threshold}).exists()"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return (self.threshold,) if question_id == self.question else ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
+
 
 @dataclass(frozen=True, slots=True)
 class AtLeast:
@@ -332,6 +436,15 @@ class AtLeast:
 
     def to_json(self) -> dict[str, Any]:
         return {"at_least": {"question": self.question, "threshold": self.threshold}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return f"{paths.numbers(self.question)}.where($this >= {self.threshold}).exists()"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return (self.threshold,) if question_id == self.question else ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +478,17 @@ class Exceeds:
 
     def to_json(self) -> dict[str, Any]:
         return {"exceeds": {"question": self.question, "other": self.other}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        first, second = paths.numbers(self.question), paths.numbers(self.other)
+        return f"({first}.exists() and {second}.exists() and {first}.first() > {second}.first())"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
+        yield (self.other, "number")
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +527,24 @@ class SumExceeds:
     def to_json(self) -> dict[str, Any]:
         return {"sum_exceeds": {"questions": list(self.parts), "other": self.other}}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        parts = [paths.numbers(part) for part in self.parts]
+        given = " and ".join(f"{path}.exists()" for path in [*parts, paths.numbers(self.other)])
+        total = " + ".join(f"{path}.first()" for path in parts)
+        return f"({given} and ({total}) > {paths.numbers(self.other)}.first())"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        for part in (*self.parts, self.other):
+            yield (part, "number")
+
+
+def _any_code(paths: FhirPaths, question: str, options: tuple[str, ...]) -> str:
+    test = " or ".join(f"$this = '{option}'" for option in options)
+    return f"{paths.codes(question)}.where({test}).exists()"
+
 
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
@@ -435,6 +577,16 @@ class AllOf:
     def to_json(self) -> dict[str, Any]:
         return {"all_of": [part.to_json() for part in self.parts]}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return "(" + " and ".join(f"({part.fhirpath(paths)})" for part in self.parts) + ")"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return tuple(t for part in self.parts for t in part.thresholds(question_id))
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        for part in self.parts:
+            yield from part.shapes()
+
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
@@ -461,6 +613,16 @@ class AnyOf:
     def to_json(self) -> dict[str, Any]:
         return {"any_of": [part.to_json() for part in self.parts]}
 
+    def fhirpath(self, paths: FhirPaths) -> str:
+        return "(" + " or ".join(f"({part.fhirpath(paths)})" for part in self.parts) + ")"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return tuple(t for part in self.parts for t in part.thresholds(question_id))
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        for part in self.parts:
+            yield from part.shapes()
+
 
 def _grouped(part: Condition, labels: Labels) -> str:
     text = part.describe(labels)
@@ -473,3 +635,31 @@ def all_of(*parts: Condition) -> AllOf:
 
 def any_of(*parts: Condition) -> AnyOf:
     return AnyOf(parts)
+
+
+CONDITION_KINDS: tuple[type, ...] = (
+    Always,
+    Is,
+    IsAnyOf,
+    IncludesAny,
+    IncludesNone,
+    Between,
+    Above,
+    Below,
+    AtLeast,
+    Exceeds,
+    SumExceeds,
+    AllOf,
+    AnyOf,
+)
+"""Every kind of condition: each holds, gives its reasons, describes itself and exports itself
+(JSON, FHIRPath). A guideline may use no other (``Guideline.check`` says where one does)."""
+
+
+def foreign_conditions(condition: Condition) -> Iterator[str]:
+    """The type names of any part of ``condition`` that is not one of ``CONDITION_KINDS``."""
+    if not isinstance(condition, CONDITION_KINDS):
+        yield type(condition).__name__
+    elif isinstance(condition, AllOf | AnyOf):
+        for part in condition.parts:
+            yield from foreign_conditions(part)

@@ -259,7 +259,11 @@ def questions_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "id": _STRING,
-            "kind": {**_STRING, "description": "how the answer is given (see calculator/__init__.py)"},
+            "kind": {**_STRING, "description": "how the answer is given (calculator/kinds/)"},
+            "shape": {
+                "enum": ["one", "many", "number"],
+                "description": "the answer: one option id, a list of option ids, or a number",
+            },
             "label": _STRING,
             "help": _STRING,
             "help_source": maybe_source,
@@ -269,7 +273,7 @@ def questions_schema() -> dict[str, Any]:
             "minimum": {"type": "number"},
             "maximum": {"type": "number"},
         },
-        "required": ["id", "kind", "label", "help", "help_source", "applies_when"],
+        "required": ["id", "kind", "shape", "label", "help", "help_source", "applies_when"],
         "additionalProperties": False,
     }
     info = _object(

@@ -25,7 +25,8 @@ from calculator import __version__
 from calculator.answers import FieldError, InvalidAnswers, parse_answers
 from calculator.conditions import AnswerValue, Condition, Reason
 from calculator.contract import EVALUATION_FORMAT, RESULT_FORMAT
-from calculator.formatting import quantity_text, source_json
+from calculator.formatting import source_json
+from calculator.kinds import kind_of
 from calculator.model import Entry, Guideline, GuidelineDefinitionError, Question, Source
 
 
@@ -155,7 +156,7 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
             {
                 "question": q.id,
                 "label": q.label,
-                "value": _json_value(answers[q.id]),
+                "value": kind_of(q).json_value(answers[q.id]),
                 "display": display_answer(q, answers[q.id]),
             }
             for q in guideline.questions
@@ -194,15 +195,6 @@ def _source(guideline: Guideline, source: Source | None) -> dict[str, Any] | Non
     return source_json(source, guideline.sentences, cited_as=True)
 
 
-def _json_value(value: AnswerValue) -> str | float | list[str]:
-    return sorted(value) if isinstance(value, frozenset) else value
-
-
 def display_answer(question: Question, value: AnswerValue) -> str:
-    """The answer as a clinician would read it (option labels, number with unit)."""
-    if isinstance(value, frozenset):
-        return ", ".join(o.label for o in question.options if o.id in value)
-    if isinstance(value, float):
-        return quantity_text(value, question.unit)
-    option = question.option(value)
-    return option.label if option else value
+    """The answer as a clinician would read it (option labels, number with unit): the kind's."""
+    return kind_of(question).display(question, value)

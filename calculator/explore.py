@@ -2,7 +2,8 @@
 
 Used by the site build (each row of the decision table links to an example answer
 set that triggers it; a rule no example reaches is reported), by the property and
-parity tests (which feed it a seeded or Hypothesis-controlled ``random.Random``),
+parity tests (which feed it a seeded or Hypothesis-controlled ``random.Random``; each
+question's kind chooses its answer, ``QuestionKind.example``),
 and by the authoring checks (a question that never applies). Nothing here knows any
 particular guideline: it walks the same tables as ``calculator.engine``.
 """
@@ -10,98 +11,13 @@ particular guideline: it walks the same tables as ``calculator.engine``.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from calculator.conditions import (
-    Above,
-    AllOf,
-    AnswerValue,
-    AnyOf,
-    AtLeast,
-    Below,
-    Between,
-    Condition,
-    Exceeds,
-)
+from calculator.conditions import AnswerValue
 from calculator.engine import applicable_questions, assess, constraint_errors
-from calculator.formatting import number_text
-from calculator.model import Guideline, Problem, Question
-
-NUMBER_STEP = 0.1
-"""Numbers are generated on either side of every threshold, this far from it."""
-
-
-def _conditions(guideline: Guideline) -> Iterator[Condition]:
-    for question in guideline.questions:
-        yield question.applies_when
-    for classification in guideline.classifications:
-        for category in classification.categories:
-            yield category.when
-    for entry in guideline.entries():
-        yield entry.when
-    for constraint in guideline.constraints:
-        yield constraint.violated_when
-
-
-def _leaves(condition: Condition) -> Iterator[Condition]:
-    if isinstance(condition, AllOf | AnyOf):
-        for part in condition.parts:
-            yield from _leaves(part)
-    else:
-        yield condition
-
-
-def interesting_numbers(guideline: Guideline, question: Question) -> list[float]:
-    """The range's ends and every threshold any condition compares ``question`` with, +/- a step."""
-    low, high = question.minimum or 0.0, question.maximum or 0.0
-    points = {float(low), float(high)}
-    for condition in _conditions(guideline):
-        for leaf in _leaves(condition):
-            if isinstance(leaf, Above | Below | AtLeast) and leaf.question == question.id:
-                thresholds: tuple[float, ...] = (leaf.threshold,)
-            elif isinstance(leaf, Between) and leaf.question == question.id:
-                thresholds = (leaf.minimum, leaf.maximum)
-            else:
-                continue
-            for threshold in thresholds:
-                points.update(round(threshold + delta, 6) for delta in (-NUMBER_STEP, 0.0, NUMBER_STEP))
-    return sorted(p for p in points if low <= p <= high)
-
-
-def _number_bounds(guideline: Guideline, question: Question, values: dict[str, AnswerValue]) -> tuple[float, float]:
-    """The question's range, narrowed by constraints against numbers already chosen."""
-    low, high = float(question.minimum or 0.0), float(question.maximum or 0.0)
-    for constraint in guideline.constraints:
-        for leaf in _leaves(constraint.violated_when):
-            if not isinstance(leaf, Exceeds):
-                continue
-            other, this = values.get(leaf.other), values.get(leaf.question)
-            if leaf.question == question.id and isinstance(other, float):
-                high = min(high, other)
-            elif leaf.other == question.id and isinstance(this, float):
-                low = max(low, this)
-    return low, high
-
-
-def _choose(guideline: Guideline, question: Question, values: dict[str, AnswerValue], rng: random.Random) -> Any:
-    """One raw (wire-format) answer and its parsed value."""
-    if question.kind == "number":
-        low, high = _number_bounds(guideline, question, values)
-        points = [p for p in interesting_numbers(guideline, question) if low <= p <= high]
-        if points and rng.random() < 0.7:
-            number = rng.choice(points)
-        else:
-            number = round(rng.uniform(low, high), 1)
-            number = min(max(number, low), high)
-        raw: Any = number_text(number) if rng.random() < 0.3 else number
-        return raw, float(number)
-    if question.kind == "multiple_choice":
-        chosen = [o.id for o in question.options if rng.random() < 0.4] or [rng.choice(question.options).id]
-        return chosen, frozenset(chosen)
-    option = rng.choice(question.options).id
-    return option, option
+from calculator.kinds import kind_of
+from calculator.model import Guideline, Problem
 
 
 def random_answers(guideline: Guideline, rng: random.Random, *, attempts: int = 50) -> dict[str, Any]:
@@ -116,7 +32,7 @@ def random_answers(guideline: Guideline, rng: random.Random, *, attempts: int = 
         for question in guideline.questions:
             if not question.applies_when.holds(values):
                 continue
-            raw[question.id], values[question.id] = _choose(guideline, question, values, rng)
+            raw[question.id], values[question.id] = kind_of(question).example(guideline, question, values, rng)
         _, used = applicable_questions(guideline, values)
         if not constraint_errors(guideline, used):
             return raw

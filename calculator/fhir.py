@@ -18,28 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculator.conditions import (
-    Above,
-    AllOf,
-    Always,
-    AnyOf,
-    AtLeast,
-    Below,
-    Between,
-    Condition,
-    Exceeds,
-    IncludesAny,
-    IncludesNone,
-    Is,
-    IsAnyOf,
-)
+from calculator.conditions import AllOf, Always, Condition, IncludesAny, Is, IsAnyOf
 from calculator.formatting import citations_text
+from calculator.kinds import kind_of
 from calculator.model import Entry, Guideline, Question, Source
 
 FHIR_VERSION = "4.0.1"
-EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
-EXT_MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
-EXT_MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
 EXT_ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 
@@ -57,38 +41,31 @@ def _answers(question_id: str, field: str) -> str:
     return f"%resource.repeat(item).where(linkId='{question_id}').answer.{field}"
 
 
-def _codes(question_id: str) -> str:
-    return _answers(question_id, "valueCoding.code")
+class ResponsePaths:
+    """Where a QuestionnaireResponse holds each question's answers (``conditions.FhirPaths``):
+    where its kind puts them, or, without a guideline, codes and decimals."""
+
+    def __init__(self, guideline: Guideline | None = None) -> None:
+        self.guideline = guideline
+
+    def _field(self, question_id: str, default: str) -> str:
+        if self.guideline is None or not self.guideline.has_question(question_id):
+            return default
+        return kind_of(self.guideline.question(question_id)).fhir_value
+
+    def codes(self, question_id: str) -> str:
+        return _answers(question_id, self._field(question_id, "valueCoding.code"))
+
+    def numbers(self, question_id: str) -> str:
+        return _answers(question_id, self._field(question_id, "valueDecimal"))
 
 
-def _any_code(question_id: str, options: tuple[str, ...]) -> str:
-    test = " or ".join(f"$this = '{option}'" for option in options)
-    return f"{_codes(question_id)}.where({test}).exists()"
+def fhirpath(condition: Condition, guideline: Guideline | None = None) -> str:
+    """A FHIRPath boolean expression (never empty) equivalent to ``condition`` on a response.
 
-
-def fhirpath(condition: Condition) -> str:
-    """A FHIRPath boolean expression (never empty) equivalent to ``condition`` on a response."""
-    if isinstance(condition, Always):
-        return "true"
-    if isinstance(condition, Is):
-        return _any_code(condition.question, (condition.option,))
-    if isinstance(condition, IsAnyOf | IncludesAny):
-        return _any_code(condition.question, condition.options)
-    if isinstance(condition, IncludesNone):
-        return f"({_codes(condition.question)}.exists() and {_any_code(condition.question, condition.options)}.not())"
-    if isinstance(condition, Between):
-        test = f"$this >= {condition.minimum} and $this <= {condition.maximum}"
-        return f"{_answers(condition.question, 'valueDecimal')}.where({test}).exists()"
-    if isinstance(condition, Above | Below | AtLeast):
-        operator = {Above: ">", Below: "<", AtLeast: ">="}[type(condition)]
-        return f"{_answers(condition.question, 'valueDecimal')}.where($this {operator} {condition.threshold}).exists()"
-    if isinstance(condition, Exceeds):
-        first, second = _answers(condition.question, "valueDecimal"), _answers(condition.other, "valueDecimal")
-        return f"({first}.exists() and {second}.exists() and {first}.first() > {second}.first())"
-    if isinstance(condition, AllOf | AnyOf):
-        joiner = " and " if isinstance(condition, AllOf) else " or "
-        return "(" + joiner.join(f"({fhirpath(part)})" for part in condition.parts) + ")"
-    raise TypeError(f"no FHIRPath form for {type(condition).__name__}")
+    Each condition kind writes its own (``Condition.fhirpath``), so every kind the engine knows
+    is exported; ``Guideline.check`` rejects any other."""
+    return condition.fhirpath(ResponsePaths(guideline))
 
 
 def _simple_enable_when(guideline: Guideline, condition: Condition) -> tuple[list[dict[str, Any]], str] | None:
@@ -132,21 +109,7 @@ def questionnaire(guideline: Guideline) -> dict[str, Any]:
         items = []
         for question in step.questions:
             item: dict[str, Any] = {"linkId": question.id, "text": question.label, "required": True}
-            if question.kind == "number":
-                item["type"] = "decimal"
-                item["extension"] = [
-                    {"url": EXT_UNIT, "valueCoding": {"display": question.unit}},
-                    {"url": EXT_MIN, "valueDecimal": question.minimum},
-                    {"url": EXT_MAX, "valueDecimal": question.maximum},
-                ]
-            else:
-                item["type"] = "choice"
-                if question.kind == "multiple_choice":
-                    item["repeats"] = True
-                system = option_system(guideline, question)
-                item["answerOption"] = [
-                    {"valueCoding": {"system": system, "code": o.id, "display": o.label}} for o in question.options
-                ]
+            item.update(kind_of(question).fhir_item(guideline, question))
             if question.applies_when.question_ids():
                 simple = _simple_enable_when(guideline, question.applies_when)
                 if simple is not None:
@@ -154,7 +117,7 @@ def questionnaire(guideline: Guideline) -> dict[str, Any]:
                     if len(item["enableWhen"]) == 1:
                         del item["enableBehavior"]
                 else:
-                    expression = {"language": "text/fhirpath", "expression": fhirpath(question.applies_when)}
+                    expression = {"language": "text/fhirpath", "expression": fhirpath(question.applies_when, guideline)}
                     item.setdefault("extension", []).append(
                         {"url": EXT_ENABLE_WHEN_EXPRESSION, "valueExpression": expression}
                     )
@@ -199,7 +162,9 @@ def _action(
 
 def _entry_action(guideline: Guideline, entry: Entry) -> dict[str, Any]:
     when = entry.when.describe(guideline)
-    return _action(guideline, _fhir_id(entry.id), entry.id, entry.text, fhirpath(entry.when), when, entry.source)
+    return _action(
+        guideline, _fhir_id(entry.id), entry.id, entry.text, fhirpath(entry.when, guideline), when, entry.source
+    )
 
 
 def _fhir_id(text: str) -> str:
@@ -214,7 +179,7 @@ def plan_definition(guideline: Guideline) -> dict[str, Any]:
         earlier: list[str] = []
         actions = []
         for category in classification.categories:
-            expression = fhirpath(category.when)
+            expression = fhirpath(category.when, guideline)
             effective = expression if not earlier else f"({expression}) and ({' or '.join(earlier)}).not()"
             earlier.append(f"({expression})")
             when = category.when.describe(guideline) + (
@@ -245,12 +210,7 @@ def plan_definition(guideline: Guideline) -> dict[str, Any]:
                 "id": "findings",
                 "title": "Findings",
                 "selectionBehavior": "any",
-                "action": [
-                    _action(
-                        guideline, _fhir_id(e.id), e.id, e.text, fhirpath(e.when), e.when.describe(guideline), e.source
-                    )
-                    for e in guideline.findings
-                ],
+                "action": [_entry_action(guideline, e) for e in guideline.findings],
             }
         )
     for section in guideline.sections:
@@ -259,12 +219,7 @@ def plan_definition(guideline: Guideline) -> dict[str, Any]:
                 "id": _fhir_id(f"section.{section.id}"),
                 "title": section.title,
                 "selectionBehavior": "any",
-                "action": [
-                    _action(
-                        guideline, _fhir_id(e.id), e.id, e.text, fhirpath(e.when), e.when.describe(guideline), e.source
-                    )
-                    for e in section.entries
-                ],
+                "action": [_entry_action(guideline, e) for e in section.entries],
             }
         )
     return {
@@ -296,15 +251,7 @@ def response(guideline: Guideline, answers: dict[str, Any]) -> dict[str, Any]:
     for question in guideline.questions:
         if question.id not in answers:
             continue
-        value = answers[question.id]
-        answer: list[dict[str, Any]]
-        if question.kind == "number":
-            answer = [{"valueDecimal": float(value)}]
-        else:
-            system = option_system(guideline, question)
-            codes = value if isinstance(value, list | tuple | frozenset | set) else [value]
-            ordered = [o for o in question.options if o.id in set(codes)]
-            answer = [{"valueCoding": {"system": system, "code": o.id, "display": o.label}} for o in ordered]
+        answer = kind_of(question).fhir_answer(guideline, question, answers[question.id])
         items.append({"linkId": question.id, "answer": answer})
     return {
         "resourceType": "QuestionnaireResponse",

@@ -7,6 +7,7 @@ citation reads the same everywhere.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -54,3 +55,9 @@ def source_json(
     if sentences is not None:
         described["quote"] = sentences.get(source.anchor, "")
     return described
+
+
+def show_value(value: object) -> str:
+    """A value someone sent, quoted in a message about it: as JSON where it is JSON."""
+    jsonish = value is None or isinstance(value, str | int | float | bool | list | dict)
+    return json.dumps(value, ensure_ascii=False) if jsonish else repr(value)

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from calculator.formatting import number_text
+from calculator.kinds import kind_of
 from calculator.model import Guideline
 
 
@@ -38,8 +39,8 @@ def encode_fragment(answers: Mapping[str, Any]) -> str:
 
 
 def list_valued(guideline: Guideline) -> frozenset[str]:
-    """The questions whose answers are lists in a fragment (multiple choice)."""
-    return frozenset(q.id for q in guideline.questions if q.kind == "multiple_choice")
+    """The questions whose answers are lists in a fragment (their kind's shape is ``many``)."""
+    return frozenset(q.id for q in guideline.questions if kind_of(q).shape == "many")
 
 
 def decode_fragment(fragment: str, multiple: Collection[str]) -> dict[str, Any]:

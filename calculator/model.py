@@ -11,12 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
 
-from calculator.conditions import ALWAYS, Condition
-
-QuestionKind: TypeAlias = Literal["single_choice", "multiple_choice", "number", "yes_no"]
-QUESTION_KINDS: tuple[QuestionKind, ...] = ("single_choice", "multiple_choice", "number", "yes_no")
+from calculator.conditions import ALWAYS, CONDITION_KINDS, Condition, foreign_conditions
+from calculator.kinds import kinds
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -65,7 +62,9 @@ class Question:
     """
 
     id: str
-    kind: QuestionKind
+    kind: str
+    """A kind's name (``calculator.kinds``: ``yes_no``, ``single_choice``, ``multiple_choice``,
+    ``number``, …); each kind's module has the constructor authors use (``kinds.number.number``)."""
     label: str
     help: str = ""
     help_source: Source | None = None
@@ -77,89 +76,6 @@ class Question:
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
-
-
-def yes_no(
-    *,
-    id: str,
-    label: str,
-    help: str = "",
-    help_source: Source | None = None,
-    applies_when: Condition = ALWAYS,
-) -> Question:
-    return Question(
-        id=id,
-        kind="yes_no",
-        label=label,
-        help=help,
-        help_source=help_source,
-        options=YES_NO_OPTIONS,
-        applies_when=applies_when,
-    )
-
-
-def single_choice(
-    *,
-    id: str,
-    label: str,
-    options: tuple[Option, ...],
-    help: str = "",
-    help_source: Source | None = None,
-    applies_when: Condition = ALWAYS,
-) -> Question:
-    return Question(
-        id=id,
-        kind="single_choice",
-        label=label,
-        help=help,
-        help_source=help_source,
-        options=options,
-        applies_when=applies_when,
-    )
-
-
-def multiple_choice(
-    *,
-    id: str,
-    label: str,
-    options: tuple[Option, ...],
-    help: str = "",
-    help_source: Source | None = None,
-    applies_when: Condition = ALWAYS,
-) -> Question:
-    return Question(
-        id=id,
-        kind="multiple_choice",
-        label=label,
-        help=help,
-        help_source=help_source,
-        options=options,
-        applies_when=applies_when,
-    )
-
-
-def number(
-    *,
-    id: str,
-    label: str,
-    unit: str,
-    minimum: float,
-    maximum: float,
-    help: str = "",
-    help_source: Source | None = None,
-    applies_when: Condition = ALWAYS,
-) -> Question:
-    return Question(
-        id=id,
-        kind="number",
-        label=label,
-        help=help,
-        help_source=help_source,
-        unit=unit,
-        minimum=minimum,
-        maximum=maximum,
-        applies_when=applies_when,
-    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -291,6 +207,11 @@ class Guideline:
     def unit(self, question_id: str) -> str:
         return self._questions[question_id].unit
 
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition of the guideline: when questions apply, categories, entries, constraints."""
+        for _, _, condition in _owned_conditions(self):
+            yield condition
+
     def entries(self) -> Iterator[Entry]:
         yield from self.findings
         for section in self.sections:
@@ -364,17 +285,39 @@ def lines_of(source: str, item_id: str) -> list[int]:
 
 def _reads(guideline: Guideline) -> tuple[set[str], set[tuple[str, str]]]:
     """Questions and (question, option) pairs that any condition or constraint reads."""
-    conditions: list[Condition] = [q.applies_when for q in guideline.questions]
-    conditions += [category.when for c in guideline.classifications for category in c.categories]
-    conditions += [entry.when for entry in guideline.entries()]
-    conditions += [constraint.violated_when for constraint in guideline.constraints]
+    conditions = [condition for _, _, condition in _owned_conditions(guideline)]
     questions = {read for condition in conditions for read in condition.question_ids()}
     questions.update(field for constraint in guideline.constraints for field in constraint.fields)
     options = {ref for condition in conditions for ref in condition.option_refs()}
     return questions, options
 
 
+def _owned_conditions(guideline: Guideline) -> Iterator[tuple[str, tuple[str, ...], Condition]]:
+    """Every condition with its owner and the ids locating it."""
+    for question in guideline.questions:
+        yield f"question {question.id!r}", (question.id,), question.applies_when
+    for classification in guideline.classifications:
+        for category in classification.categories:
+            yield f"category {category.id!r}", (classification.id, category.id), category.when
+    for entry in guideline.entries():
+        yield f"entry {entry.id!r}", (entry.id,), entry.when
+    for constraint in guideline.constraints:
+        yield f"constraint {constraint.id!r}", (constraint.id,), constraint.violated_when
+
+
 def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
+    foreign = False
+    for where, at, condition in _owned_conditions(guideline):
+        for name in foreign_conditions(condition):
+            foreign = True
+            kinds = ", ".join(kind.__name__ for kind in CONDITION_KINDS)
+            message = (
+                f"{where}: condition {name} is not a kind of condition the calculator knows, so it could be "
+                f"neither explained nor exported (JSON, FHIR): build it from {kinds}"
+            )
+            yield Problem(message=message, at=at)
+    if foreign:
+        return  # the checks below ask every condition what it reads
     if not _ID.match(guideline.id):
         yield Problem(message=f"guideline id {guideline.id!r}: use lower-case letters, digits and '_'")
     seen: set[tuple[str, str]] = set()
@@ -461,15 +404,14 @@ def _question_problems(
 ) -> Iterator[Problem]:
     where = f"question {question.id!r}"
     at = (question.id,)
-    if question.kind not in QUESTION_KINDS:
-        yield Problem(message=f"{where}: kind {question.kind!r} is not one of {', '.join(QUESTION_KINDS)}", at=at)
-    if question.kind == "number":
-        if question.minimum is None or question.maximum is None or not question.unit:
-            yield Problem(message=f"{where}: a number question needs a unit, a minimum and a maximum", at=at)
-        elif question.minimum > question.maximum:
-            yield Problem(message=f"{where}: minimum is above maximum", at=at)
-    elif len(question.options) < 2:
-        yield Problem(message=f"{where}: a choice question needs at least two options", at=at)
+    known = kinds()
+    if question.kind not in known:
+        message = f"{where}: kind {question.kind!r} is not one of {', '.join(sorted(known))}"
+        yield Problem(message=message, at=at)
+        return
+    kind = known[question.kind]
+    for problem in kind.problems(question):
+        yield Problem(message=f"{where}: {problem}", at=at)
     option_ids = [o.id for o in question.options]
     for option_id in option_ids:
         if not _ID.match(option_id):
@@ -494,7 +436,7 @@ def _question_problems(
             ),
             at=at,
         )
-    elif question.kind in {"single_choice", "multiple_choice"}:
+    elif kind.options_must_be_read:
         for option in question.options:
             if (question.id, option.id) not in read_options and not option.no_rule:
                 yield Problem(
@@ -506,9 +448,27 @@ def _question_problems(
                 )
 
 
+SHAPE_WORDS = {"one": "one option", "many": "several options", "number": "a number"}
+
+
 def _condition_problems(
     guideline: Guideline, where: str, condition: Condition, at: tuple[str, ...], *, check_ids: bool = True
 ) -> Iterator[Problem]:
+    for question_id, shape in sorted(set(condition.shapes())):
+        if guideline.has_question(question_id):
+            question = guideline.question(question_id)
+            kind = kinds().get(question.kind)
+            if kind is not None and kind.shape != shape:
+                message = (
+                    f"{where}: a condition reads question {question_id!r} as {SHAPE_WORDS[shape]}, but it is a "
+                    f"{question.kind} question ({SHAPE_WORDS[kind.shape]}): "
+                    + {
+                        "one": "use Is or IsAnyOf",
+                        "many": "use IncludesAny, Includes or IncludesNone",
+                        "number": "use Between, Above, Below, AtLeast, Exceeds or SumExceeds",
+                    }[kind.shape]
+                )
+                yield Problem(message=message, at=at)
     if check_ids:
         for read in sorted(condition.question_ids()):
             if not guideline.has_question(read):

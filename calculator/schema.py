@@ -12,33 +12,22 @@ from typing import Any
 from calculator import __version__
 from calculator.contract import QUESTIONS_FORMAT
 from calculator.formatting import source_json
+from calculator.kinds import kind_of
 from calculator.model import Guideline, Question, Source
 
 
 def answer_schema(
     question: Question, describe_source: Callable[[Source | None], dict[str, Any] | None]
 ) -> dict[str, Any]:
-    """What a question accepts: unit and range of a number, or the options with their help."""
-    if question.kind == "number":
-        return {"unit": question.unit, "minimum": question.minimum, "maximum": question.maximum}
-    return {
-        "options": [
-            {
-                "id": o.id,
-                "label": o.label,
-                "help": o.help,
-                "help_source": describe_source(o.help_source),
-                "no_rule": o.no_rule,
-            }
-            for o in question.options
-        ]
-    }
+    """What a question accepts (its kind's to say): unit and range of a number, the options with their help."""
+    return kind_of(question).accepts(question, describe_source)
 
 
 def question_schema(guideline: Guideline, question: Question) -> dict[str, Any]:
     described: dict[str, Any] = {
         "id": question.id,
         "kind": question.kind,
+        "shape": kind_of(question).shape,
         "label": question.label,
         "help": question.help,
         "help_source": source_json(question.help_source),

@@ -128,6 +128,7 @@ class Subject:
     def __init__(self, name: str | None) -> None:
         import json as _json
 
+        from calculator.kinds import kind_of
         from calculator.loader import discover_guidelines, load_guideline
         from calculator.model import Guideline
 
@@ -142,7 +143,7 @@ class Subject:
 
         def last_is_a_choice(answers: dict[str, Any]) -> bool:
             last = [q for q in self.guideline.questions if q.id in answers][-1]
-            return last.kind != "number"  # a number answer waits for typing to pause
+            return kind_of(last).shape != "number"  # a typed answer waits for typing to pause
 
         chosen = next((v for v in vignettes if last_is_a_choice(v["answers"])), vignettes[0])
         self.answers: dict[str, Any] = chosen["answers"]

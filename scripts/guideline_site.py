@@ -47,6 +47,7 @@ from calculator import __version__, contract, fhir, protocol, text
 from calculator.explore import Exploration, explore, reachability_problems
 from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
 from calculator.fragment import encode_fragment
+from calculator.kinds import kind_of, kinds
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError
 from calculator.schema import schema
@@ -442,6 +443,7 @@ def _render_widget(
     context: dict[str, Any] = {
         "embedded": embedded,
         "schema": schema(site.guideline),
+        "kind_partials": {kind.name: kind.partial for kind in kinds().values()},
         "pyodide_version": _state.pyodide_version,
         "urls": {
             **_site_urls(site, page, files),
@@ -506,6 +508,7 @@ def _render_decision_table(site: GuidelineSite, page: Page, config: MkDocsConfig
     folder = _folder_uri(site.calculator_uri)
     context = {
         "schema": schema(guideline),
+        "accepts": {q.id: kind_of(q).accepts_in_words(q) for q in guideline.questions},
         "exports": {key: _url(files, page, folder + name) for key, name in EXPORTS.items()},
         "urls": _site_urls(site, page, files),
         "classifications": classifications,

@@ -20,6 +20,7 @@ from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, open_calculator, shown_result
 
 from calculator.browser import Session
+from calculator.kinds import kind_of
 from calculator.model import Guideline
 
 pytestmark = pytest.mark.browser
@@ -166,9 +167,9 @@ def test_a_clinician_completes_an_assessment_and_copies_the_note_with_the_keyboa
         expect(page.locator(f'[data-question="{question.id}"]')).to_be_visible()
         _tab_to(page, f'[data-question="{question.id}"] input')
         value = answers[question.id]
-        if question.kind == "number":
+        if kind_of(question).shape == "number":
             page.keyboard.type(str(value))
-        elif question.kind == "multiple_choice":  # each box in turn (past its help link)
+        elif kind_of(question).shape == "many":  # each box in turn (past its help link)
             for index, option in enumerate(question.options):
                 if index:
                     _tab_to(page, f'[data-question="{question.id}"] input[value="{option.id}"]')

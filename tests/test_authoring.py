@@ -237,3 +237,47 @@ def test_a_short_form_no_shorter_than_its_text(tmp_path: Path) -> None:
     at = line(folder, "guideline.py", 'id="focal_splinting"')
     assert f"guideline.py:{at}: entry 'focal_splinting': short form" in load_error(folder)
     assert "is not shorter than the text: shorten it, or leave short out" in load_error(folder)
+
+
+# --- Conditions: only the kinds the calculator can explain and export, read as their questions' shape
+
+
+def test_a_condition_of_an_unknown_kind(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'when=all_of(FOCAL, Is("focal_refractory", YES)),', "when=all_of(FOCAL, lambda answers: True),"
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="focal_corticosteroid_injection"')
+    message = load_error(folder)
+    assert f"guideline.py:{at}: entry 'focal_corticosteroid_injection': condition function is not a kind" in message
+    assert "could be neither explained nor exported (JSON, FHIR): build it from Always, Is," in message
+
+
+def test_a_condition_reading_a_question_as_another_shape(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path, module=lambda s: s.replace('Includes("symptoms", "neuropathy")', 'Is("symptoms", "neuropathy")')
+    )
+    at = line(folder, "guideline.py", 'id="neuropathy_not_caused_by_ai"')
+    assert (
+        f"guideline.py:{at}: entry 'neuropathy_not_caused_by_ai': a condition reads question 'symptoms' as one "
+        "option, but it is a multiple_choice question (several options): use IncludesAny, Includes or IncludesNone"
+    ) in load_error(folder)
+
+
+def test_a_question_of_an_unknown_kind(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            "from calculator.model import (", "from calculator.model import Question\nfrom calculator.model import ("
+        ).replace(
+            'yes_no(\n            id="ring_no_longer_fits",',
+            'Question(kind="slider", options=(Option(id="yes", label="Y"), Option(id="no", label="N")),\n'
+            '            id="ring_no_longer_fits",',
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="ring_no_longer_fits"')
+    assert (
+        f"guideline.py:{at}: question 'ring_no_longer_fits': kind 'slider' is not one of multiple_choice, number,"
+    ) in load_error(folder)

@@ -23,6 +23,7 @@ from vignettes import load_vignettes
 
 from calculator.engine import assess
 from calculator.fragment import encode_fragment
+from calculator.kinds import kind_of
 from calculator.model import Guideline
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ def tap_through(target: Page | FrameLocator, guideline: Guideline, answers: dict
         container = target.locator(f'[data-question="{question.id}"]')
         expect(container).to_be_visible()
         value = answers[question.id]
-        if question.kind == "number":
+        if kind_of(question).shape == "number":
             last = container.get_by_label(question.label)
             last.tap()
             last.fill(str(value))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from fhirpathpy import evaluate as fhirpath_evaluate
+from test_exports import json_logic_holds
 
 from calculator.conditions import (
     ALWAYS,
+    CONDITION_KINDS,
     Above,
     AtLeast,
     Below,
@@ -24,6 +28,7 @@ from calculator.conditions import (
     all_of,
     any_of,
 )
+from calculator.fhir import fhirpath
 
 
 class Labels:
@@ -41,74 +46,75 @@ LABELS = Labels()
 ANSWERS: dict[str, Any] = {"pick": "b", "many": frozenset({"x", "y"}), "weeks": 8.0, "other": 4.0, "plain": 3.0}
 
 
-@pytest.mark.parametrize(
-    ("condition", "holds", "reasons"),
-    [
-        (ALWAYS, True, ()),
-        (Is("pick", "b"), True, (Reason(question="pick", option="b"),)),
-        (Is("pick", "a"), False, ()),
-        (Is("missing", "a"), False, ()),
-        (IsAnyOf("pick", ("a", "b")), True, (Reason(question="pick", option="b"),)),
-        (IsAnyOf("pick", ("a", "c")), False, ()),
-        (IsAnyOf("many", ("x",)), False, ()),
-        (IncludesAny("many", ("y", "z")), True, (Reason(question="many", option="y"),)),
-        (IncludesAny("many", ("z",)), False, ()),
-        (IncludesAny("pick", ("b",)), False, ()),
-        (Includes("many", "x"), True, (Reason(question="many", option="x"),)),
-        (
-            IncludesNone("many", ("z",)),
-            True,
-            (Reason(question="many", option="x"), Reason(question="many", option="y")),
-        ),
-        (IncludesNone("many", ("x",)), False, ()),
-        (IncludesNone("missing", ("x",)), False, ()),
-        (IncludesNone("pick", ("x",)), False, ()),
-        (Between("weeks", 6, 8), True, (Reason(question="weeks"),)),
-        (Between("weeks", 8, 9), True, (Reason(question="weeks"),)),
-        (Between("weeks", 8.1, 9), False, ()),
-        (Between("weeks", 6, 7.9), False, ()),
-        (Between("pick", 0, 9), False, ()),
-        (Above("weeks", 7.9), True, (Reason(question="weeks"),)),
-        (Above("weeks", 8), False, ()),
-        (Above("missing", 0), False, ()),
-        (Below("weeks", 8.1), True, (Reason(question="weeks"),)),
-        (Below("weeks", 8), False, ()),
-        (Below("missing", 100), False, ()),
-        (AtLeast("weeks", 8), True, (Reason(question="weeks"),)),
-        (AtLeast("weeks", 8.1), False, ()),
-        (AtLeast("missing", 0), False, ()),
-        (Exceeds("weeks", "other"), True, (Reason(question="weeks"), Reason(question="other"))),
-        (Exceeds("other", "weeks"), False, ()),
-        (Exceeds("weeks", "weeks"), False, ()),
-        (Exceeds("weeks", "missing"), False, ()),
-        (Exceeds("missing", "weeks"), False, ()),
-        (
-            SumExceeds(("other", "plain"), "weeks"),  # 4 + 3 = 7, not more than 8
-            False,
-            (),
-        ),
-        (
-            SumExceeds(("weeks", "plain"), "other"),  # 8 + 3 = 11 > 4
-            True,
-            (Reason(question="weeks"), Reason(question="plain"), Reason(question="other")),
-        ),
-        (SumExceeds(("weeks", "missing"), "other"), False, ()),
-        (SumExceeds(("weeks", "plain"), "missing"), False, ()),
-        (
-            all_of(Is("pick", "b"), Above("weeks", 1), Is("pick", "b")),
-            True,
-            (Reason(question="pick", option="b"), Reason(question="weeks")),
-        ),
-        (all_of(Is("pick", "b"), Above("weeks", 10)), False, ()),
-        (any_of(Is("pick", "a"), Above("weeks", 1)), True, (Reason(question="weeks"),)),
-        (
-            any_of(Is("pick", "b"), Above("weeks", 1)),
-            True,
-            (Reason(question="pick", option="b"), Reason(question="weeks")),
-        ),
-        (any_of(Is("pick", "a"), Above("weeks", 10)), False, ()),
-    ],
-)
+TRUTH: list[tuple[Condition, bool, tuple[Reason, ...]]] = [
+    (ALWAYS, True, ()),
+    (Is("pick", "b"), True, (Reason(question="pick", option="b"),)),
+    (Is("pick", "a"), False, ()),
+    (Is("missing", "a"), False, ()),
+    (IsAnyOf("pick", ("a", "b")), True, (Reason(question="pick", option="b"),)),
+    (IsAnyOf("pick", ("a", "c")), False, ()),
+    (IsAnyOf("many", ("x",)), False, ()),
+    (IncludesAny("many", ("y", "z")), True, (Reason(question="many", option="y"),)),
+    (IncludesAny("many", ("z",)), False, ()),
+    (IncludesAny("pick", ("b",)), False, ()),
+    (Includes("many", "x"), True, (Reason(question="many", option="x"),)),
+    (
+        IncludesNone("many", ("z",)),
+        True,
+        (Reason(question="many", option="x"), Reason(question="many", option="y")),
+    ),
+    (IncludesNone("many", ("x",)), False, ()),
+    (IncludesNone("missing", ("x",)), False, ()),
+    (IncludesNone("pick", ("x",)), False, ()),
+    (Between("weeks", 6, 8), True, (Reason(question="weeks"),)),
+    (Between("weeks", 8, 9), True, (Reason(question="weeks"),)),
+    (Between("weeks", 8.1, 9), False, ()),
+    (Between("weeks", 6, 7.9), False, ()),
+    (Between("pick", 0, 9), False, ()),
+    (Above("weeks", 7.9), True, (Reason(question="weeks"),)),
+    (Above("weeks", 8), False, ()),
+    (Above("missing", 0), False, ()),
+    (Below("weeks", 8.1), True, (Reason(question="weeks"),)),
+    (Below("weeks", 8), False, ()),
+    (Below("missing", 100), False, ()),
+    (AtLeast("weeks", 8), True, (Reason(question="weeks"),)),
+    (AtLeast("weeks", 8.1), False, ()),
+    (AtLeast("missing", 0), False, ()),
+    (Exceeds("weeks", "other"), True, (Reason(question="weeks"), Reason(question="other"))),
+    (Exceeds("other", "weeks"), False, ()),
+    (Exceeds("weeks", "weeks"), False, ()),
+    (Exceeds("weeks", "missing"), False, ()),
+    (Exceeds("missing", "weeks"), False, ()),
+    (
+        SumExceeds(("other", "plain"), "weeks"),  # 4 + 3 = 7, not more than 8
+        False,
+        (),
+    ),
+    (
+        SumExceeds(("weeks", "plain"), "other"),  # 8 + 3 = 11 > 4
+        True,
+        (Reason(question="weeks"), Reason(question="plain"), Reason(question="other")),
+    ),
+    (SumExceeds(("weeks", "missing"), "other"), False, ()),
+    (SumExceeds(("weeks", "plain"), "missing"), False, ()),
+    (
+        all_of(Is("pick", "b"), Above("weeks", 1), Is("pick", "b")),
+        True,
+        (Reason(question="pick", option="b"), Reason(question="weeks")),
+    ),
+    (all_of(Is("pick", "b"), Above("weeks", 10)), False, ()),
+    (any_of(Is("pick", "a"), Above("weeks", 1)), True, (Reason(question="weeks"),)),
+    (
+        any_of(Is("pick", "b"), Above("weeks", 1)),
+        True,
+        (Reason(question="pick", option="b"), Reason(question="weeks")),
+    ),
+    (any_of(Is("pick", "a"), Above("weeks", 10)), False, ()),
+]
+"""Each kind of condition, true and false, with the reasons it gives."""
+
+
+@pytest.mark.parametrize(("condition", "holds", "reasons"), TRUTH)
 def test_truth_and_reasons(condition: Condition, holds: bool, reasons: tuple[Reason, ...]) -> None:
     assert condition.holds(ANSWERS) is holds
     assert condition.reasons(ANSWERS) == reasons
@@ -204,3 +210,47 @@ def test_data_form_and_what_it_reads(
     assert condition.to_json() == data
     assert condition.question_ids() == questions
     assert list(condition.option_refs()) == options
+
+
+def test_the_truth_table_has_every_kind_of_condition() -> None:
+    """A new kind of condition must come with its rows here, and so through every exporter below."""
+    assert {type(condition) for condition, _, _ in TRUTH} == set(CONDITION_KINDS)
+    assert {type(condition) for condition, _, _ in EXPORTABLE} == set(CONDITION_KINDS)
+
+
+def _response(answers: dict[str, Any]) -> dict[str, Any]:
+    """A QuestionnaireResponse holding ``ANSWERS`` (codes for options, decimals for numbers)."""
+
+    def answer(value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, float):
+            return [{"valueDecimal": value}]
+        codes = sorted(value) if isinstance(value, frozenset) else [value]
+        return [{"valueCoding": {"code": code}} for code in codes]
+
+    items = [{"linkId": question, "answer": answer(value)} for question, value in answers.items()]
+    return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
+
+
+def _shape(value: Any) -> str:
+    return "many" if isinstance(value, frozenset) else "number" if isinstance(value, float) else "one"
+
+
+EXPORTABLE = [row for row in TRUTH if all(q not in ANSWERS or _shape(ANSWERS[q]) == s for q, s in row[0].shapes())]
+"""The rows a guideline could hold: the authoring checks refuse a condition that reads a question
+as another shape than its kind's (``IsAnyOf`` on a multiple-choice question, say)."""
+
+
+@pytest.mark.parametrize(("condition", "holds", "reasons"), EXPORTABLE)
+def test_every_kind_exports_to_fhirpath_that_agrees_with_the_engine(
+    condition: Condition, holds: bool, reasons: tuple[Reason, ...]
+) -> None:
+    filled = _response(ANSWERS)
+    assert fhirpath_evaluate(filled, fhirpath(condition), {"resource": filled}) == [holds]
+
+
+@pytest.mark.parametrize(("condition", "holds", "reasons"), EXPORTABLE)
+def test_every_kind_exports_to_json_logic_that_agrees_with_the_engine(
+    condition: Condition, holds: bool, reasons: tuple[Reason, ...]
+) -> None:
+    raw = {key: sorted(value) if isinstance(value, frozenset) else value for key, value in ANSWERS.items()}
+    assert json_logic_holds(json.loads(json.dumps(condition.to_json())), raw) is holds

@@ -13,6 +13,8 @@ import calculator.conditions as conditions
 import calculator.model as model
 from calculator.conditions import ALWAYS, Is
 from calculator.engine import assess, display_answer
+from calculator.kinds.choice import single_choice
+from calculator.kinds.number import number
 from calculator.loader import load_guideline_source
 from calculator.model import (
     Category,
@@ -25,8 +27,6 @@ from calculator.model import (
     Section,
     Source,
     Step,
-    number,
-    single_choice,
 )
 
 ITEM_KEYS = {"id", "text", "short", "why", "source"}

@@ -129,13 +129,19 @@ def test_plan_definition_conditions_evaluated_by_fhirpath_select_what_the_engine
 
 # An evaluator of the exported decision logic written from its data format alone,
 # independent of calculator.conditions: the JSON export says everything the engine knows.
-def _holds(logic: dict[str, Any], answers: dict[str, Any]) -> bool:
+def json_logic_holds(logic: dict[str, Any], answers: dict[str, Any]) -> bool:
     ((operator, argument),) = logic.items()
     if operator == "always":
         return True
     if operator in {"all_of", "any_of"}:
-        results = [_holds(part, answers) for part in argument]
+        results = [json_logic_holds(part, answers) for part in argument]
         return all(results) if operator == "all_of" else any(results)
+    if operator in {"exceeds", "sum_exceeds"}:
+        parts = argument.get("questions", [argument.get("question")])
+        values = [answers.get(part) for part in [*parts, argument["other"]]]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return False
+        return sum(values[:-1]) > values[-1]
     value = answers.get(argument["question"])
     chosen = set(value) if isinstance(value, list) else ({value} if isinstance(value, str) else set())
     number = (
@@ -166,10 +172,10 @@ def test_exported_decision_logic_reproduces_the_engine(vignette: Any) -> None:
     logic = json.loads(json.dumps(decision_logic(guideline)))
     shown = set()
     for classification in logic["classifications"]:
-        first = next(c for c in classification["categories"] if _holds(c["when"]["logic"], vignette.answers))
+        first = next(c for c in classification["categories"] if json_logic_holds(c["when"]["logic"], vignette.answers))
         shown.add(f"{classification['id']}.{first['id']}")
     for entry in [*logic["findings"], *(e for s in logic["sections"] for e in s["entries"])]:
-        if _holds(entry["when"]["logic"], vignette.answers):
+        if json_logic_holds(entry["when"]["logic"], vignette.answers):
             shown.add(entry["id"])
     assert shown == rules_shown(assess(guideline, vignette.answers))
 

@@ -15,6 +15,7 @@ from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display,
 from calculator.browser import Session
 from calculator.engine import assess, evaluate
 from calculator.fragment import encode_fragment
+from calculator.kinds import kind_of
 from calculator.model import Guideline
 
 pytestmark = pytest.mark.browser
@@ -124,7 +125,7 @@ def test_new_patient_leaves_no_state(page: Page, site_server: SiteServer, aimss:
     assert page.locator("[data-gc-note]").input_value() == ""
     assert page.locator("[data-gc-form] input:checked").count() == 0
     assert page.locator("[data-gc-form] input[type=text]").evaluate_all("inputs => inputs.map(i => i.value)") == [
-        "" for _ in aimss.questions if _.kind == "number"
+        "" for _ in aimss.questions if kind_of(_).shape == "number"
     ]
     expect(page.locator('[data-question="distribution"]')).to_be_hidden()
 

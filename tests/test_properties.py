@@ -28,6 +28,7 @@ from calculator.answers import InvalidAnswers
 from calculator.browser import Session
 from calculator.engine import assess, evaluate
 from calculator.explore import random_answers, rule_ids, rules_shown
+from calculator.kinds import kind_of
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import Guideline
 
@@ -115,7 +116,7 @@ def _break(guideline: Guideline, answers: dict[str, Any], rng: random.Random) ->
             broken[question.id] = question.options[0].id if question.options else question.minimum
             return broken, question.id
     if kind == "out_of_range":
-        numbers = [q for q in questions if q.kind == "number" and q.id in answers]
+        numbers = [q for q in questions if kind_of(q).shape == "number" and q.id in answers]
         if numbers:
             question = rng.choice(numbers)
             assert question.maximum is not None and question.minimum is not None

@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -89,7 +90,7 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     text = module.read_text()
     text = text.replace('content_version="1.1.0"', 'content_version="1.2.0"')
     text = text.replace('text="Icing.",', 'text="Icing of the painful area.",')
-    text = text.replace('short="Occupational therapy.",', 'short="A course of occupational therapy.",')
+    text = text.replace('short="Occupational therapy.",', 'short="Course of occupational therapy.",')
     module.write_text(text)
     write_record(project / "content" / "aimss")
     completed = build_site(project, project / "site")
@@ -101,9 +102,7 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     assert "<ins>Icing of the painful area.</ins>" in reworded
     shortened = page[page.index('id="short-forms"') : page.index('id="conditions"')]
     assert "<code>focal_occupational_therapy</code>" in shortened
-    assert (
-        "<del>Occupational therapy.</del>" in shortened and "<ins>A course of occupational therapy.</ins>" in shortened
-    )
+    assert "<del>Occupational therapy.</del>" in shortened and "<ins>Course of occupational therapy.</ins>" in shortened
     assert "<code>focal_icing</code>" not in shortened
     for version in ("1.2.0", "1.1.0", "1.0.0"):
         assert f"{version}: checked against source" in page
@@ -117,7 +116,12 @@ def test_short_forms_added_in_1_1_0_are_listed_as_changes_since_1_0_0(built_site
     for entry in aimss.entries():
         assert (f"<code>{entry.id}</code>" in shortened) == bool(entry.short), entry.id
     reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
-    assert "None." in reworded  # 1.1.0 changed no full text
+    # 1.1.0 changed no full text but the atypical assessments' labels, which now say why
+    assert re.findall(r"<code>([a-z_.]+)</code>", reworded) == [
+        "assessment.atypical_onset_before_ai",
+        "assessment.atypical_late_onset",
+        "assessment.atypical_no_improvement",
+    ]
 
 
 @pytest.mark.build

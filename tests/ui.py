@@ -7,6 +7,7 @@ from typing import Any
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 from serve import SiteServer
 
+from calculator.kinds import kind_of
 from calculator.model import Guideline
 
 CALCULATOR = "aimss/calculator/"
@@ -46,7 +47,7 @@ def answer(page: Page, guideline: Guideline, answers: dict[str, Any]) -> None:
         container = page.locator(f'[data-question="{question.id}"]')
         expect(container).to_be_visible()
         value = answers[question.id]
-        if question.kind == "number":
+        if kind_of(question).shape == "number":
             container.get_by_label(question.label).fill(str(value))
             continue
         for option_id in value if isinstance(value, list) else [value]:

@@ -35,6 +35,8 @@ from calculator.conditions import (
     all_of,
     any_of,
 )
+from calculator.kinds.choice import multiple_choice, single_choice, yes_no
+from calculator.kinds.number import number
 from calculator.model import (
     NO,
     YES,
@@ -48,10 +50,6 @@ from calculator.model import (
     Section,
     Source,
     Step,
-    multiple_choice,
-    number,
-    single_choice,
-    yes_no,
 )
 
 TWO_MONTHS_IN_WEEKS = 8.7

@@ -6,6 +6,7 @@ anchor and the sentence's own citation numbers. See *Writing a guideline*.
 """
 
 from calculator.conditions import Is
+from calculator.kinds.choice import yes_no
 from calculator.model import (
     NO,
     YES,
@@ -17,7 +18,6 @@ from calculator.model import (
     Section,
     Source,
     Step,
-    yes_no,
 )
 
 first_step = Step(

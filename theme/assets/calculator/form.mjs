@@ -1,6 +1,7 @@
 // The build-time form (theme/partials/calculator.html) as answers: read them, fill them in
 // from a link, show which questions apply and the engine's messages beside each field.
-// How a kind of question holds its answer is the `data-kind` of its container.
+// Each question's container says the shape of its answer (`data-answer`, from its kind in
+// calculator/kinds/): "number" (typed text), "one" (one checked option) or "many" (a list).
 
 /** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
 /** @typedef {import("./contract.mjs").FieldError} FieldError */
@@ -17,7 +18,7 @@ export class FormView {
       ]),
     );
     /** Questions whose answers are lists (multiple choice): their fragment values too. */
-    this.listValued = new Set([...this.questions].filter(([, q]) => q.dataset.kind === "multiple_choice").map(([id]) => id));
+    this.listValued = new Set([...this.questions].filter(([, q]) => q.dataset.answer === "many").map(([id]) => id));
   }
 
   /** @param {string} id */
@@ -46,14 +47,14 @@ export class FormView {
     const answers = {};
     for (const [id, question] of this.questions) {
       const inputs = this.inputs(id);
-      if (question.dataset.kind === "number") {
+      if (question.dataset.answer === "number") {
         const value = inputs[0].value;
         if (value.trim() !== "") answers[id] = value;
         continue;
       }
       const chosen = inputs.filter((input) => input.checked).map((input) => input.value);
       if (!chosen.length) continue;
-      answers[id] = question.dataset.kind === "multiple_choice" ? chosen : chosen[0];
+      answers[id] = question.dataset.answer === "many" ? chosen : chosen[0];
     }
     return answers;
   }
@@ -67,7 +68,7 @@ export class FormView {
     for (const [id, value] of Object.entries(answers)) {
       const question = this.questions.get(id);
       if (!question) continue;
-      if (question.dataset.kind === "number") {
+      if (question.dataset.answer === "number") {
         this.inputs(id)[0].value = String(value);
         continue;
       }

@@ -1,0 +1,192 @@
+"""Choice questions: yes/no, one of several options, or any of several options.
+
+Answers are option ids: ``"yes"``, ``"focal"``, or a non-empty list of distinct ids
+(``["arthralgia", "tendinopathy"]``). In FHIR, a ``choice`` item with the options as codings.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from calculator.conditions import ALWAYS, AnswerValue, Condition
+from calculator.formatting import show_value
+from calculator.kinds import QuestionKind, Shape, SourceJson, register
+from calculator.model import YES_NO_OPTIONS, Guideline, Option, Question, Source
+from calculator.text import t
+
+
+class _Choice(QuestionKind):
+    fhir_value: ClassVar[str] = "valueCoding.code"
+
+    def problems(self, question: Question) -> Iterator[str]:
+        if len(question.options) < 2:
+            yield "a choice question needs at least two options"
+
+    def _allowed(self, question: Question) -> str:
+        return ", ".join(f'"{o.id}"' for o in question.options)
+
+    def display(self, question: Question, value: AnswerValue) -> str:
+        if isinstance(value, frozenset):
+            return ", ".join(o.label for o in question.options if o.id in value)
+        option = question.option(str(value))
+        return option.label if option else str(value)
+
+    def accepts(self, question: Question, source_json: SourceJson) -> dict[str, Any]:
+        return {
+            "options": [
+                {
+                    "id": o.id,
+                    "label": o.label,
+                    "help": o.help,
+                    "help_source": source_json(o.help_source),
+                    "no_rule": o.no_rule,
+                }
+                for o in question.options
+            ]
+        }
+
+    def accepts_in_words(self, question: Question) -> str:
+        def described(option: Option) -> str:
+            why = f": {t('kinds.no_rule', reason=option.no_rule)}" if option.no_rule else ""
+            return f"{option.label} ({option.id}{why})"
+
+        key = "kinds.choice.many" if self.shape == "many" else "kinds.choice.one"
+        return t(key, options=", ".join(described(o) for o in question.options))
+
+    def fhir_item(self, guideline: Guideline, question: Question) -> dict[str, Any]:
+        from calculator.fhir import option_system
+
+        system = option_system(guideline, question)
+        item: dict[str, Any] = {"type": "choice"}
+        if self.shape == "many":
+            item["repeats"] = True
+        item["answerOption"] = [
+            {"valueCoding": {"system": system, "code": o.id, "display": o.label}} for o in question.options
+        ]
+        return item
+
+    def fhir_answer(self, guideline: Guideline, question: Question, value: Any) -> list[dict[str, Any]]:
+        from calculator.fhir import option_system
+
+        system = option_system(guideline, question)
+        codes = set(value) if isinstance(value, list | tuple | frozenset | set) else {value}
+        return [
+            {"valueCoding": {"system": system, "code": o.id, "display": o.label}}
+            for o in question.options
+            if o.id in codes
+        ]
+
+
+class SingleChoice(_Choice):
+    name: ClassVar[str] = "single_choice"
+    shape: ClassVar[Shape] = "one"
+    options_must_be_read: ClassVar[bool] = True
+
+    def parse(self, question: Question, value: object) -> AnswerValue:
+        if not isinstance(value, str) or question.option(value) is None:
+            raise ValueError(f"{show_value(value)} is not one of the options ({self._allowed(question)})")
+        return value
+
+    def example(
+        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+    ) -> tuple[Any, AnswerValue]:
+        option = rng.choice(question.options).id
+        return option, option
+
+
+class YesNo(SingleChoice):
+    name: ClassVar[str] = "yes_no"
+    options_must_be_read: ClassVar[bool] = False
+
+
+class MultipleChoice(_Choice):
+    name: ClassVar[str] = "multiple_choice"
+    shape: ClassVar[Shape] = "many"
+    options_must_be_read: ClassVar[bool] = True
+
+    def parse(self, question: Question, value: object) -> AnswerValue:
+        allowed = self._allowed(question)
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list of options (any of {allowed})")
+        if not value:
+            raise ValueError("choose at least one option")
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or question.option(item) is None:
+                raise ValueError(f"{show_value(item)} is not one of the options ({allowed})")
+            if item in chosen:
+                raise ValueError(f"{show_value(item)} is chosen twice")
+            chosen.append(item)
+        return frozenset(chosen)
+
+    def example(
+        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+    ) -> tuple[Any, AnswerValue]:
+        chosen = [o.id for o in question.options if rng.random() < 0.4] or [rng.choice(question.options).id]
+        return chosen, frozenset(chosen)
+
+
+register(SingleChoice())
+register(YesNo())
+register(MultipleChoice())
+
+
+def yes_no(
+    *,
+    id: str,
+    label: str,
+    help: str = "",
+    help_source: Source | None = None,
+    applies_when: Condition = ALWAYS,
+) -> Question:
+    return Question(
+        id=id,
+        kind=YesNo.name,
+        label=label,
+        help=help,
+        help_source=help_source,
+        options=YES_NO_OPTIONS,
+        applies_when=applies_when,
+    )
+
+
+def single_choice(
+    *,
+    id: str,
+    label: str,
+    options: tuple[Option, ...],
+    help: str = "",
+    help_source: Source | None = None,
+    applies_when: Condition = ALWAYS,
+) -> Question:
+    return Question(
+        id=id,
+        kind=SingleChoice.name,
+        label=label,
+        help=help,
+        help_source=help_source,
+        options=options,
+        applies_when=applies_when,
+    )
+
+
+def multiple_choice(
+    *,
+    id: str,
+    label: str,
+    options: tuple[Option, ...],
+    help: str = "",
+    help_source: Source | None = None,
+    applies_when: Condition = ALWAYS,
+) -> Question:
+    return Question(
+        id=id,
+        kind=MultipleChoice.name,
+        label=label,
+        help=help,
+        help_source=help_source,
+        options=options,
+        applies_when=applies_when,
+    )
