@@ -6,6 +6,9 @@ show that does not come from a guideline is a key in ``calculator/locales/<langu
 build picks the file named by ``theme.language`` in ``mkdocs.yml`` and writes it into the
 browser's ``catalogue.mjs``; the worker and the CLI load the same file.
 
+Each question kind brings its own words (``QuestionKind.texts``, by language, in its module):
+a new kind is one module, and a language file may override or add them.
+
 A catalogue is ``{"language", "plural", "strings"}``. ``strings`` maps keys to texts with
 ``{name}`` placeholders, or, for texts that depend on a count, to one text per plural
 category (``{"one": ..., "other": ...}``). ``plural`` lists the exact counts of each
@@ -63,8 +66,19 @@ def available_languages() -> list[str]:
     )
 
 
+def _kind_texts(language: str) -> dict[str, str | dict[str, str]]:
+    """The words each question kind brings (``QuestionKind.texts``), in ``language`` where given."""
+    from calculator.kinds import kinds  # the kinds' modules use ``t``: load them only when asked
+
+    texts: dict[str, str | dict[str, str]] = {}
+    for kind in kinds().values():
+        texts.update(kind.texts.get(language, {}))
+    return texts
+
+
 def load_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalogue:
-    """The catalogue of ``language``; every key of the English catalogue must be in it."""
+    """The catalogue of ``language``: its file, with the words each question kind brings (which
+    the file may override). Every key of the English catalogue must be in it."""
     file = resources.files("calculator.locales").joinpath(f"{language}.json")
     if not file.is_file():
         known = ", ".join(available_languages())
@@ -75,7 +89,7 @@ def load_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalogue:
     catalogue = Catalogue(
         language=data["language"],
         plural={name: tuple(counts) for name, counts in data["plural"].items()},
-        strings=data["strings"],
+        strings={**_kind_texts(language), **data["strings"]},
     )
     if language != DEFAULT_LANGUAGE:
         missing = sorted(set(load_catalogue().strings) - set(catalogue.strings))
@@ -84,7 +98,8 @@ def load_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalogue:
     return catalogue
 
 
-_active = {"catalogue": load_catalogue()}
+_active: dict[str, Catalogue] = {}
+"""The catalogue ``t`` speaks: English until ``use_language`` (loaded when first asked)."""
 
 
 def use_language(language: str) -> None:
@@ -93,9 +108,11 @@ def use_language(language: str) -> None:
 
 
 def catalogue() -> Catalogue:
+    if "catalogue" not in _active:
+        _active["catalogue"] = load_catalogue()
     return _active["catalogue"]
 
 
 def t(key: str, /, **values: Any) -> str:
     """The active catalogue's text for ``key``."""
-    return _active["catalogue"].text(key, **values)
+    return catalogue().text(key, **values)

@@ -38,6 +38,8 @@ class QuestionKind:
     shape: ClassVar[Shape]
     options_must_be_read: ClassVar[bool] = False
     """Every option must be read by some rule, or say why not (``Option.no_rule``)."""
+    texts: ClassVar[dict[str, dict[str, str | dict[str, str]]]] = {}
+    """The kind's words by language (``calculator.text`` adds them to each catalogue)."""
 
     @property
     def partial(self) -> str:

@@ -19,6 +19,17 @@ from calculator.text import t
 
 class _Choice(QuestionKind):
     fhir_value: ClassVar[str] = "valueCoding.code"
+    texts: ClassVar[dict[str, dict[str, str | dict[str, str]]]] = {
+        "en": {
+            "kinds.choice.one": "one of: {options}",
+            "kinds.choice.many": "one or more of: {options}",
+            "kinds.no_rule": "changes nothing; {reason}",
+            "kinds.choice.not_an_option": "{value} is not one of the options ({allowed})",
+            "kinds.choice.not_a_list": "must be a list of options (any of {allowed})",
+            "kinds.choice.none_chosen": "choose at least one option",
+            "kinds.choice.twice": "{value} is chosen twice",
+        }
+    }
 
     def problems(self, question: Question) -> Iterator[str]:
         if len(question.options) < 2:
@@ -86,7 +97,7 @@ class SingleChoice(_Choice):
 
     def parse(self, question: Question, value: object) -> AnswerValue:
         if not isinstance(value, str) or question.option(value) is None:
-            raise ValueError(f"{show_value(value)} is not one of the options ({self._allowed(question)})")
+            raise ValueError(t("kinds.choice.not_an_option", value=show_value(value), allowed=self._allowed(question)))
         return value
 
     def example(
@@ -109,15 +120,15 @@ class MultipleChoice(_Choice):
     def parse(self, question: Question, value: object) -> AnswerValue:
         allowed = self._allowed(question)
         if not isinstance(value, list | tuple):
-            raise ValueError(f"must be a list of options (any of {allowed})")
+            raise ValueError(t("kinds.choice.not_a_list", allowed=allowed))
         if not value:
-            raise ValueError("choose at least one option")
+            raise ValueError(t("kinds.choice.none_chosen"))
         chosen: list[str] = []
         for item in value:
             if not isinstance(item, str) or question.option(item) is None:
-                raise ValueError(f"{show_value(item)} is not one of the options ({allowed})")
+                raise ValueError(t("kinds.choice.not_an_option", value=show_value(item), allowed=allowed))
             if item in chosen:
-                raise ValueError(f"{show_value(item)} is chosen twice")
+                raise ValueError(t("kinds.choice.twice", value=show_value(item)))
             chosen.append(item)
         return frozenset(chosen)
 

@@ -34,6 +34,20 @@ class Number(QuestionKind):
     name: ClassVar[str] = "number"
     shape: ClassVar[Shape] = "number"
     fhir_value: ClassVar[str] = "valueDecimal"
+    texts: ClassVar[dict[str, dict[str, str | dict[str, str]]]] = {
+        "en": {
+            "kinds.number": "number from {minimum} to {maximum} {unit}",
+            "kinds.number.boolean": "{value} is not a number; give the number of{unit}",
+            "kinds.number.too_large": "{value}… is not a number this calculator accepts",
+            "kinds.number.not_finite": "{value} is not a finite number",
+            "kinds.number.empty": "is empty; type a number",
+            "kinds.number.not_digits": (
+                "{value} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
+            ),
+            "kinds.number.not_a_number": "{value} is not a number",
+            "kinds.number.range": "must be between {minimum} and {maximum}{unit}",
+        }
+    }
 
     def problems(self, question: Question) -> Iterator[str]:
         if question.minimum is None or question.maximum is None or not question.unit:
@@ -45,31 +59,31 @@ class Number(QuestionKind):
         """A finite number from ``value``, as sent (checks common to every number kind)."""
         unit = f" {question.unit}" if question.unit else ""
         if isinstance(value, bool):
-            raise ValueError(f"{show_value(value)} is not a number; give the number of{unit}")
+            raise ValueError(t("kinds.number.boolean", value=show_value(value), unit=unit))
         if isinstance(value, int | float):
             try:
                 number = float(value)
             except OverflowError:  # a JSON integer beyond any float
-                raise ValueError(f"{show_value(value)[:20]}… is not a number this calculator accepts") from None
+                raise ValueError(t("kinds.number.too_large", value=show_value(value)[:20])) from None
             if not math.isfinite(number):
-                raise ValueError(f"{show_value(value)} is not a finite number")
+                raise ValueError(t("kinds.number.not_finite", value=show_value(value)))
             return number
         if isinstance(value, str):
             text = value.strip()
             if not text:
-                raise ValueError("is empty; type a number")
+                raise ValueError(t("kinds.number.empty"))
             if not _DECIMAL.fullmatch(text):
                 raise ValueError(
                     f"{show_value(value)} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
                 )
             return float(text)
-        raise ValueError(f"{show_value(value)} is not a number")
+        raise ValueError(t("kinds.number.not_a_number", value=show_value(value)))
 
     def in_range(self, question: Question, number: float) -> float:
         low, high = question.minimum, question.maximum
         if low is not None and high is not None and not low <= number <= high:
             unit = f" {question.unit}" if question.unit else ""
-            raise ValueError(f"must be between {number_text(low)} and {number_text(high)}{unit}")
+            raise ValueError(t("kinds.number.range", minimum=number_text(low), maximum=number_text(high), unit=unit))
         return number
 
     def parse(self, question: Question, value: object) -> AnswerValue:
