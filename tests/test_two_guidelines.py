@@ -44,6 +44,13 @@ def test_both_guidelines_are_built_sharing_one_runtime_and_one_precache(two_guid
     assert {"aimss/calculator/", "docformat/calculator/", "aimss/guideline.py", "docformat/guideline.py"} <= precache
 
 
+@pytest.mark.build
+def test_the_fixtures_count_question_is_rendered_by_its_kinds_partial(two_guideline_site: Path) -> None:
+    html = (two_guideline_site / "docformat" / "calculator" / "index.html").read_text()
+    assert 'data-question="reviewers" data-kind="count" data-answer="number"' in html
+    assert 'inputmode="numeric" id="gc-reviewers"' in html
+
+
 @pytest.fixture(scope="module")
 def two_guideline_server(two_guideline_site: Path) -> Iterator[SiteServer]:
     with SiteServer(two_guideline_site, prefix="/guidelines/") as server:
