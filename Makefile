@@ -61,6 +61,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/python scripts/generated_assets.py build/generated
 	node_modules/.bin/tsc -p theme/tsconfig.json
+	node_modules/.bin/tsc -p theme/tsconfig.workers.json
 
 ## jstest: node's own test runner on the browser's pure modules (tests/js/)
 jstest: setup

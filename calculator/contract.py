@@ -1,7 +1,7 @@
 """The public interfaces as JSON Schema (2020-12), each with a format version.
 
 What other programs may rely on, and what the browser's TypeScript types are generated
-from (``scripts/site_assets.py``, ``contract.d.mts``):
+from (``scripts/guideline_site/assets.py``, ``contract.d.mts``):
 
 * ``result``: what ``python -m calculator`` prints and ``calculator.engine.assess`` returns;
   the same object is in each evaluation and in the embed result event. It carries

@@ -28,7 +28,17 @@ catalogue's ``boot.<step>`` (``calculator/locales``); JavaScript gets them as ``
 (``BOOT_STEP.fetchRuntime == "fetch-runtime"``)."""
 
 BOOT_TIMEOUT_SECONDS: Final = 15
-"""If the calculator is not ready by then, the page shows an error instead of waiting."""
+"""The default of the plugin's ``boot_timeout`` (``mkdocs.yml``): if the calculator is not
+ready by then, the page says so instead of waiting silently."""
+
+SERVICE_WORKER_MESSAGES: Final[dict[str, str]] = {
+    "skipWaiting": "skip-waiting",
+    "cacheRuntime": "cache-runtime",
+    "status": "status",
+}
+"""Requests a page sends the site's service worker (``sw.js``), each with a MessagePort for the
+one reply ``{ok, ...}``. The build writes them into ``sw.js``; ``offline.js`` reads them from
+its script tag."""
 
 MESSAGES: Final[dict[str, str]] = {
     "boot": "boot",

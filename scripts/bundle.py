@@ -2,7 +2,7 @@
 
     python scripts/bundle.py [--site site] [--out dist]
 
-The zip holds ``site/``, the server snippets of ``scripts/deploy.py``, a README for
+The zip holds ``site/``, the server snippets of ``scripts/guideline_site/deploy.py``, a README for
 admins, ``SHA256SUMS`` (every file of ``site/``, paths relative to it) and ``verify.py``
 (stdlib only), so that one command on the server reports any file that is missing,
 truncated or altered. Zip entries have fixed dates: the same site gives the same bytes.
@@ -19,59 +19,20 @@ from datetime import date
 from pathlib import Path
 
 import jinja2
-
-import deploy
+from guideline_site import deploy
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-import site_assets  # noqa: E402  (imports calculator)
+from guideline_site import assets as site_assets  # noqa: E402  (imports calculator)
 
 from calculator import __version__  # noqa: E402
 from calculator.loader import discover_guidelines, load_guideline  # noqa: E402
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
-VERIFY = '''"""Check a deployed copy of the site against SHA256SUMS.
-
-    python3 verify.py SITE_FOLDER [SHA256SUMS]
-
-Prints each file that is missing, truncated or altered, and exits 1 if there is any.
-"""
-
-import hashlib
-import sys
-from pathlib import Path
-
-
-def main() -> int:
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    site = Path(sys.argv[1])
-    sums = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).with_name("SHA256SUMS")
-    problems = 0
-    lines = sums.read_text(encoding="utf-8").splitlines()
-    for line in lines:
-        expected, name = line.split("  ", 1)
-        path = site / name
-        if not path.is_file():
-            print(f"MISSING  {name}")
-            problems += 1
-            continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
-            print(f"ALTERED  {name}")
-            problems += 1
-    if problems:
-        print(f"{problems} of {len(lines)} files missing or altered")
-        return 1
-    print(f"OK: {len(lines)} files")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-'''
+VERIFY = Path(__file__).with_name("bundle_verify.py")
+"""Shipped in the zip as ``verify.py``: stdlib only, for any admin's Python 3."""
 
 
 def checksums(site: Path) -> str:
@@ -127,7 +88,7 @@ def bundle(site: Path, out: Path) -> Path:
         entries[f"{name}/deploy/{relative}"] = text.encode()
     entries[f"{name}/README.md"] = readme(name, ancestors).encode()
     entries[f"{name}/SHA256SUMS"] = checksums(site).encode()
-    entries[f"{name}/verify.py"] = VERIFY.encode()
+    entries[f"{name}/verify.py"] = VERIFY.read_bytes()
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -3,7 +3,7 @@
     python scripts/generated_assets.py build/generated
 
 The site build puts ``protocol.mjs`` and ``catalogue.mjs`` into ``assets/calculator/``
-(``scripts/guideline_site.py``). The hand-written modules in ``theme/assets/calculator/``
+(``scripts/guideline_site/plugin.py``). The hand-written modules in ``theme/assets/calculator/``
 import them, so ``tsc`` (``theme/tsconfig.json``, whose ``rootDirs`` lays this folder over
 ``theme/assets``) and the node tests (``tests/js/``) need them too, with ``contract.d.mts``:
 the TypeScript types of the JSON Schemas in ``calculator/contract.py``.
@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts")]
 
-import site_assets  # noqa: E402
+from guideline_site import assets as site_assets  # noqa: E402
 
 from calculator.text import DEFAULT_LANGUAGE  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Real web servers for the deployment tests, started and stopped by the tests themselves.
 
-``NginxServer`` runs Debian's nginx on 127.0.0.1 with the snippets ``scripts/deploy.py``
+``NginxServer`` runs Debian's nginx on 127.0.0.1 with the snippets ``scripts/guideline_site/deploy.py``
 ships (the same text an intranet admin includes), serving a built site under a sub-path.
 """
 
@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import deploy
+from guideline_site import deploy
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")

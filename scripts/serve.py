@@ -5,7 +5,7 @@
 Module workers refuse ``.mjs`` unless it is served as JavaScript, and WebAssembly
 streaming wants ``application/wasm``; Python's own ``http.server`` does not guarantee
 either on every version. It sends the same Content-Security-Policy, security headers
-and Cache-Control as the shipped server snippets (``scripts/deploy.py``). ``--prefix``
+and Cache-Control as the shipped server snippets (``scripts/guideline_site/deploy.py``). ``--prefix``
 serves the site under a sub-path, as an intranet server would. The tests use
 ``SiteServer`` from here, so what they exercise is what ``make serve`` runs. It binds
 to 127.0.0.1 only. (For precompressed files, use nginx: see README, "Deployment".)
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import deploy
+from guideline_site import deploy
 
 CONTENT_TYPES = {
     f".{suffix}": f"{kind}; charset=utf-8" if kind.startswith("text/") and suffix != "html" else kind
@@ -51,7 +51,7 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A missing page gets the site's own 404.html (as from nginx: its base rewritten)."""
-        missing = Path(self.directory) / "404.html"
+        missing = Path(self.directory) / deploy.NOT_FOUND_PAGE
         if code != 404 or not missing.is_file():
             super().send_error(code, message, explain)
             return
@@ -91,7 +91,7 @@ class SiteServer:
         verbose: bool = False,
         headers: dict[str, str] | None = None,
     ) -> None:
-        """``headers`` replace the default security headers (``scripts/deploy.py``: the CSP and others)."""
+        """``headers`` replace the default security headers (``guideline_site.deploy``: the CSP and others)."""
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ValueError("prefix must start and end with '/'")
         chosen = deploy.security_headers() if headers is None else headers

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site, copy_project
 
+from calculator.kinds import kinds
 from calculator.loader import load_guideline
 from calculator.model import GuidelineDefinitionError
 
@@ -279,5 +280,5 @@ def test_a_question_of_an_unknown_kind(tmp_path: Path) -> None:
     )
     at = line(folder, "guideline.py", 'id="ring_no_longer_fits"')
     assert (
-        f"guideline.py:{at}: question 'ring_no_longer_fits': kind 'slider' is not one of multiple_choice, number,"
+        f"guideline.py:{at}: question 'ring_no_longer_fits': kind 'slider' is not one of " + ", ".join(sorted(kinds()))
     ) in load_error(folder)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site
-from guideline_site import rule_anchor
+from guideline_site.pages import rule_anchor
 
 from calculator import __version__, protocol
 from calculator.engine import assess
@@ -54,7 +54,7 @@ def test_site_ships_the_calculator_as_a_pure_wheel_without_guideline_content(bui
 
 
 def test_wheel_is_reproducible(built_site: Path, tmp_path: Path) -> None:
-    import site_assets
+    from guideline_site import assets as site_assets
 
     rebuilt = site_assets.build_wheel(ROOT, tmp_path)
     assert sha256(rebuilt) == sha256(built_site / "assets" / "calculator" / rebuilt.name)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import bundle
 import pytest
+from guideline_site import deploy
 from playwright.sync_api import Page, expect
-
-import deploy
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, CspWatch, build_site, copy_project, require
-from guideline_site import never_used_offline
+from guideline_site.assets import service_worker_manifest
+from guideline_site.offline import never_used_offline
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
-from site_assets import service_worker_manifest
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
 from calculator.engine import assess

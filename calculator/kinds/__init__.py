@@ -90,6 +90,7 @@ class QuestionKind:
 
 
 _KINDS: dict[str, QuestionKind] = {}
+_DISCOVERED: list[bool] = []
 
 
 def register(kind: QuestionKind) -> QuestionKind:
@@ -99,9 +100,11 @@ def register(kind: QuestionKind) -> QuestionKind:
 
 
 def _discover() -> None:
-    if not _KINDS:
+    """Import every module of the package once (a guideline may have imported one already)."""
+    if not _DISCOVERED:
         for module in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{module.name}")
+        _DISCOVERED.append(True)
 
 
 def kinds() -> dict[str, QuestionKind]:

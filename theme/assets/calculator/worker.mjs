@@ -34,11 +34,9 @@ function step(name) {
 // A Content-Security-Policy that forbids WebAssembly makes Pyodide hang rather than
 // fail; the violation event lets the page say so at once instead of timing out.
 self.addEventListener("securitypolicyviolation", (event) => {
-  post({
-    type: MESSAGES.status,
-    step: currentStep,
-    error: `the site's Content-Security-Policy blocked ${event.effectiveDirective} (${event.blockedURI || "inline"})`,
-  });
+  const violation = /** @type {SecurityPolicyViolationEvent} */ (event);
+  const blocked = `${violation.effectiveDirective} (${violation.blockedURI || "inline"})`;
+  post({ type: MESSAGES.status, step: currentStep, error: `the site's Content-Security-Policy blocked ${blocked}` });
 });
 
 /** @param {string} url */
@@ -95,7 +93,7 @@ Object.assign(self, {
   calculatorStats: () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null }),
 });
 
-self.addEventListener("message", async (event) => {
+self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
   /** @type {BootRequest | LoadRequest | EvaluateRequest} */
   const { v, id, type, params } = event.data;
   try {

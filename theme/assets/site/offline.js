@@ -12,6 +12,8 @@
   var text = /** @type {HTMLElement} */ (box.querySelector("[data-offline-text]"));
   var action = /** @type {HTMLButtonElement} */ (box.querySelector("[data-offline-action]"));
   var pageHasCalculator = Boolean(document.querySelector("[data-calculator]"));
+  /** The service worker's message names (calculator/protocol.py SERVICE_WORKER_MESSAGES). */
+  var MESSAGES = JSON.parse(script.getAttribute("data-messages") || "{}");
 
   /**
    * @typedef {{ok: boolean, error?: string, build?: string, runtimeCached?: boolean}} WorkerReply
@@ -73,7 +75,7 @@
       label: "Reload to update",
       run: function () {
         updating = true;
-        ask(waiting, "skip-waiting").catch(function (error) {
+        ask(waiting, MESSAGES.skipWaiting).catch(function (error) {
           show("error", "The update could not be applied: " + error.message);
         });
       },
@@ -83,7 +85,7 @@
   /** @param {ServiceWorker | null} worker */
   function cacheRuntime(worker) {
     show("saving", "Saving the calculator for offline use…");
-    return ask(worker, "cache-runtime").then(ready, function (error) {
+    return ask(worker, MESSAGES.cacheRuntime).then(ready, function (error) {
       show("error", "The calculator could not be saved for offline use (" + error.message + "). " + versions);
     });
   }
@@ -147,7 +149,7 @@
     .then(function (registration) {
       if (box.getAttribute("data-offline-state") === "update") return;
       var worker = registration.active;
-      return ask(worker, "status").then(function (status) {
+      return ask(worker, MESSAGES.status).then(function (status) {
         if (box.getAttribute("data-offline-state") === "update") return;
         // A calculator opened here must work offline next time: keep its runtime now.
         if (pageHasCalculator && !status.runtimeCached) return cacheRuntime(worker);

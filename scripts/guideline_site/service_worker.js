@@ -1,4 +1,4 @@
-// Service worker for offline use. The build (scripts/guideline_site.py) writes it to the
+// Service worker for offline use. The build (scripts/guideline_site/offline.py) writes it to the
 // site root as sw.js with MANIFEST filled in; its scope is the site, wherever it is served.
 //
 // Decisions (see README, "Offline"):
@@ -13,28 +13,41 @@
 //   (no skipWaiting under a clinician mid-assessment). The old caches are deleted then.
 // * Cache names carry the scope, so two sites on one host never touch each other's caches.
 
-const MANIFEST = /* inserted by the build */ {};
+/**
+ * @typedef {[path: string, integrity: string]} Listed a file and its sha256 (SRI form; "" for 404.html)
+ * @typedef {{build: string, notFound: string, precache: Listed[],
+ *            runtime: {prefix: string, version: string, files: Listed[]}}} Manifest
+ * @typedef {{skipWaiting: string, cacheRuntime: string, status: string}} Messages
+ */
+const MANIFEST = /** @type {Manifest} */ (/* inserted by the build */ {});
+const MESSAGES = /** @type {Messages} */ (/* inserted by the build */ {});
 
-const SCOPE = new URL(self.registration.scope);
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+const SCOPE = new URL(sw.registration.scope);
 const SITE_CACHE = `${SCOPE.pathname}:site:${MANIFEST.build}`;
 const RUNTIME_CACHE = `${SCOPE.pathname}:runtime:${MANIFEST.runtime.version}`;
 const OWN_CACHES = `${SCOPE.pathname}:`;
 
+/** @param {string} path */
 const absolute = (path) => new URL(path, SCOPE).href;
 const runtimeFiles = new Map(MANIFEST.runtime.files.map(([path, integrity]) => [absolute(path), integrity]));
 
 /**
  * Fetch a file and check its sha256 (Subresource Integrity); `cache` is the HTTP cache mode.
  * An empty integrity means a file the server rewrites (404.html's base): not checked.
+ * @param {string} url
+ * @param {string} integrity
+ * @param {RequestCache} cache
  */
 async function fetchVerified(url, integrity, cache) {
+  /** @type {RequestInit} */
   const options = { cache, credentials: "same-origin", ...(integrity ? { integrity } : {}) };
   const response = await fetch(new Request(url, options));
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response;
 }
 
-self.addEventListener("install", (event) => {
+sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SITE_CACHE);
@@ -49,24 +62,28 @@ self.addEventListener("install", (event) => {
   );
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
         if (name.startsWith(OWN_CACHES) && name !== SITE_CACHE && name !== RUNTIME_CACHE) await caches.delete(name);
       }
-      await self.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
 
-/** The precache key of a same-scope URL: directory URLs stand for their index.html. */
+/**
+ * The precache key of a same-scope URL: directory URLs stand for their index.html.
+ * @param {URL} url
+ */
 function siteKey(url) {
   const key = new URL(url.pathname, SCOPE);
   if (key.pathname.endsWith("/index.html")) key.pathname = key.pathname.slice(0, -"index.html".length);
   return key.href;
 }
 
+/** @param {Request} request */
 async function fromSite(request) {
   const url = new URL(request.url);
   const cache = await caches.open(SITE_CACHE);
@@ -76,19 +93,27 @@ async function fromSite(request) {
     return await fetch(request);
   } catch (error) {
     if (request.mode !== "navigate") throw error;
-    const missing = await cache.match(absolute("404.html"));
+    const missing = await cache.match(absolute(MANIFEST.notFound));
     if (!missing) throw error;
     return new Response(missing.body, { status: 404, statusText: "Not Found", headers: missing.headers });
   }
 }
 
-/** The SRI form ("sha256-<base64>") of a body's sha256. */
+/**
+ * The SRI form ("sha256-<base64>") of a body's sha256.
+ * @param {ArrayBuffer} body
+ */
 async function sha256Integrity(body) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
   return `sha256-${btoa(String.fromCharCode(...digest))}`;
 }
 
-/** Keep a runtime file the calculator fetched, only if it is byte for byte the one the build listed. */
+/**
+ * Keep a runtime file the calculator fetched, only if it is byte for byte the one the build listed.
+ * @param {string} url
+ * @param {Response} response
+ * @param {string} integrity
+ */
 async function keepVerified(url, response, integrity) {
   const body = await response.arrayBuffer();
   if ((await sha256Integrity(body)) !== integrity) return; // damaged or altered on the way: never kept
@@ -96,6 +121,7 @@ async function keepVerified(url, response, integrity) {
   await (await caches.open(RUNTIME_CACHE)).put(url, new Response(body, { status, statusText, headers }));
 }
 
+/** @param {FetchEvent} event */
 async function fromRuntime(event) {
   const key = new URL(event.request.url);
   key.search = "";
@@ -109,7 +135,7 @@ async function fromRuntime(event) {
   return response;
 }
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE.href)) return;
   const path = new URL(request.url).pathname;
@@ -133,25 +159,28 @@ async function cacheRuntime() {
 }
 
 // Requests from pages carry a MessagePort; each gets one reply: {ok, ...} or {ok: false, error}.
-self.addEventListener("message", (event) => {
+sw.addEventListener("message", (event) => {
+  /** @param {object} message */
   const reply = (message) => event.ports[0]?.postMessage(message);
   const { type } = event.data ?? {};
-  const work = {
-    "skip-waiting": async () => {
-      await self.skipWaiting();
+  /** @type {Record<string, () => Promise<object>>} */
+  const requests = {
+    [MESSAGES.skipWaiting]: async () => {
+      await sw.skipWaiting();
       return {};
     },
-    "cache-runtime": async () => {
+    [MESSAGES.cacheRuntime]: async () => {
       await cacheRuntime();
       return { runtimeCached: true };
     },
-    status: async () => ({ build: MANIFEST.build, runtimeCached: await runtimeCached() }),
-  }[type];
+    [MESSAGES.status]: async () => ({ build: MANIFEST.build, runtimeCached: await runtimeCached() }),
+  };
+  const work = requests[type];
   if (!work) return reply({ ok: false, error: `unknown request ${JSON.stringify(type)}` });
   event.waitUntil(
     work().then(
       (result) => reply({ ok: true, ...result }),
-      (error) => reply({ ok: false, error: String(error?.message ?? error) }),
+      (error) => reply({ ok: false, error: error instanceof Error ? error.message : String(error) }),
     ),
   );
 });

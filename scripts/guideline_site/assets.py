@@ -2,8 +2,8 @@
 
 * ``pyodide_runtime``: the Pyodide files from ``node_modules`` (installed from the
   lockfile), checked against the exact pin in ``package.json``.
-* ``build_wheel``: ``calculator/`` as a pure ``py3-none-any`` wheel via ``python -m
-  build``, reproducible (``SOURCE_DATE_EPOCH``) and cached by source hash.
+* ``build_wheel``: ``calculator/`` as a pure ``py3-none-any`` wheel, written directly,
+  reproducible and cached by source hash.
 * ``protocol_module``: the JavaScript twin of ``calculator.protocol``.
 * ``app_icon``: the web app manifest's icons, drawn as PNG.
 * ``compress_site``: ``.br`` and ``.gz`` copies of the built files.
@@ -14,6 +14,7 @@ Every failure raises ``BuildError`` with a message that says what to run.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import inspect
@@ -21,8 +22,7 @@ import json
 import os
 import re
 import struct
-import subprocess
-import sys
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from calculator import __version__, contract, protocol, text
+from guideline_site import deploy
 
 PYODIDE_RUNTIME_FILES = (
     "pyodide.mjs",
@@ -39,9 +40,6 @@ PYODIDE_RUNTIME_FILES = (
     "pyodide-lock.json",
 )
 """The runtime the browser needs; the npm package holds no wheels and needs no more."""
-
-WHEEL_SOURCE_DATE_EPOCH = "315532800"
-"""1980-01-01, the earliest date a zip can hold: wheel bytes depend on sources only."""
 
 
 class BuildError(RuntimeError):
@@ -89,13 +87,16 @@ def cache_dir(project_root: Path) -> Path:
     return Path(override) if override else project_root / "build" / "site-cache"
 
 
+def _calculator_sources(project_root: Path) -> list[Path]:
+    package = project_root / "calculator"
+    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
 def _source_digest(project_root: Path) -> str:
     digest = hashlib.sha256()
-    sources = [project_root / "pyproject.toml", *sorted((project_root / "calculator").rglob("*"))]
-    for path in sources:
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(project_root).as_posix().encode())
-            digest.update(path.read_bytes())
+    for path in _calculator_sources(project_root):
+        digest.update(path.relative_to(project_root).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -104,19 +105,39 @@ def wheel_name() -> str:
 
 
 def build_wheel(project_root: Path, cache_dir: Path) -> Path:
-    """Build (or reuse) the calculator wheel; return its path."""
+    """The calculator package (and nothing else) as a pure ``py3-none-any`` wheel; return its path.
+
+    Written directly, with fixed timestamps and file order, so the same sources always give the
+    same bytes; cached by source hash. The browser's worker only unpacks it into site-packages.
+    """
     out_dir = cache_dir / f"wheel-{_source_digest(project_root)}"
     wheel = out_dir / wheel_name()
     if wheel.is_file():
         return wheel
-    env = {**os.environ, "SOURCE_DATE_EPOCH": WHEEL_SOURCE_DATE_EPOCH}
-    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out_dir), str(project_root)]
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if completed.returncode != 0 or not wheel.is_file():
-        raise BuildError(
-            "building the calculator wheel failed (is the dev environment installed? "
-            f"`make site` sets it up):\n{completed.stdout}\n{completed.stderr}"
-        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dist_info = f"guideline_calculator-{__version__}.dist-info"
+    members = {
+        path.relative_to(project_root).as_posix(): path.read_bytes() for path in _calculator_sources(project_root)
+    }
+    members[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: guideline-calculator\nVersion: {__version__}\nRequires-Python: >=3.11\n"
+    ).encode()
+    members[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: scripts/guideline_site/assets.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+        for name, data in members.items()
+    ]
+    members[f"{dist_info}/RECORD"] = ("\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n").encode()
+    partial = wheel.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    partial.replace(wheel)
     return wheel
 
 
@@ -125,13 +146,14 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def protocol_constants(pyodide_version: str) -> dict[str, Any]:
-    """The constants of ``calculator.protocol`` as ``protocol.mjs`` exports them."""
+def protocol_constants(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS) -> dict[str, Any]:
+    """The constants of ``calculator.protocol`` as ``protocol.mjs`` exports them (the boot
+    timeout as the site's configuration sets it)."""
     return {
         "PROTOCOL_VERSION": protocol.PROTOCOL_VERSION,
         "STATES": {state: state for state in protocol.STATES},
         "BOOT_STEP": {_camel(step): step for step in protocol.BOOT_STEPS},
-        "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
+        "BOOT_TIMEOUT_SECONDS": boot_timeout,
         "MESSAGES": protocol.MESSAGES,
         "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
         "PYODIDE_VERSION": pyodide_version,
@@ -141,7 +163,7 @@ def protocol_constants(pyodide_version: str) -> dict[str, Any]:
 
 def _generated_module(constants: dict[str, Any], source: str) -> str:
     lines = [
-        f"// DO NOT EDIT — generated by scripts/site_assets.py from {source},",
+        f"// DO NOT EDIT — generated by scripts/guideline_site/assets.py from {source},",
         "// so that Python and JavaScript share one definition.",
     ]
     for name, value in constants.items():
@@ -151,9 +173,10 @@ def _generated_module(constants: dict[str, Any], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def protocol_module(pyodide_version: str) -> str:
+def protocol_module(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS) -> str:
     """``protocol.mjs``: the constants of ``calculator.protocol`` for the page and worker."""
-    return _generated_module(protocol_constants(pyodide_version), "calculator/protocol.py and package.json")
+    constants = protocol_constants(pyodide_version, boot_timeout=boot_timeout)
+    return _generated_module(constants, "calculator/protocol.py, package.json and mkdocs.yml")
 
 
 def catalogue_module(language: str) -> str:
@@ -168,7 +191,7 @@ def typescript_declarations() -> str:
     definitions: dict[str, Any] = {}
     for make in contract.SCHEMAS.values():
         definitions.update(make().get("$defs", {}))
-    lines = ["// DO NOT EDIT — generated by scripts/site_assets.py from calculator/contract.py.", ""]
+    lines = ["// DO NOT EDIT — generated by scripts/guideline_site/assets.py from calculator/contract.py.", ""]
     for name, schema in definitions.items():
         if "description" in schema:
             lines.append(f"/** {schema['description']} */")
@@ -220,7 +243,7 @@ def inline_protocol(source: str, protocol_js: str) -> str:
         for line in protocol_js.splitlines()
         if line.startswith("export const ") and line.split()[2] in wanted
     ]
-    note = "// protocol.mjs constants, inlined by scripts/site_assets.py (one request fewer at boot):"
+    note = "// protocol.mjs constants, inlined by scripts/guideline_site/assets.py (one request fewer at boot):"
     return source[: match.start()] + "\n".join([note, *constants]) + source[match.end() :]
 
 
@@ -238,13 +261,18 @@ def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, in
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
-def app_icon(size: int, *, maskable: bool = False) -> bytes:
-    """The site's icon: a white cross on the primary colour (Material indigo).
+THEME_COLOR = "#3f51b5"
+"""The web app's colour by default (Material's indigo): its icons, manifest and theme-color."""
+ICON_SIZES = (192, 512)
+
+
+def app_icon(size: int, *, maskable: bool = False, colour: str = THEME_COLOR) -> bytes:
+    """The site's icon: a white cross on ``colour`` (``#rrggbb``).
 
     The maskable variant fills the whole square and keeps the cross inside the central
     safe zone (80%), as launchers crop it to their own shape.
     """
-    background = (63, 81, 181, 255)
+    background = (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16), 255)
     white = (255, 255, 255, 255)
     clear = (0, 0, 0, 0)
     radius = 0 if maskable else size * 0.18
@@ -264,14 +292,30 @@ def app_icon(size: int, *, maskable: bool = False) -> bytes:
     return _png(size, size, pixel)
 
 
-def cached_icon(size: int, *, maskable: bool, cache: Path) -> bytes:
+def cached_icon(size: int, *, maskable: bool, colour: str = THEME_COLOR, cache: Path) -> bytes:
     """``app_icon`` through the build cache: drawing pixel by pixel in Python takes ~0.3 s."""
-    drawing = hashlib.sha256(inspect.getsource(app_icon).encode()).hexdigest()[:12]
+    drawing = hashlib.sha256((inspect.getsource(app_icon) + colour).encode()).hexdigest()[:12]
     path = cache / "icons" / f"icon-{size}{'-maskable' if maskable else ''}-{drawing}.png"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(app_icon(size, maskable=maskable))
+        path.write_bytes(app_icon(size, maskable=maskable, colour=colour))
     return path.read_bytes()
+
+
+def web_app_manifest(name: str, description: str, colour: str, icons: list[dict[str, str]]) -> str:
+    """``manifest.webmanifest``: the site installs to a home screen (an iPad's too) and opens alone."""
+    manifest = {
+        "name": name,
+        "short_name": "Guidelines",
+        "description": description,
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": colour,
+        "icons": icons,
+    }
+    return json.dumps(manifest, indent=2)
 
 
 # --- Precompressed copies for servers that serve them (nginx gzip_static/brotli_static) ---
@@ -281,7 +325,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".wasm", ".zip", ".py",
 
 MIN_COMPRESS_BYTES = 1024
 
-NOT_COMPRESSED = ("404.html",)
+NOT_COMPRESSED = (deploy.NOT_FOUND_PAGE,)
 """Left plain: servers rewrite its <base> (nginx sub_filter), which they cannot do to a .gz/.br."""
 
 
@@ -325,6 +369,8 @@ MANIFEST_PREFIX = "const MANIFEST = "
 def service_worker_manifest(site_dir: Path) -> dict[str, Any]:
     """The ``MANIFEST`` (build id, precache and runtime lists) in a built site's service worker."""
     worker = (site_dir / SERVICE_WORKER).read_text(encoding="utf-8")
-    start = worker.index(MANIFEST_PREFIX) + len(MANIFEST_PREFIX)
-    manifest: dict[str, Any] = json.loads(worker[start : worker.index("};\n", start) + 1])
+    line = worker.index(MANIFEST_PREFIX)
+    start = worker.index("{", line)  # `const MANIFEST = /** @type {Manifest} */ ({...});`
+    start = worker.index("(", start) + 1
+    manifest: dict[str, Any] = json.loads(worker[start : worker.index(");\n", start)])
     return manifest

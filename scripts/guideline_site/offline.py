@@ -1,0 +1,100 @@
+"""What the service worker keeps for offline use, and the worker itself (``sw.js``).
+
+The worker's source is ``service_worker.js`` beside this module; the build writes it to the
+site root with its ``MANIFEST`` (every file it may need, with its sha256) and the message
+names it answers (``calculator.protocol.SERVICE_WORKER_MESSAGES``) filled in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from calculator import protocol
+from guideline_site import assets, deploy
+
+SERVICE_WORKER_TEMPLATE = Path(__file__).with_name("service_worker.js")
+INSERTED = "/* inserted by the build */ {}"
+"""What the build replaces in the template's ``const MANIFEST = …`` and ``const MESSAGES = …`` lines."""
+SEARCH_LANGUAGES = "assets/javascripts/lunr/"
+"""Material's search language support: its search worker imports only what the site's languages need."""
+
+
+def never_used_offline(site_dir: Path) -> set[str]:
+    """Files of the site that no page or worker ever requests, left out of the precache.
+
+    Source maps (``*.map``, 1.3 MB) are fetched only by a browser's developer tools. Of
+    Material's search language files, its search worker imports ``lunr.<lang>`` for each
+    language but English, ``tinyseg`` for Japanese, ``wordcut`` for Hindi and Thai,
+    ``lunr.multi`` for several languages and the stemmer support for any of them; the
+    languages are those of the built search index.
+    """
+    unused = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.map")}
+    index = site_dir / "search" / "search_index.json"
+    languages = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"] if index.is_file() else ["en"]
+    needed = {f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"}
+    needed |= {"tinyseg.js"} if "ja" in languages else set()
+    needed |= {"wordcut.js"} if {"hi", "th"} & set(languages) else set()
+    needed |= {"min/lunr.multi.min.js"} if len(languages) > 1 else set()
+    needed |= {"min/lunr.stemmer.support.min.js"} if needed else set()
+    for path in (site_dir / SEARCH_LANGUAGES).rglob("*"):
+        relative = path.relative_to(site_dir / SEARCH_LANGUAGES).as_posix()
+        if path.is_file() and path.suffix not in {".br", ".gz"} and relative not in needed:
+            unused.add(SEARCH_LANGUAGES + relative)
+    return unused
+
+
+def offline_manifest(site_dir: Path, runtime_dir: str) -> dict[str, Any]:
+    """What the service worker caches: every site file it may need, with its sha256 (SRI form).
+
+    Directory URLs stand for their ``index.html``. The Pyodide runtime is listed apart,
+    to be cached on demand. Precompressed copies, the worker itself and files nothing
+    requests (``never_used_offline``) are left out.
+    """
+    precache: list[list[str]] = []
+    runtime: list[list[str]] = []
+    unused = never_used_offline(site_dir)
+    for path in sorted(site_dir.rglob("*")):
+        relative = path.relative_to(site_dir).as_posix()
+        if not path.is_file() or relative == assets.SERVICE_WORKER or path.suffix in {".br", ".gz"}:
+            continue
+        if relative in unused:
+            continue
+        integrity = "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+        if relative.startswith(runtime_dir):
+            runtime.append([relative, integrity])
+            continue
+        if relative == deploy.NOT_FOUND_PAGE:
+            integrity = ""  # the server rewrites its <base> to the sub-path: no fixed hash
+        is_index = relative == "index.html" or relative.endswith("/index.html")
+        precache.append([relative.removesuffix("index.html") if is_index else relative, integrity])
+    listing = json.dumps([precache, runtime]).encode()
+    return {
+        "build": hashlib.sha256(listing).hexdigest()[:16],
+        "notFound": deploy.NOT_FOUND_PAGE,
+        "precache": precache,
+        "runtime": {"prefix": runtime_dir, "version": runtime_dir.rstrip("/").rsplit("/", 1)[-1], "files": runtime},
+    }
+
+
+def write_service_worker(site_dir: Path, manifest: dict[str, Any]) -> None:
+    """``sw.js`` at the site root: the template with the manifest and the message names filled in."""
+    template = SERVICE_WORKER_TEMPLATE.read_text(encoding="utf-8")
+    filled = {
+        assets.MANIFEST_PREFIX: json.dumps(manifest, indent=1),
+        "const MESSAGES = ": json.dumps(protocol.SERVICE_WORKER_MESSAGES),
+    }
+    lines = template.splitlines(keepends=True)
+    for prefix, value in filled.items():
+        at = next((i for i, line in enumerate(lines) if line.startswith(prefix) and INSERTED in line), None)
+        if at is None:
+            raise PluginError(f"{SERVICE_WORKER_TEMPLATE}: no line `{prefix}… ({INSERTED})` to fill in")
+        lines[at] = lines[at].replace(INSERTED, value)
+    template = "".join(lines)
+    header = "// DO NOT EDIT — generated by scripts/guideline_site/offline.py from service_worker.js\n"
+    (site_dir / assets.SERVICE_WORKER).write_text(header + template, encoding="utf-8")

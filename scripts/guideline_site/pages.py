@@ -1,0 +1,264 @@
+"""What the plugin writes into pages: the form, the decision table, the change log, the list of
+guidelines, and links from marked sentences to the rules that use them.
+
+Each function renders one template of ``theme/partials/`` with the Jinja environment the
+plugin makes once per build. Nothing here knows any particular guideline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from calculator import __version__, protocol
+from calculator.explore import Exploration
+from calculator.export import changes, decision_logic, without_build_details
+from calculator.fragment import encode_fragment
+from calculator.kinds import kind_of, kinds
+from calculator.model import Guideline
+from calculator.schema import schema
+
+ASSETS_DIR = "assets/calculator"
+EXPORTS = {
+    "logic": "decision-logic.json",
+    "csv": "decision-table.csv",
+    "questionnaire": "fhir/Questionnaire.json",
+    "plan": "fhir/PlanDefinition.json",
+}
+"""Computable exports written beside each guideline's pages."""
+
+_MARKED = re.compile(r'(<span class="rec" id="([^"]+)">.*?</span>)', re.DOTALL)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GuidelineSite:
+    """One guideline wired into the site, and the files the build made for it."""
+
+    guideline: Guideline
+    exploration: Exploration
+    folder: str
+    """The guideline's folder under ``content/`` as a URI prefix (``<guideline>/``)."""
+    calculator_uri: str
+    """``src_uri`` of the page with ``calculator:`` in its front matter."""
+    module_uri: str
+    source_uri: str
+    """``src_uri`` of the page whose marked sentences the entries cite."""
+    decision_table_uri: str
+    embed_uri: str
+    """``src_uri`` of the chrome-less calculator page for iframes."""
+    changes_uri: str
+    releases_dir: Path
+    """``content/<guideline>/releases``: the recorded decision logic of each release."""
+    sentences_uri: str
+
+    def roles(self) -> dict[str, str]:
+        """The guideline's pages by ``src_uri``: what each one is."""
+        return {
+            self.calculator_uri: "calculator",
+            self.decision_table_uri: "decision_table",
+            self.embed_uri: "embed",
+            self.changes_uri: "changes",
+            self.source_uri: "source",
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Runtime:
+    """Where the build put what the browser runs."""
+
+    runtime_dir: str
+    """``assets/pyodide/<version>/``: the version is in the path, so these files are immutable."""
+    pyodide_version: str
+    wheel_uri: str
+    boot_timeout: int
+
+
+def url(files: Files, from_page: Page, src_uri: str) -> str:
+    target = files.get_file_from_path(src_uri)
+    if target is None:
+        raise PluginError(f"{from_page.file.src_uri}: {src_uri} is not in the site")
+    return get_relative_url(target.url, from_page.url)
+
+
+def insert(html: str, marker: str, fragment: str) -> str:
+    return html.replace(marker, fragment, 1) if marker in html else html + fragment
+
+
+def after_title(html: str, fragment: str) -> str:
+    end = html.find("</h1>")
+    if end < 0:
+        return fragment + html
+    end += len("</h1>")
+    return html[:end] + fragment + html[end:]
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The decision table's row id for a rule (``calculator.explore.rule_ids``)."""
+    return "rule-" + rule_id.replace(".", "-")
+
+
+def site_urls(site: GuidelineSite, page: Page, files: Files) -> dict[str, str]:
+    return {
+        "source": url(files, page, site.source_uri),
+        "calculator": url(files, page, site.calculator_uri),
+        "decision_table": url(files, page, site.decision_table_uri),
+    }
+
+
+def widget_modules(files: Files) -> list[str]:
+    """The page's ES modules (``assets/calculator/*.mjs`` but the worker's), for modulepreload."""
+    return sorted(
+        file.src_uri
+        for file in files
+        if file.src_uri.startswith(f"{ASSETS_DIR}/")
+        and file.src_uri.endswith(".mjs")
+        and file.src_uri.count("/") == ASSETS_DIR.count("/") + 1
+        and not file.src_uri.endswith("/worker.mjs")
+    )
+
+
+def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Runtime, *, embedded: bool) -> str:
+    """The step-by-step form; also tells the page's ``<head>`` how to start Python early."""
+    page.meta["calculator_boot"] = {
+        "runtime": get_relative_url(runtime.runtime_dir, page.url).rstrip("/") + "/",
+        "wheel": url(files, page, runtime.wheel_uri),
+        "worker": url(files, page, f"{ASSETS_DIR}/worker.mjs"),
+        "message": protocol.MESSAGES["boot"],
+        "protocol_version": protocol.PROTOCOL_VERSION,
+        # Every module of the widget, fetched in parallel before widget.mjs asks for them.
+        "modules": [url(files, page, uri) for uri in widget_modules(files)],
+    }
+    context: dict[str, Any] = {
+        "embedded": embedded,
+        "schema": schema(site.guideline),
+        "kind_partials": {kind.name: kind.partial for kind in kinds().values()},
+        "pyodide_version": runtime.pyodide_version,
+        "urls": {
+            **site_urls(site, page, files),
+            "module": url(files, page, site.module_uri),
+            "sentences": url(files, page, site.sentences_uri),
+        },
+    }
+    return str(env.get_template("partials/calculator.html").render(context))
+
+
+def decision_table(env: Any, site: GuidelineSite, page: Page, files: Files) -> str:
+    guideline = site.guideline
+    cited_by: dict[str, list[dict[str, str]]] = {anchor: [] for anchor in guideline.sentences}
+
+    def rule(rule_id: str, condition: Any, source: Any, **shown: Any) -> dict[str, Any]:
+        example = site.exploration.examples.get(rule_id)
+        row = {
+            "id": rule_id,
+            "anchor": rule_anchor(rule_id),
+            "when": condition.describe(guideline),
+            "source": source,
+            "quote": guideline.sentences.get(source.anchor, "") if source else "",
+            "example": encode_fragment(example) if example else None,
+            **shown,
+        }
+        if source is not None:
+            cited_by[source.anchor].append({"id": rule_id, "anchor": row["anchor"]})
+        return row
+
+    classifications = [
+        {
+            "id": c.id,
+            "label": c.label,
+            "rows": [rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.text) for k in c.categories],
+        }
+        for c in guideline.classifications
+    ]
+    findings = [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in guideline.findings]
+    sections = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "rows": [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in s.entries],
+        }
+        for s in guideline.sections
+    ]
+    for owner, source in guideline.sources():
+        if owner.startswith("question "):
+            cited_by[source.anchor].append({"id": owner, "anchor": "questions"})
+    context = {
+        "schema": schema(guideline),
+        "accepts": {q.id: kind_of(q).accepts_in_words(q) for q in guideline.questions},
+        "exports": {key: url(files, page, site.folder + name) for key, name in EXPORTS.items()},
+        "urls": site_urls(site, page, files),
+        "classifications": classifications,
+        "findings": findings,
+        "sections": sections,
+        "sentences": [
+            {"anchor": anchor, "text": text, "rules": cited_by[anchor]} for anchor, text in guideline.sentences.items()
+        ],
+        "calculator_version": __version__,
+        "samples": site.exploration.samples,
+    }
+    return str(env.get_template("partials/decision-table.html").render(context))
+
+
+def _version_key(version: str) -> tuple[int | str, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in version.split("."))
+
+
+def change_log(env: Any, site: GuidelineSite) -> str:
+    """Compare the current logic with the previous release record (see release_record.py)."""
+    records = {
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(site.releases_dir.glob("*.json"))
+    }
+    current = without_build_details(decision_logic(site.guideline))
+    version = site.guideline.info.content_version
+    earlier = sorted((v for v in records if _version_key(v) < _version_key(version)), key=_version_key)
+    previous = records[earlier[-1]] if earlier else None
+
+    def described(logic: dict[str, Any], recorded: bool) -> dict[str, Any]:
+        info = logic["guideline"]
+        return {
+            "version": info["content_version"],
+            "review_date": info["review_date"],
+            "reviewer": info["reviewer"],
+            "recorded": recorded,
+        }
+
+    context = {
+        "current": described(current, version in records),
+        "previous": described(previous, True) if previous else None,
+        "changes": changes(previous, current) if previous else None,
+        "releases": [described(records[v], True) for v in sorted(records, key=_version_key, reverse=True)],
+    }
+    return str(env.get_template("partials/changes.html").render(context))
+
+
+def guideline_list(env: Any, sites: list[GuidelineSite], page: Page, files: Files) -> str:
+    """The home page's list of guidelines: every guideline wired into the site."""
+    rows = [
+        {
+            "info": site.guideline.info,
+            "urls": {**site_urls(site, page, files), "changes": url(files, page, site.changes_uri)},
+        }
+        for site in sites
+    ]
+    return str(env.get_template("partials/guideline-list.html").render(rows=rows))
+
+
+def link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:
+    """After each marked sentence of the guideline text, a link to the rules that use it."""
+    table = url(files, page, site.decision_table_uri)
+
+    def link(match: re.Match[str]) -> str:
+        anchor = match.group(2)
+        return (
+            f'{match.group(1)}<a class="gc-rules-link" href="{table}#sentence-{anchor}" '
+            f'title="Calculator rules based on this sentence">rules</a>'
+        )
+
+    return _MARKED.sub(link, html)

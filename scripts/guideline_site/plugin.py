@@ -1,0 +1,417 @@
+"""The MkDocs plugin that turns guideline folders into pages with a working calculator.
+
+A guideline is a folder under ``content/`` holding its Markdown and a ``guideline.py``. One
+front matter line wires it into the site: the page that says ``calculator: guideline.py`` gets
+the step-by-step form, rendered from the Python schema so that it shows before Python has
+started in the browser. For each such guideline the build also
+
+* generates a decision table page (``decision-table/``) from the same rules, readable
+  without JavaScript and linked both ways with the guideline's marked sentences, a "What
+  changed" page and a chrome-less page for iframes (``embed/``);
+* ships ``guideline.py``, ``sentences.json`` (the marked sentences, for quotes) and the
+  computable exports beside the pages;
+* checks the guideline: authoring mistakes, source anchors missing from the rendered
+  page, rules no answer set can reach (``calculator.explore``).
+
+A page that says ``guideline: guideline.py`` (the guideline text) gets the author,
+source, version and review date under its title and in its ``<head>``. The plugin also
+ships what the browser needs, from the site itself (never a CDN): the Pyodide runtime
+pinned in ``package.json``, the calculator wheel, ``protocol.mjs`` and ``catalogue.mjs``.
+
+Settings are the plugin's options in ``mkdocs.yml`` (``GuidelineSiteConfig``). Everything
+one build learns lives on the plugin object and is made anew in ``on_config``. Nothing here
+knows any particular guideline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+from calculator import __version__, contract, fhir, protocol, text
+from calculator.explore import explore, reachability_problems
+from calculator.export import decision_logic, decision_table_csv
+from calculator.loader import load_guideline
+from calculator.model import Guideline, GuidelineDefinitionError, GuidelineInfo
+from guideline_site import assets, deploy, offline, pages
+from guideline_site.pages import ASSETS_DIR, EXPORTS, GuidelineSite, Runtime
+
+log = logging.getLogger("mkdocs.plugins.guideline_site")
+
+CALCULATOR_MARKER = "<!-- calculator -->"
+DECISION_TABLE_MARKER = "<!-- decision-table -->"
+GUIDELINES_MARKER = "<!-- guidelines -->"
+CHANGES_MARKER = "<!-- changes -->"
+DECISION_TABLE_PAGE = "decision-table.md"
+EMBED_PAGE = "embed.md"
+CHANGES_PAGE = "changes.md"
+RELEASES_DIR = "releases"
+SENTENCES_FILE = "sentences.json"
+NOT_PUBLISHED = ("vignettes.json",)
+"""Files of a guideline folder that are test data, never part of the site."""
+NOT_PUBLISHED_DIRS = ("releases",)
+"""Folders of a guideline folder kept for the record (release records), not published."""
+
+_HTML_ID = re.compile(r'\bid="([^"]+)"')
+_ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
+
+
+class GuidelineSiteConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs: untyped __init_subclass__
+    """The plugin's options in ``mkdocs.yml`` (``plugins: - guideline-site: {...}``)."""
+
+    frame_ancestors = c.Type(str, default=deploy.DEFAULT_FRAME_ANCESTORS)
+    """Which pages may show the site in a frame: the CSP ``frame-ancestors`` of the server
+    snippets (``make bundle``, ``deploy/``), e.g. ``'self' https://intranet.example.org``."""
+    boot_timeout = c.Type(int, default=protocol.BOOT_TIMEOUT_SECONDS)
+    """Seconds after which a calculator that has not started says why it may be slow."""
+    theme_color = c.Type(str, default=assets.THEME_COLOR)
+    """The web app's colour: its icons, its manifest and the browser's ``theme-color``."""
+
+
+class _Build:
+    """What one build collects across events."""
+
+    def __init__(self, root: Path, boot_timeout: int) -> None:
+        self.root = root
+        self.runtime = Runtime(runtime_dir="", pyodide_version="", wheel_uri="", boot_timeout=boot_timeout)
+        self.guidelines: list[GuidelineSite] = []
+        self.roles: dict[str, tuple[GuidelineSite, str]] = {}
+        self.page_ids: dict[str, set[str]] = {}
+        self.env: Any = None
+
+    def add(self, site: GuidelineSite) -> None:
+        self.guidelines.append(site)
+        for uri, role in site.roles().items():
+            self.roles[uri] = (site, role)
+
+
+class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.build: _Build | None = None
+
+    @property
+    def current(self) -> _Build:
+        if self.build is None:
+            raise PluginError("guideline-site: an event came before on_config")
+        return self.build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` guesses types with `mimetypes`; module workers refuse `.mjs`
+        # served as anything but JavaScript, and streaming compilation wants application/wasm.
+        mimetypes.add_type("text/javascript", ".mjs")
+        mimetypes.add_type("application/wasm", ".wasm")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.boot_timeout <= 0:
+            raise PluginError("guideline-site: boot_timeout must be a positive number of seconds")
+        self.build = _Build(Path(config.config_file_path).resolve().parent, self.config.boot_timeout)
+        try:
+            text.use_language(str(config.theme["language"]))
+        except text.CatalogueError as error:
+            raise PluginError(f"theme.language: {error}") from error
+        # For the templates: shown in every page's offline status line.
+        config.extra["calculator_version"] = __version__
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the runtime, the wheel, the generated modules, and each guideline's files."""
+        build = self.current
+        try:
+            runtime = assets.pyodide_runtime(build.root)
+            wheel = assets.build_wheel(build.root, assets.cache_dir(build.root))
+        except assets.BuildError as error:
+            raise PluginError(str(error)) from error
+        runtime_dir = f"assets/pyodide/{runtime.version}/"
+        build.runtime = Runtime(
+            runtime_dir=runtime_dir,
+            pyodide_version=runtime.version,
+            wheel_uri=f"{ASSETS_DIR}/{wheel.name}",
+            boot_timeout=self.config.boot_timeout,
+        )
+        for path in runtime.files:
+            files.append(File.generated(config, runtime_dir + path.name, abs_src_path=str(path)))
+        files.append(File.generated(config, build.runtime.wheel_uri, abs_src_path=str(wheel)))
+        self._add_generated_modules(files, config, runtime.version)
+        self._add_web_app_files(files, config)
+        for file in list(files):
+            parts = file.src_uri.split("/")
+            if parts[-1] in NOT_PUBLISHED or any(part in NOT_PUBLISHED_DIRS for part in parts[:-1]):
+                files.remove(file)
+        for page_file in list(files.documentation_pages()):
+            module_name = _front_matter(page_file).get("calculator")
+            if module_name is not None:
+                self._add_guideline(page_file, module_name, files, config)
+        return files
+
+    def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
+        protocol_js = assets.protocol_module(pyodide_version, boot_timeout=self.config.boot_timeout)
+        files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
+        language = str(config.theme["language"])
+        catalogue = assets.catalogue_module(language)
+        files.append(File.generated(config, f"{ASSETS_DIR}/catalogue.mjs", content=catalogue))
+        for name, make_schema in contract.SCHEMAS.items():
+            document = json.dumps(make_schema(), indent=1, ensure_ascii=False)
+            files.append(File.generated(config, f"{ASSETS_DIR}/schema/{name}.schema.json", content=document))
+        # The worker gets the protocol inlined: one request fewer before Python can start.
+        worker = files.get_file_from_path(f"{ASSETS_DIR}/worker.mjs")
+        if worker is not None and worker.abs_src_path:
+            source = Path(worker.abs_src_path).read_text(encoding="utf-8")
+            files.remove(worker)
+            inlined = assets.inline_protocol(source, protocol_js)
+            files.append(File.generated(config, f"{ASSETS_DIR}/worker.mjs", content=inlined))
+
+    def _add_web_app_files(self, files: Files, config: MkDocsConfig) -> None:
+        """The web app manifest and its icons, drawn here: installable with no external asset."""
+        cache = assets.cache_dir(self.current.root)
+        icons = []
+        for size in assets.ICON_SIZES:
+            for purpose in ("any", "maskable"):
+                name = f"assets/site/icon-{size}{'-maskable' if purpose == 'maskable' else ''}.png"
+                content = assets.cached_icon(
+                    size, maskable=purpose == "maskable", colour=self.config.theme_color, cache=cache
+                )
+                files.append(File.generated(config, name, content=content))
+                icons.append({"src": name, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose})
+        manifest = assets.web_app_manifest(
+            config.site_name, config.site_description or "", self.config.theme_color, icons
+        )
+        files.append(File.generated(config, "manifest.webmanifest", content=manifest))
+
+    def _add_guideline(self, page_file: File, module_name: object, files: Files, config: MkDocsConfig) -> None:
+        guideline = _load(page_file, module_name)
+        folder = _folder_uri(page_file.src_uri)
+        module_uri = folder + str(module_name)
+        source_uri = folder + guideline.source_page
+        for uri, what in ((module_uri, "guideline module"), (source_uri, "source_page")):
+            if files.get_file_from_path(uri) is None:
+                raise PluginError(f"{page_file.src_uri}: {what} {uri} is not in the site")
+        exploration = explore(guideline)
+        problems = reachability_problems(guideline, exploration)
+        if problems:
+            module_path = Path(page_file.abs_src_path or "").parent / str(module_name)
+            source = module_path.read_text(encoding="utf-8")
+            located = [problem.located(source, str(module_path)) for problem in problems]
+            raise PluginError(f"{page_file.src_uri}: guideline {guideline.id!r}:\n  - " + "\n  - ".join(located))
+        site = GuidelineSite(
+            guideline=guideline,
+            exploration=exploration,
+            folder=folder,
+            calculator_uri=page_file.src_uri,
+            module_uri=module_uri,
+            source_uri=source_uri,
+            decision_table_uri=folder + DECISION_TABLE_PAGE,
+            embed_uri=folder + EMBED_PAGE,
+            changes_uri=folder + CHANGES_PAGE,
+            releases_dir=Path(page_file.abs_src_path or "").parent / RELEASES_DIR,
+            sentences_uri=folder + SENTENCES_FILE,
+        )
+        self.current.add(site)
+        sentences = {
+            "generated_by": "DO NOT EDIT: generated by scripts/guideline_site from " + source_uri,
+            "sentences": guideline.sentences,
+        }
+        files.append(File.generated(config, site.sentences_uri, content=json.dumps(sentences, ensure_ascii=False)))
+        # Computable exports, published beside the guideline (see README, "Computable exports").
+        logic = decision_logic(guideline)
+        exports = {
+            EXPORTS["logic"]: json.dumps(logic, indent=1, ensure_ascii=False),
+            EXPORTS["csv"]: decision_table_csv(logic),
+            EXPORTS["questionnaire"]: json.dumps(fhir.questionnaire(guideline), indent=1, ensure_ascii=False),
+            EXPORTS["plan"]: json.dumps(fhir.plan_definition(guideline), indent=1, ensure_ascii=False),
+        }
+        for name, content in exports.items():
+            files.append(File.generated(config, folder + name, content=content))
+        for uri, front_matter, body, inclusion in _generated_pages(site, guideline.info):
+            content = f"---\n{json.dumps(front_matter, ensure_ascii=False)}\n---\n\n{body}\n"  # JSON is YAML
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Name each guideline's section by its short title and order its pages."""
+        by_calculator = {site.calculator_uri: site for site in self.current.guidelines}
+        for section in _sections(nav.items):
+            uris = [_src_uri(child) for child in section.children]
+            site = next((by_calculator[uri] for uri in uris if uri in by_calculator), None)
+            if site is None:
+                continue
+            section.title = site.guideline.info.short_title
+            order = [site.source_uri, site.calculator_uri, site.decision_table_uri, site.changes_uri]
+            section.children.sort(key=lambda child: _rank(_src_uri(child), order))
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        found = self.current.roles.get(page.file.src_uri)
+        if found is None and "guideline" not in page.meta:
+            return markdown
+        info = found[0].guideline.info if found is not None else _load(page.file, page.meta["guideline"]).info
+        page.meta.setdefault("review_date", info.review_date)
+        page.meta.setdefault("content_version", info.content_version)
+        page.meta["guideline_info"] = info
+        if found is not None and found[1] in {"calculator", "embed"}:
+            page.meta["calculator_widget"] = True
+            # The form and its summary need the width; the page's table of contents adds nothing.
+            page.meta["hide"] = sorted({*page.meta.get("hide", []), "toc"})
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        build = self.current
+        build.page_ids[page.file.src_uri] = set(_HTML_ID.findall(html))
+        env = self._env(config)
+        found = build.roles.get(page.file.src_uri)
+        if GUIDELINES_MARKER in html:
+            html = html.replace(GUIDELINES_MARKER, pages.guideline_list(env, build.guidelines, page, files), 1)
+        info = page.meta.get("guideline_info")
+        if info is not None and (found is None or found[1] != "embed"):
+            html = pages.after_title(html, env.get_template("partials/guideline-info.html").render(info=info))
+        if found is None:
+            return html
+        site, role = found
+        if role in {"calculator", "embed"}:
+            widget = pages.widget(env, site, page, files, build.runtime, embedded=role == "embed")
+            return pages.insert(html, CALCULATOR_MARKER, widget)
+        if role == "decision_table":
+            return pages.insert(html, DECISION_TABLE_MARKER, pages.decision_table(env, site, page, files))
+        if role == "changes":
+            return pages.insert(html, CHANGES_MARKER, pages.change_log(env, site))
+        return pages.link_sentences_to_rules(html, site, page, files)
+
+    def _env(self, config: MkDocsConfig) -> Any:
+        """One Jinja environment per build for the partials the plugin renders."""
+        build = self.current
+        if build.env is None:
+            build.env = config.theme.get_env()
+            build.env.globals["t"] = text.t  # the machinery's words (calculator/locales)
+        return build.env
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is converted by now: check that each source anchor exists in the HTML.
+
+        The theme's templates get ``t``, the machinery's words in the site's language."""
+        env.globals["t"] = text.t
+        env.globals["service_worker_messages"] = protocol.SERVICE_WORKER_MESSAGES
+        problems = []
+        for site in self.current.guidelines:
+            ids = self.current.page_ids.get(site.source_uri, set())
+            for owner, source in site.guideline.sources():
+                if source.anchor not in ids:
+                    problems.append(
+                        f"{site.module_uri}: {owner} cites anchor {source.anchor!r}, which the rendered "
+                        f"{site.source_uri} does not define: mark the sentence with "
+                        f'<span class="rec" id="{source.anchor}">…</span>'
+                    )
+        if problems:
+            raise PluginError("broken source anchors:\n  " + "\n  ".join(problems))
+        return env
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """Make 404.html work at any depth under any sub-path.
+
+        Without ``site_url``, Material writes root-absolute links into 404.html, which break
+        under a sub-path; relative links would break at depth, since a 404 is served at the
+        missing page's URL. So its links become relative to a ``<base href="/">``, which the
+        server rewrites to the site's sub-path (``deploy.py``: nginx sub_filter).
+        """
+        if template_name != deploy.NOT_FOUND_PAGE:
+            return output_content
+        html = _ROOT_ABSOLUTE.sub(r'\1="', output_content)
+        return html.replace("<head>", "<head>" + deploy.BASE_TAG, 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the service worker with its precache list, then the precompressed copies."""
+        site_dir = Path(config.site_dir)
+        manifest = offline.offline_manifest(site_dir, self.current.runtime.runtime_dir)
+        offline.write_service_worker(site_dir, manifest)
+        count = assets.compress_site(site_dir, assets.cache_dir(self.current.root) / "compressed")
+        log.info(
+            "offline: %d files precached, runtime of %d files on demand; %d files precompressed",
+            len(manifest["precache"]),
+            len(manifest["runtime"]["files"]),
+            count,
+        )
+
+
+def _generated_pages(site: GuidelineSite, info: GuidelineInfo) -> list[tuple[str, dict[str, Any], str, InclusionLevel]]:
+    """The decision table, the change log and the embed page, as Markdown with front matter."""
+    short = info.short_title
+    return [
+        (
+            site.decision_table_uri,
+            {
+                "title": f"{short} decision table",
+                "description": f"Every question, rule and recommendation of the {short} calculator, "
+                "with the guideline sentence each comes from.",
+            },
+            f"# {short} decision table\n\n{DECISION_TABLE_MARKER}",
+            InclusionLevel.UNDEFINED,
+        ),
+        (
+            site.changes_uri,
+            {
+                "title": f"What changed in {short}",
+                "description": f"Recommendations added, removed and reworded between releases of {short}.",
+            },
+            f"# What changed in {short}\n\n{CHANGES_MARKER}",
+            InclusionLevel.UNDEFINED,
+        ),
+        (
+            site.embed_uri,
+            {"title": f"{short} calculator (embedded)", "template": "embed.html", "search": {"exclude": True}},
+            CALCULATOR_MARKER,
+            InclusionLevel.NOT_IN_NAV,
+        ),
+    ]
+
+
+def _front_matter(file: File) -> dict[str, Any]:
+    if not file.abs_src_path:
+        return {}
+    _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
+    return meta
+
+
+def _folder_uri(src_uri: str) -> str:
+    return src_uri.rsplit("/", 1)[0] + "/" if "/" in src_uri else ""
+
+
+def _load(page_file: File, module_name: object) -> Guideline:
+    where = page_file.src_uri
+    if not isinstance(module_name, str) or "/" in module_name:
+        raise PluginError(f"{where}: front matter `calculator:` must name a module file beside it")
+    folder = Path(page_file.abs_src_path or "").parent
+    try:
+        return load_guideline(folder / module_name)
+    except GuidelineDefinitionError as error:
+        raise PluginError(f"{where}: {error}") from error
+    except Exception as error:  # an author's module that fails to run: say where
+        raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
+
+
+def _src_uri(item: Any) -> str | None:
+    file = getattr(item, "file", None)
+    return getattr(file, "src_uri", None)
+
+
+def _rank(uri: str | None, order: list[str]) -> int:
+    return order.index(uri) if uri in order else len(order)
+
+
+def _sections(items: list[Any]) -> list[Section]:
+    found = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(item)
+            found += _sections(item.children)
+    return found
