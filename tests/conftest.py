@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import shutil
 import subprocess
@@ -174,6 +175,30 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """Debian's Chromium, never a downloaded browser; missing means failure under CI."""
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+BROWSER_FIXTURES = {"page", "context", "browser", "browser_type", "watched_context", "schemed_page", "device_page"}
+
+
+def _calls_build_site(function: Any) -> bool:
+    try:
+        return "build_site(" in inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers that are true by construction: ``build`` on every test that builds a site (itself
+    or through any fixture it uses), ``browser`` on every test that opens a browser."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        names = set(item.fixturenames)
+        definitions = [defs[-1].func for name, defs in item._fixtureinfo.name2fixturedefs.items() if defs]
+        if _calls_build_site(item.function) or any(_calls_build_site(func) for func in definitions):
+            item.add_marker(pytest.mark.build)
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import zipfile
 from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, copy_project
 from guideline_site.pages import rule_anchor
 
 from calculator import __version__, protocol
@@ -229,15 +228,8 @@ def test_no_google_fonts_and_no_offline_plugin() -> None:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project to break on purpose (node_modules linked, not copied)."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("mkdocs.yml", "pyproject.toml", "package.json"):
-        shutil.copy(ROOT / name, copy / name)
-    for name in ("content", "theme", "scripts", "calculator"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    return copy
+    """A copy of the project to break on purpose (conftest's one copy helper)."""
+    return copy_project(tmp_path / "project")
 
 
 def test_build_fails_on_a_source_anchor_the_guideline_does_not_define(project_copy: Path) -> None:
