@@ -174,7 +174,17 @@ def worker_message_schema() -> dict[str, Any]:
         **_RESULT_DEFS,
         "BootRequest": _message(
             MESSAGES["boot"],
-            {"id": {"type": "integer"}, "params": _object({"runtimeUrl": _STRING, "wheelUrl": _STRING})},
+            {
+                "id": {"type": "integer"},
+                "params": _object(
+                    {
+                        "runtimeUrl": _STRING,
+                        "wheelUrl": _STRING,
+                        "runtimeBytes": {"type": "integer", "description": "the runtime and wheel, uncompressed"},
+                    },
+                    optional=("runtimeBytes",),
+                ),
+            },
         ),
         "LoadRequest": _message(
             MESSAGES["load"],
@@ -212,8 +222,12 @@ def worker_message_schema() -> dict[str, Any]:
             {
                 "step": {**_STRING, "description": "a boot step id"},
                 "error": {**_STRING, "description": "boot cannot complete"},
+                "progress": _object(
+                    {"loaded": {"type": "integer"}, "total": {"type": "integer"}},
+                    description="bytes of the runtime downloaded so far, of the total expected",
+                ),
             },
-            optional=("error",),
+            optional=("error", "progress"),
         ),
     }
     names = ("BootRequest", "LoadRequest", "EvaluateRequest", "Reply", "ErrorReply", "Status")

@@ -65,7 +65,9 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def build_site(
+    project_dir: Path, site_dir: Path, *, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` for ``project_dir`` into ``site_dir``.
 
     Builds share the main checkout's build cache, so copies of the project do not
@@ -75,6 +77,7 @@ def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "GUIDELINE_SITE_CACHE": str(ROOT / "build" / "site-cache"),
+        **(settings or {}),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
     return subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
@@ -84,6 +87,20 @@ def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     completed = build_site(ROOT, site)
+    assert completed.returncode == 0, completed.stderr
+    return site
+
+
+QUICK_BOOT_TIMEOUT = 3
+"""Seconds: the boot timeout of ``quick_timeout_site``, so tests of a slow start wait that long, not 15."""
+
+
+@pytest.fixture(scope="session")
+def quick_timeout_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built with a short boot timeout (the plugin's ``boot_timeout``, set by
+    ``GUIDELINE_BOOT_TIMEOUT`` in ``mkdocs.yml``)."""
+    site = tmp_path_factory.mktemp("quick-timeout-site")
+    completed = build_site(ROOT, site, settings={"GUIDELINE_BOOT_TIMEOUT": str(QUICK_BOOT_TIMEOUT)})
     assert completed.returncode == 0, completed.stderr
     return site
 

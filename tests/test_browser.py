@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aimss_cases import BROWSER_CASES, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+from conftest import QUICK_BOOT_TIMEOUT, require
+from nginx_server import NginxServer, nginx_available
 from playwright.sync_api import Page, Route, expect
 from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
 
 from calculator.engine import assess, evaluate
 from calculator.model import Guideline
-from calculator.protocol import BOOT_TIMEOUT_SECONDS
 
 pytestmark = pytest.mark.browser
 
@@ -188,19 +190,24 @@ def test_worker_that_cannot_load_shows_a_clear_error(page: Page, site_server: Si
     expect(page.locator("[data-gc-status]")).to_contain_text("background worker could not be loaded")
 
 
-def test_python_that_does_not_start_within_15_seconds_is_reported_not_waited_for(page: Page, built_site: Path) -> None:
+def test_a_slow_start_is_said_and_waited_for_never_failed(page: Page, quick_timeout_site: Path) -> None:
+    """Past the boot timeout the clinician is told the device or connection is slow, and the
+    calculator keeps starting: the runtime that arrives late is used, not thrown away."""
     held: list[Route] = []
-    with SiteServer(built_site) as server:
-        page.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # the runtime never arrives
+    with SiteServer(quick_timeout_site) as server:
+        page.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # the runtime is late
         page.goto(server.url + CALCULATOR)
         root = page.locator("[data-calculator]")
-        expect(root).to_have_attribute("data-calculator-state", "loading")
-        expect(root).to_have_attribute("data-calculator-state", "error", timeout=(BOOT_TIMEOUT_SECONDS + 5) * 1000)
         status = page.locator("[data-gc-status]")
-        expect(status).to_contain_text(f"did not start within {BOOT_TIMEOUT_SECONDS} seconds")
-        expect(status).to_contain_text("stopped at: Starting Python")
-        expect(page.locator("[data-gc-summary-body]")).to_contain_text("Read the guideline")
-        assert held  # it was the runtime that never came
+        expect(status).to_contain_text(f"Still starting after {QUICK_BOOT_TIMEOUT} seconds: Starting Python")
+        expect(status).to_contain_text("the calculator keeps starting")
+        expect(root).to_have_attribute("data-calculator-state", "loading")
+        assert held  # it was the runtime that had not come
+        for route in held:
+            route.continue_()
+        expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+        expect(status).to_have_text("Calculator ready.")
+        assert page.evaluate("document.querySelectorAll('.gc-status--error').length") == 0
 
 
 def test_browser_without_module_workers_is_told_it_cannot_run_the_calculator(
@@ -245,3 +252,41 @@ def test_one_python_worker_per_page_never_two(page: Page, site_server: SiteServe
     page.goto(site_server.url + "aimss/")  # the guideline text: no Python at all
     page.wait_for_load_state("load")
     assert calculator_workers() == []
+
+
+SLOW_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 300 * 1024, "uploadThroughput": 100 * 1024}
+"""A weak ward Wi-Fi: 300 KB/s down, 150 ms round trips (Chromium's DevTools network emulation)."""
+SLOW_CPU = 4
+"""An older tablet: the CPU four times slower (DevTools CPU throttling)."""
+
+WATCH_STATES = """
+window.__seen = [];
+new MutationObserver(() => {
+  const root = document.querySelector("[data-calculator]");
+  const status = document.querySelector("[data-gc-status]");
+  if (root) window.__seen.push([root.dataset.calculatorState, status?.textContent ?? ""]);
+}).observe(document, { subtree: true, attributes: true, childList: true, characterData: true });
+"""
+
+
+def test_a_first_visit_on_a_slow_connection_and_device_reaches_ready_without_an_error(
+    watched_context: Any, built_site: Path
+) -> None:
+    require(nginx_available(), "nginx with the brotli module is missing")
+    with NginxServer(built_site, sub_path="/slow/") as server:
+        context = watched_context(service_workers="block")
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW_NETWORK)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_CPU})
+        page.add_init_script(WATCH_STATES)
+        page.goto(server.url + CALCULATOR, timeout=120_000)
+        root = page.locator("[data-calculator]")
+        expect(root).to_have_attribute("data-calculator-state", "ready", timeout=240_000)
+        seen = page.evaluate("window.__seen")
+        assert all(state != "error" for state, _ in seen)
+        statuses = [status for _, status in seen]
+        # It was slow (past the boot timeout), it said so, and it showed the download moving.
+        assert any(status.startswith("Still starting after") for status in statuses), statuses[-5:]
+        assert any(" MB)" in status for status in statuses)

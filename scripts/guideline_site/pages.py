@@ -79,6 +79,8 @@ class Runtime:
     pyodide_version: str
     wheel_uri: str
     boot_timeout: int
+    download_bytes: int = 0
+    """The runtime's files and the wheel, uncompressed: the total of the boot's download progress."""
 
 
 def url(files: Files, from_page: Page, src_uri: str) -> str:
@@ -133,6 +135,7 @@ def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Run
         "worker": url(files, page, f"{ASSETS_DIR}/worker.mjs"),
         "message": protocol.MESSAGES["boot"],
         "protocol_version": protocol.PROTOCOL_VERSION,
+        "runtime_bytes": runtime.download_bytes,
         # Every module of the widget, fetched in parallel before widget.mjs asks for them.
         "modules": [url(files, page, uri) for uri in widget_modules(files)],
     }

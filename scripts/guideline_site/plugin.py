@@ -141,6 +141,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             pyodide_version=runtime.version,
             wheel_uri=f"{ASSETS_DIR}/{wheel.name}",
             boot_timeout=self.config.boot_timeout,
+            download_bytes=sum(path.stat().st_size for path in (*runtime.files, wheel)),
         )
         for path in runtime.files:
             files.append(File.generated(config, runtime_dir + path.name, abs_src_path=str(path)))

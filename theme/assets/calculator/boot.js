@@ -53,7 +53,11 @@
   }
   worker.addEventListener("message", hold);
   worker.addEventListener("error", holdError);
-  var boot = { runtimeUrl: url("data-runtime-url"), wheelUrl: url("data-wheel-url") };
+  var boot = {
+    runtimeUrl: url("data-runtime-url"),
+    wheelUrl: url("data-wheel-url"),
+    runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
+  };
   var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
   message.type = script.getAttribute("data-boot-message") || "";
   worker.postMessage(message);

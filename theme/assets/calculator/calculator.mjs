@@ -11,6 +11,7 @@ import { decodeFragment, encodeFragment, isAnswerFragment } from "./fragment.mjs
 import { CATALOGUE } from "./catalogue.mjs";
 import { BOOT_TIMEOUT_SECONDS, MESSAGES, STATES } from "./protocol.mjs";
 import { ResultView } from "./result-view.mjs";
+import { startingStatus } from "./status.mjs";
 import { summaryState } from "./summary.mjs";
 import { SummaryView } from "./summary-view.mjs";
 import { t } from "./text.mjs";
@@ -19,21 +20,9 @@ import { t } from "./text.mjs";
 /** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
 /** @typedef {import("./worker-client.mjs").WorkerClient} WorkerClient */
 /** @typedef {import("./worker-client.mjs").Failure} Failure */
+/** @typedef {import("./worker-client.mjs").Progress} Progress */
 
 const TYPING_DELAY_MS = 400;
-
-/**
- * The status line's words for a boot step.
- * @param {string} step
- */
-const stepLabel = (step) => {
-  const key = /** @type {import("./text.mjs").TextKey} */ (`boot.${step}`);
-  try {
-    return t(key);
-  } catch {
-    return step;
-  }
-};
 
 export class Calculator {
   /**
@@ -63,6 +52,8 @@ export class Calculator {
     this.lastAnswerAt = undefined;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.evaluationTimer = undefined;
+    /** @type {Progress | null} */
+    this.progress = null;
   }
 
   get state() {
@@ -100,11 +91,16 @@ export class Calculator {
       this.embed = new EmbedBridge(window.parent, this.root);
       this.embed.connect();
     }
-    this.python.addEventListener("status", (event) => this.showStep(/** @type {CustomEvent<string>} */ (event).detail));
+    this.python.addEventListener("status", () => this.showStarting());
+    this.python.addEventListener("slow", () => this.showStarting());
+    this.python.addEventListener("progress", (event) => {
+      this.progress = /** @type {CustomEvent<Progress>} */ (event).detail;
+      this.showStarting();
+    });
     this.python.addEventListener("failure", (event) => this.failed(/** @type {CustomEvent<Failure>} */ (event).detail));
     if (this.python.failure) return this.failed(this.python.failure);
     this.summary.show(summaryState(null, { ready: false, failed: false }));
-    this.showStep(this.python.step || "fetch-runtime");
+    this.showStarting();
     const files = { moduleUrl: this.url("moduleUrl"), sentencesUrl: this.url("sentencesUrl") };
     this.python.load({ ...files, language: CATALOGUE.language }).then(
       () => this.ready(),
@@ -134,10 +130,13 @@ export class Calculator {
     this.root.dataset.calculatorState = STATES.loading;
   }
 
-  /** @param {string} step */
-  showStep(step) {
+  /** While Python starts: the step, the download's progress, and whether it is slow. */
+  showStarting() {
+    const step = this.python.step || "fetch-runtime";
     if (this.state !== STATES.loading || step === "ready") return;
-    this.status.textContent = t("status.starting", { step: stepLabel(step) });
+    const boot = { step, progress: this.progress, slow: this.python.slow, seconds: BOOT_TIMEOUT_SECONDS };
+    this.status.textContent = startingStatus(boot);
+    this.status.classList.toggle("gc-status--slow", this.python.slow);
   }
 
   ready() {
@@ -158,10 +157,6 @@ export class Calculator {
       unsupported: required(this.root, "[data-gc-unsupported]").textContent?.trim() ?? "",
       "no-worker": t("status.no_worker", { message }),
       "worker-load": t("status.worker_load"),
-      timeout: t("status.timeout", {
-        seconds: BOOT_TIMEOUT_SECONDS,
-        step: failure.step ? stepLabel(failure.step) : t("status.timeout_step_unknown"),
-      }),
       boot: t("status.boot_failed", { message }),
     };
     if (this.state === STATES.error) return;

@@ -14,7 +14,12 @@ const python = new WorkerClient();
 if (location.protocol !== "file:" && boot) {
   /** @param {string} name */
   const url = (name) => new URL(boot.dataset[name] ?? "", document.baseURI).href;
-  const urls = { workerUrl: url("workerUrl"), runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") };
+  const urls = {
+    workerUrl: url("workerUrl"),
+    runtimeUrl: url("runtimeUrl"),
+    wheelUrl: url("wheelUrl"),
+    runtimeBytes: Number(boot.dataset.runtimeBytes) || 0,
+  };
   const start = () => {
     // Whichever of boot.js and this module runs first starts Python; the other adopts or bails.
     if (!boot.pythonWorker) boot.dataset.started = "widget";

@@ -1,9 +1,9 @@
 // The page's side of the Python worker (worker.mjs): started once, early, by boot.js or here;
 // loaded with the page's guideline later; then one request per evaluation. Every request
 // carries an id and every reply echoes it; errors come back as data and reject the request.
-import { BOOT_TIMEOUT_SECONDS, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
+import { BOOT_STEP, BOOT_TIMEOUT_SECONDS, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
 
-/** @typedef {{workerUrl: string, runtimeUrl: string, wheelUrl: string}} WorkerUrls */
+/** @typedef {{workerUrl: string, runtimeUrl: string, wheelUrl: string, runtimeBytes: number}} WorkerUrls */
 /** @typedef {import("./contract.mjs").LoadRequest["params"]} LoadParams */
 /**
  * What boot.js hands over: the worker it started and what the worker said meanwhile.
@@ -11,13 +11,15 @@ import { BOOT_TIMEOUT_SECONDS, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs
  */
 /**
  * Why Python could not start: `unsupported` (no WebAssembly or module workers), `no-worker`
- * (the browser refused to create it), `worker-load` (its script did not load), `timeout`, `boot`
- * (it started and failed; `message` says how). `step` is the boot step reached.
- * @typedef {{kind: "unsupported" | "no-worker" | "worker-load" | "timeout" | "boot", message?: string, step: string}} Failure
+ * (the browser refused to create it), `worker-load` (its script did not load), `boot` (it started
+ * and failed; `message` says how). `step` is the boot step reached. Slowness is not a failure.
+ * @typedef {{kind: "unsupported" | "no-worker" | "worker-load" | "boot", message?: string, step: string}} Failure
+ * @typedef {{loaded: number, total: number}} Progress bytes of the runtime downloaded, of those expected
  */
 
 /**
- * Dispatches "status" (detail: boot step id) and "failure" (detail: Failure).
+ * Dispatches "status" (detail: boot step id), "progress" (detail: Progress), "slow" (the boot
+ * has taken longer than BOOT_TIMEOUT_SECONDS and goes on) and "failure" (detail: Failure).
  */
 export class WorkerClient extends EventTarget {
   constructor() {
@@ -27,6 +29,7 @@ export class WorkerClient extends EventTarget {
     /** @type {Failure | null} */
     this.failure = null;
     this.step = "";
+    this.slow = false;
     /** @type {Map<number, {resolve: (value: any) => void, reject: (error: Error) => void}>} */
     this.pending = new Map();
     this.nextId = 1;
@@ -58,7 +61,7 @@ export class WorkerClient extends EventTarget {
     booted.catch((/** @type {Error} */ error) => this.fail({ kind: "boot", message: error.message }));
     this.listen(this.worker);
     const elapsed = performance.now() - early.startedAt;
-    this.timer = setTimeout(() => this.fail({ kind: "timeout" }), Math.max(0, BOOT_TIMEOUT_SECONDS * 1000 - elapsed));
+    this.timer = setTimeout(() => this.markSlow(), Math.max(0, BOOT_TIMEOUT_SECONDS * 1000 - elapsed));
     this.setStep("fetch-runtime");
     for (const event of early.release()) {
       if (event.error) this.fail({ kind: "worker-load" });
@@ -76,7 +79,7 @@ export class WorkerClient extends EventTarget {
   }
 
   /** @param {WorkerUrls} urls */
-  launch({ workerUrl, runtimeUrl, wheelUrl }) {
+  launch({ workerUrl, runtimeUrl, wheelUrl, runtimeBytes }) {
     performance.mark("gc:worker-start");
     if (typeof WebAssembly !== "object") return this.fail({ kind: "unsupported" });
     let moduleWorkers = false;
@@ -94,9 +97,9 @@ export class WorkerClient extends EventTarget {
     }
     if (!moduleWorkers) return this.fail({ kind: "unsupported" });
     this.listen(this.worker);
-    this.timer = setTimeout(() => this.fail({ kind: "timeout" }), BOOT_TIMEOUT_SECONDS * 1000);
+    this.timer = setTimeout(() => this.markSlow(), BOOT_TIMEOUT_SECONDS * 1000);
     this.setStep("fetch-runtime");
-    this.request(MESSAGES.boot, { runtimeUrl, wheelUrl }).catch((error) =>
+    this.request(MESSAGES.boot, { runtimeUrl, wheelUrl, runtimeBytes }).catch((error) =>
       this.fail({ kind: "boot", message: error.message }),
     );
   }
@@ -112,6 +115,13 @@ export class WorkerClient extends EventTarget {
         clearTimeout(this.timer);
         this.setStep("ready");
       });
+  }
+
+  /** Still starting after BOOT_TIMEOUT_SECONDS: say so, and keep going (nothing is thrown away). */
+  markSlow() {
+    if (this.failure || this.step === BOOT_STEP.ready) return;
+    this.slow = true;
+    this.dispatchEvent(new CustomEvent("slow", { detail: this.step }));
   }
 
   /** @param {string} step */
@@ -136,6 +146,7 @@ export class WorkerClient extends EventTarget {
   onMessage(message) {
     if (message.type === MESSAGES.status) {
       if (message.error) this.fail({ kind: "boot", message: message.error });
+      else if (message.progress) this.dispatchEvent(new CustomEvent("progress", { detail: message.progress }));
       else this.setStep(message.step);
       return;
     }

@@ -51,9 +51,49 @@ let booted = null;
 /** @type {any} calculator.browser.create_session */
 let createSession = null;
 
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Count the bytes of the runtime and the wheel as they arrive, and tell the page now and then:
+ * on a slow connection the clinician sees the download move, not a frozen "starting". The
+ * counted response is the same response, streamed through (WebAssembly still compiles as it
+ * streams). Returns a function that stops counting.
+ * @param {string[]} prefixes URLs whose downloads count
+ * @param {number} total the expected bytes (uncompressed), from the build
+ */
+function countDownloads(prefixes, total) {
+  const plainFetch = self.fetch;
+  let loaded = 0;
+  let told = 0;
+  const tell = (/** @type {boolean} */ now) => {
+    if (!now && performance.now() - told < PROGRESS_EVERY_MS) return;
+    told = performance.now();
+    post({ type: MESSAGES.status, step: currentStep, progress: { loaded, total } });
+  };
+  self.fetch = async (input, init) => {
+    const response = await plainFetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (!response.ok || !response.body || !prefixes.some((prefix) => url.startsWith(prefix))) return response;
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        tell(false);
+        controller.enqueue(chunk);
+      },
+      flush: () => tell(true),
+    });
+    const { status, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+  };
+  return () => {
+    self.fetch = plainFetch;
+  };
+}
+
 /** @param {BootParams} params */
-async function boot({ runtimeUrl, wheelUrl }) {
+async function boot({ runtimeUrl, wheelUrl, runtimeBytes }) {
   step(BOOT_STEP.fetchRuntime);
+  const stopCounting = countDownloads([runtimeUrl, wheelUrl], runtimeBytes ?? 0);
   // The wheel downloads while Python starts, not after.
   const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
   wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
@@ -68,6 +108,7 @@ async function boot({ runtimeUrl, wheelUrl }) {
   step(BOOT_STEP.loadCalculator);
   // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
   pyodide.unpackArchive(await wheel, "wheel");
+  stopCounting();
   createSession = pyodide.pyimport("calculator.browser").create_session;
   pyodideModule = pyodide;
 }
