@@ -19,6 +19,7 @@ from typing import Any
 from calculator.conditions import AnswerValue
 from calculator.kinds import kind_of
 from calculator.model import Guideline, Question
+from calculator.text import t
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -51,13 +52,13 @@ class InvalidAnswers(ValueError):
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number this calculator accepts")
+    raise ValueError(t("answers.constant", value=name))
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text} is too large to be a number this calculator accepts")
+        raise ValueError(t("answers.too_large", value=text))
     return value
 
 
@@ -69,9 +70,9 @@ def loads(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
-        raise ValueError(f"answers are not valid JSON: {error}") from error
+        raise ValueError(t("answers.not_json", error=error)) from error
     except RecursionError as error:  # "[[[[…" nested thousands deep exhausts the parser's stack
-        raise ValueError("answers are nested too deeply to be answers: send one JSON object of answers") from error
+        raise ValueError(t("answers.too_deep")) from error
 
 
 def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:
@@ -81,12 +82,12 @@ def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerVa
     Applicability is not judged here; see ``calculator.engine``.
     """
     if not isinstance(raw, Mapping):
-        return {}, [FieldError(field="answers", message="must be a JSON object of answers")]
+        return {}, [FieldError(field="answers", message=t("answers.not_an_object"))]
     values: dict[str, AnswerValue] = {}
     errors: list[FieldError] = []
     for key, value in raw.items():
         if not isinstance(key, str) or not guideline.has_question(key):
-            errors.append(FieldError(field=str(key), message="is not a question of this calculator"))
+            errors.append(FieldError(field=str(key), message=t("answers.unknown_question")))
             continue
         question = guideline.question(key)
         try:

@@ -28,6 +28,7 @@ from calculator.contract import EVALUATION_FORMAT, RESULT_FORMAT
 from calculator.formatting import source_json
 from calculator.kinds import kind_of
 from calculator.model import Entry, Guideline, GuidelineDefinitionError, Question, Source
+from calculator.text import t
 
 
 def applicable_questions(
@@ -81,10 +82,10 @@ def assess(guideline: Guideline, raw_answers: object) -> dict[str, Any]:
             continue  # its applicability hangs on an invalid answer, reported already
         if question.id in values and question.id not in applicable_ids:
             because = question.applies_when.describe(guideline)
-            message = f"does not apply to these answers (it applies only when {because}); leave it out"
+            message = t("answers.inapplicable", because=because)
             errors.append(FieldError(field=question.id, label=question.label, message=message))
         elif question.id in applicable_ids and question.id not in used:
-            errors.append(FieldError(field=question.id, label=question.label, message="answer required"))
+            errors.append(FieldError(field=question.id, label=question.label, message=t("answers.required")))
     errors += constraint_errors(guideline, used)
     if errors:
         raise InvalidAnswers(errors)

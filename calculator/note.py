@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from calculator.text import t
+
 
 def _source_tag(source: dict[str, Any] | None) -> str:
     if not source:
         return ""
-    tag = f"guideline #{source['anchor']}"
+    tag = t("note.source", anchor=source["anchor"])
     if source["cited_as"]:
         tag += f", {source['cited_as']}"
     return f" [{tag}]"
@@ -28,12 +30,12 @@ def note_text(result: dict[str, Any], *, runtime: str) -> str:
     """
     guideline = result["guideline"]
     lines = [
-        f"{guideline['title']}: calculator result",
-        f"Guideline content {guideline['content_version']}, checked against source {guideline['review_date']}.",
-        f"Calculator {result['calculator_version']} ({runtime}).",
+        t("note.title", title=guideline["title"]),
+        t("note.content", content_version=guideline["content_version"], review_date=guideline["review_date"]),
+        t("note.calculator", calculator_version=result["calculator_version"], runtime=runtime),
         guideline["intended_use"],
         "",
-        "Answers:",
+        t("note.answers"),
     ]
     lines += [f"- {answer['label']} {answer['display']}" for answer in result["answers"]]
     lines.append("")
@@ -42,11 +44,11 @@ def note_text(result: dict[str, Any], *, runtime: str) -> str:
         lines.append(f"{classification['label']}: {category['label']}.{_source_tag(category['source'])}")
         lines.append(f"  {category['text']}")
     if result["findings"]:
-        lines += ["", "Findings:"]
+        lines += ["", t("note.findings")]
         lines += [f"- {item['text']}{_source_tag(item['source'])}" for item in result["findings"]]
-    lines += ["", "Plan:"]
+    lines += ["", t("note.plan")]
     if not result["sections"]:
-        lines.append("- The guideline gives no management plan for these answers.")
+        lines.append(f"- {t('note.no_plan')}")
     for section in result["sections"]:
         lines.append(f"{section['title']}:")
         lines += [f"- {item['text']}{_source_tag(item['source'])}" for item in section["items"]]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -41,14 +42,22 @@ class Catalogue:
     def plural_category(self, count: float) -> str:
         return next((name for name, counts in self.plural.items() if count in counts), "other")
 
-    def text(self, key: str, /, **values: Any) -> str:
-        """The text for ``key`` with ``{name}`` placeholders filled (plural forms by ``count``)."""
+    def template(self, key: str, count: float = 0) -> str:
+        """The raw text for ``key`` (the form for ``count`` where it has plural forms)."""
         entry = self.strings.get(key)
         if entry is None:
             raise CatalogueError(f"catalogue {self.language!r} has no text {key!r}: add it to every catalogue")
         if isinstance(entry, dict):
-            entry = entry.get(self.plural_category(values.get("count", 0)), entry["other"])
-        return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), entry)
+            return entry.get(self.plural_category(count), entry["other"])
+        return entry
+
+    def text(self, key: str, /, *, escape: Callable[[Any], str] = str, **values: Any) -> str:
+        """The text for ``key`` with ``{name}`` placeholders filled (plural forms by ``count``).
+
+        With ``escape`` (for HTML: markupsafe's), the text and each value are escaped, so a value
+        that is already markup (a link) goes in as it is."""
+        template = escape(self.template(key, values.get("count", 0)))
+        return _PLACEHOLDER.sub(lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,7 @@ from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
 from calculator.engine import assess
+from calculator import __version__
 from calculator.fragment import encode_fragment
 from calculator.model import Guideline
 
@@ -65,6 +66,7 @@ def wait_offline_ready(page: Page) -> None:
     status = page.locator("[data-offline]")
     expect(status).to_have_attribute("data-offline-state", "ready", timeout=OFFLINE_READY_MS)
     expect(status).to_contain_text("Available offline, calculators included")
+    expect(status).to_contain_text(f"Calculator {__version__}")  # which versions it holds
 
 
 def timed(action: Callable[[], None]) -> float:

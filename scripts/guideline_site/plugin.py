@@ -294,15 +294,14 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         build = self.current
         if build.env is None:
             build.env = config.theme.get_env()
-            build.env.globals["t"] = text.t  # the machinery's words (calculator/locales)
+            build.env.globals.update(_template_globals())
         return build.env
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is converted by now: check that each source anchor exists in the HTML.
 
         The theme's templates get ``t``, the machinery's words in the site's language."""
-        env.globals["t"] = text.t
-        env.globals["service_worker_messages"] = protocol.SERVICE_WORKER_MESSAGES
+        env.globals.update(_template_globals())
         problems = []
         for site in self.current.guidelines:
             ids = self.current.page_ids.get(site.source_uri, set())
@@ -344,32 +343,42 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         )
 
 
+def _template_globals() -> dict[str, Any]:
+    """What every template may use: the machinery's words (``t``, and ``th`` for HTML, whose
+    values may be markup such as links) and the service worker's message names."""
+    from markupsafe import Markup, escape
+
+    def html_text(key: str, /, **values: Any) -> Markup:
+        return Markup(text.catalogue().text(key, escape=escape, **values))
+
+    return {"t": text.t, "th": html_text, "service_worker_messages": protocol.SERVICE_WORKER_MESSAGES}
+
+
 def _generated_pages(site: GuidelineSite, info: GuidelineInfo) -> list[tuple[str, dict[str, Any], str, InclusionLevel]]:
     """The decision table, the change log and the embed page, as Markdown with front matter."""
     short = info.short_title
+    table_title = text.t("pages.decision_table.title", short_title=short)
+    changes_title = text.t("pages.changes.title", short_title=short)
     return [
         (
             site.decision_table_uri,
-            {
-                "title": f"{short} decision table",
-                "description": f"Every question, rule and recommendation of the {short} calculator, "
-                "with the guideline sentence each comes from.",
-            },
-            f"# {short} decision table\n\n{DECISION_TABLE_MARKER}",
+            {"title": table_title, "description": text.t("pages.decision_table.description", short_title=short)},
+            f"# {table_title}\n\n{DECISION_TABLE_MARKER}",
             InclusionLevel.UNDEFINED,
         ),
         (
             site.changes_uri,
-            {
-                "title": f"What changed in {short}",
-                "description": f"Recommendations added, removed and reworded between releases of {short}.",
-            },
-            f"# What changed in {short}\n\n{CHANGES_MARKER}",
+            {"title": changes_title, "description": text.t("pages.changes.description", short_title=short)},
+            f"# {changes_title}\n\n{CHANGES_MARKER}",
             InclusionLevel.UNDEFINED,
         ),
         (
             site.embed_uri,
-            {"title": f"{short} calculator (embedded)", "template": "embed.html", "search": {"exclude": True}},
+            {
+                "title": text.t("pages.embed.title", short_title=short),
+                "template": "embed.html",
+                "search": {"exclude": True},
+            },
             CALCULATOR_MARKER,
             InclusionLevel.NOT_IN_NAV,
         ),
