@@ -26,8 +26,8 @@ from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
-from calculator.engine import assess
 from calculator import __version__
+from calculator.engine import assess
 from calculator.fragment import encode_fragment
 from calculator.model import Guideline
 
