@@ -6,13 +6,17 @@ ships (the same text an intranet admin includes), serving a built site under a s
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from guideline_site import deploy
 
@@ -30,8 +34,44 @@ def nginx_available() -> bool:
     return Path(NGINX).exists() and BROTLI_MODULE.exists()
 
 
+CSP_REPORT_PATH = "/__csp_report"
+
+
+class _ReportCollector:
+    """A local HTTP server nginx passes CSP violation reports to (POSTs), kept in ``reports``."""
+
+    def __init__(self) -> None:
+        self.reports: list[Any] = []
+        collector = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    collector.reports.append(json.loads(body or b"null"))
+                except ValueError:
+                    collector.reports.append(body.decode(errors="replace"))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.httpd.server_address[1])
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 class NginxServer:
-    """nginx serving ``site_dir`` at ``http://127.0.0.1:<port><sub_path>``; a context manager."""
+    """nginx serving ``site_dir`` at ``http://127.0.0.1:<port><sub_path>``; a context manager.
+
+    With ``csp_reports``, the CSP also says ``report-uri``, and every violation a browser reports
+    is kept (``csp_violations()``): for engines whose driver cannot see them. The access log
+    (``requests()``) shows every request the server got, a proxy's absolute URIs included."""
 
     def __init__(
         self,
@@ -40,6 +80,7 @@ class NginxServer:
         sub_path: str = "/intranet/guidelines/",
         frame_ancestors: str = deploy.DEFAULT_FRAME_ANCESTORS,
         port: int | None = None,
+        csp_reports: bool = False,
     ) -> None:
         self.site_dir = site_dir
         self.sub_path = sub_path
@@ -47,6 +88,7 @@ class NginxServer:
         self.port = port or free_port()
         self.workdir = Path(tempfile.mkdtemp(prefix="nginx-"))
         self.process: subprocess.Popen[bytes] | None = None
+        self.collector = _ReportCollector() if csp_reports else None
 
     @property
     def url(self) -> str:
@@ -59,7 +101,12 @@ class NginxServer:
     def _write_config(self) -> Path:
         work = self.workdir
         (work / "guidelines-http.conf").write_text(deploy.nginx_http(self.frame_ancestors))
-        location = deploy.nginx_location(self.sub_path, f"{self.site_dir.resolve()}/", self.frame_ancestors)
+        report_uri = CSP_REPORT_PATH if self.collector else None
+        location = deploy.nginx_location(
+            self.sub_path, f"{self.site_dir.resolve()}/", self.frame_ancestors, report_uri=report_uri
+        )
+        if self.collector:
+            location += f"location = {CSP_REPORT_PATH} {{ proxy_pass http://127.0.0.1:{self.collector.port}; }}\n"
         (work / "guidelines-location.conf").write_text(location)
         user = "user root;\n" if os.geteuid() == 0 else ""
         config = work / "nginx.conf"
@@ -109,7 +156,19 @@ class NginxServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+        if self.collector:
+            self.collector.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def csp_violations(self) -> list[Any]:
+        """Every CSP violation report received so far (``csp_reports=True``)."""
+        return list(self.collector.reports) if self.collector else []
+
+    def requests(self) -> list[str]:
+        """The request lines of the access log (``GET /path HTTP/1.1``; a proxy's carry the full URL)."""
+        path = self.workdir / "access.log"
+        lines = path.read_text().splitlines() if path.exists() else []
+        return [line.split('"')[1] for line in lines if line.count('"') >= 2]
 
     def error_log(self) -> str:
         path = self.workdir / "error.log"

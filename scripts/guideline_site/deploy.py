@@ -36,15 +36,20 @@ CSP_DIRECTIVES = (
 )
 
 
-def content_security_policy(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS) -> str:
-    """The site's CSP. ``frame-ancestors`` works only as an HTTP header, never in <meta>."""
+def content_security_policy(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, report_uri: str | None = None) -> str:
+    """The site's CSP. ``frame-ancestors`` works only as an HTTP header, never in <meta>.
+
+    ``report_uri`` (tests only): where browsers POST each violation, so engines whose driver
+    cannot see them still report them."""
     directives = [*CSP_DIRECTIVES, ("frame-ancestors", frame_ancestors)]
+    if report_uri:
+        directives.append(("report-uri", report_uri))
     return "; ".join(f"{name} {value}" for name, value in directives)
 
 
-def security_headers(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS) -> dict[str, str]:
+def security_headers(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, report_uri: str | None = None) -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(frame_ancestors),
+        "Content-Security-Policy": content_security_policy(frame_ancestors, report_uri),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
@@ -151,11 +156,13 @@ def nginx_location(
     frame_ancestors: str = DEFAULT_FRAME_ANCESTORS,
     *,
     brotli: bool = True,
+    report_uri: str | None = None,
 ) -> str:
     """The location block that serves the site under ``sub_path`` from folder ``root``."""
     types = "\n".join(f"        {kind} {suffix};" for suffix, kind in CONTENT_TYPES.items())
     headers = "\n".join(
-        f"    add_header {name} {_quoted(value)} always;" for name, value in security_headers(frame_ancestors).items()
+        f"    add_header {name} {_quoted(value)} always;"
+        for name, value in security_headers(frame_ancestors, report_uri).items()
     )
     sub_filters = "\n".join(f"    sub_filter {_quoted(old)} {_quoted(new)};" for old, new in base_rewrites(sub_path))
     brotli_line = (
