@@ -45,7 +45,7 @@ class _ReportCollector:
         collector = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     collector.reports.append(json.loads(body or b"null"))
