@@ -206,11 +206,14 @@ def worker_message_schema() -> dict[str, Any]:
                 "params": _object({"answers": {**_STRING, "description": "JSON text of the answers"}}),
             },
         ),
+        "StatsRequest": _message(MESSAGES["stats"], {"id": {"type": "integer"}, "params": _object({})}),
         "Reply": _message(
             None,
             {
                 "id": {"type": "integer"},
-                "result": {"description": "boot, load: true; evaluate: JSON text of an Evaluation"},
+                "result": {
+                    "description": "boot, load: true; evaluate: JSON text of an Evaluation; stats: {wasmMemoryBytes}"
+                },
             },
         ),
         "ErrorReply": _message(
@@ -230,7 +233,7 @@ def worker_message_schema() -> dict[str, Any]:
             optional=("error", "progress"),
         ),
     }
-    names = ("BootRequest", "LoadRequest", "EvaluateRequest", "Reply", "ErrorReply", "Status")
+    names = ("BootRequest", "LoadRequest", "EvaluateRequest", "StatsRequest", "Reply", "ErrorReply", "Status")
     return _schema("worker-message", "Guideline calculator worker message", {"oneOf": [_ref(n) for n in names]}, defs)
 
 

@@ -44,13 +44,15 @@ MESSAGES: Final[dict[str, str]] = {
     "boot": "boot",
     "load": "load",
     "evaluate": "evaluate",
+    "stats": "stats",
     "status": "status",
 }
 """Message types between page and worker. Requests carry ``id``; replies echo it.
 
 ``boot`` (runtime and wheel URLs) starts Python as early as the page can; ``load`` (the
 guideline module and its sentences) follows once the page is parsed, and the worker
-answers it when both are done."""
+answers it when both are done. ``stats`` answers the worker's memory (for monitoring and
+``make bench``, in every engine)."""
 
 EMBED_MESSAGES: Final[dict[str, str]] = {
     "resize": "guideline-calculator:resize",

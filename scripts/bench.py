@@ -15,7 +15,8 @@ cold (new profile) and warm (second visit, same profile), service workers blocke
 use the HTTP cache alike. It also compares when the calculator starts Python (at once, when
 idle, when visible), and times ``make site`` against a plain Material build of the same
 content (rebuilds with the build cache, and a fresh clone's first build without it).
-It also measures the bedside layout before and after the live summary (``bench_layout.py``).
+It also measures the bedside layout before and after the live summary (``bench_layout.py``), and
+the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``).
 Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
 markers; the analysis written below them is kept). Timings here swing run to run: compare
 the ratios, which are measured alternately within one run.
@@ -44,6 +45,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
 
+import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import SiteServer  # noqa: E402
@@ -339,7 +341,12 @@ def fmt(values: tuple[float, float, float] | None, unit: str = "ms", scale: floa
 
 
 def report(
-    results: dict[str, list[dict[str, Any]]], builds: dict[str, list[float]], core: int, runs: int, server_kind: str
+    results: dict[str, list[dict[str, Any]]],
+    builds: dict[str, list[float]],
+    core: int,
+    runs: int,
+    server_kind: str,
+    more_targets: list[tuple[str, str, bool]] = (),  # type: ignore[assignment]
 ) -> tuple[str, list[tuple[str, str, bool]]]:
     def series(key: str, metric: str) -> tuple[float, float, float] | None:
         values = []
@@ -481,6 +488,7 @@ def report(
             fresh[0] / plain[0] <= 2.0,
         ),
     ]
+    targets += list(more_targets)
     summary = ["| Target | Measured | Met |", "| --- | --- | --- |"]
     summary += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in targets]
     header = (
@@ -541,12 +549,16 @@ def main() -> None:
                 print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready'] or 0:.0f} ms", flush=True)
             results["offline"] = [runner.offline_bytes(subject.path) for _ in range(3)]
             layout = bench_layout.bedside_layout(playwright, base, subject)
+            # Last: it removes sw.js from the served copy (both pages on the HTTP cache alike).
+            engines_body, engine_targets = bench_engines.report(
+                bench_engines.measure(served, base, subject.path, args.runs), args.runs
+            )
         builds = time_builds(max(3, args.runs // 2), work)
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
         )
-        body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by)
-        body += "\n" + layout
+        body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by, engine_targets)
+        body += "\n" + layout + "\n" + engines_body
         write_benchmarks(args.out, body, machine())
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")

@@ -176,8 +176,9 @@ class WebKitEngine:
             root = driver.find_element(By.CSS_SELECTOR, scope) if scope else driver
             return next((e for e in root.find_elements(By.XPATH, xpath) if e.is_displayed()), False)
 
-        element: WebElement = WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(find)
-        return element
+        found = WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(find)
+        assert isinstance(found, WebElement)
+        return found
 
     def _tap(self, element: WebElement) -> None:
         """Bring the element into view and click it. Inside a frame that embed.js sizes to its

@@ -126,6 +126,7 @@ export class WorkerClient extends EventTarget {
 
   /** @param {string} step */
   setStep(step) {
+    if (step !== this.step) performance.mark(`gc:status:${step}`); // when the page heard it (make bench)
     this.step = step;
     this.dispatchEvent(new CustomEvent("status", { detail: step }));
   }

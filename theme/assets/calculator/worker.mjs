@@ -12,6 +12,7 @@ import { BOOT_STEP, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
 /** @typedef {import("./contract.mjs").BootRequest} BootRequest */
 /** @typedef {import("./contract.mjs").LoadRequest} LoadRequest */
 /** @typedef {import("./contract.mjs").EvaluateRequest} EvaluateRequest */
+/** @typedef {import("./contract.mjs").StatsRequest} StatsRequest */
 /** @typedef {BootRequest["params"]} BootParams */
 /** @typedef {LoadRequest["params"]} LoadParams */
 
@@ -129,13 +130,12 @@ async function load({ moduleUrl, sentencesUrl, language }) {
   step(BOOT_STEP.ready);
 }
 
-/** Memory in use, for monitoring and `make bench` (which calls it in this worker's scope). */
-Object.assign(self, {
-  calculatorStats: () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null }),
-});
+/** Memory in use, for monitoring and `make bench`: the `stats` request, and (Chromium's DevTools) this scope. */
+const stats = () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null });
+Object.assign(self, { calculatorStats: stats });
 
 self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
-  /** @type {BootRequest | LoadRequest | EvaluateRequest} */
+  /** @type {BootRequest | LoadRequest | EvaluateRequest | StatsRequest} */
   const { v, id, type, params } = event.data;
   try {
     if (v !== PROTOCOL_VERSION) {
@@ -147,6 +147,8 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
     } else if (type === MESSAGES.load) {
       await load(params);
       post({ id, result: true });
+    } else if (type === MESSAGES.stats) {
+      post({ id, result: stats() });
     } else if (type === MESSAGES.evaluate) {
       if (evaluateAnswers === null) throw new Error("the calculator has not finished starting");
       post({ id, result: evaluateAnswers(/** @type {EvaluateRequest["params"]} */ (params).answers) });
