@@ -26,7 +26,7 @@ The JSON Schemas of this and every other public interface are in ``calculator.co
 
     {
       "format": "guideline-result/1",
-      "guideline": {"id", "title", "content_version", "review_date", "intended_use"},
+      "guideline": {"id", "title", "content_version", "review_date", "review_due", "intended_use"},
       "calculator_version": "0.1.0",
       "answers": [{"question", "label", "value", "display"}],       # in question order
       "classifications": [                                          # e.g. assessment, pattern
@@ -45,7 +45,8 @@ own citation numbers (``cited_as``: as text, e.g. ``citations 4, 14``) and ``quo
 that sentence's text; ``short`` is the author's short form for summaries (the text where
 none is given). A category with no source
 (``"not assessed"``) has ``"source": null``. ``review_date`` is the date the content was
-last checked against its source.
+last checked against its source, ``review_due`` the date its next check is due (past it,
+the site shows "review overdue since" and the CLI warns on stderr).
 """
 
 __version__ = "0.1.0"

@@ -7,7 +7,9 @@ Without ``--guideline``, the one guideline folder under ``./content`` is used; w
 several, ``--guideline`` is required. Exit status: 0 with the result (or schema) as
 JSON on stdout; 2 with one ``error: ...`` line per problem on stderr
 when the answers (or the arguments) are invalid, each line naming the field
-as ``<question id> (<question label>)``. Never a traceback for bad input.
+as ``<question id> (<question label>)``. Never a traceback for bad input. When the
+guideline's review is overdue (past ``review_due`` by this machine's date), a
+``warning: review overdue since ...`` line goes to stderr; the result is still given.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from calculator.answers import InvalidAnswers, loads
@@ -22,6 +25,7 @@ from calculator.engine import assess
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import GuidelineDefinitionError
 from calculator.schema import schema
+from calculator.text import t
 
 EXIT_INVALID = 2
 
@@ -83,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except ValueError as error:
         return _fail(f"answers: {error}")
+    if guideline.info.overdue(date.today()):
+        message = t("review.overdue", review_due=guideline.info.review_due, review_date=guideline.info.review_date)
+        print(f"warning: {message}", file=sys.stderr)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0

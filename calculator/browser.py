@@ -8,6 +8,8 @@ or the DOM; CPython tests call exactly these functions for parity checks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from calculator.answers import loads
@@ -27,16 +29,20 @@ class Session:
     into the copy-to-note text.
     """
 
-    def __init__(self, guideline: Guideline, *, runtime: str) -> None:
+    def __init__(self, guideline: Guideline, *, runtime: str, today: Callable[[], date] = date.today) -> None:
         self.guideline = guideline
         self.runtime = runtime
+        self.today = today
+        """The device's date, read at each evaluation: a page left open past midnight is current."""
 
     def evaluate(self, answers_json: str) -> str:
         """Evaluate answers given as JSON text; errors travel as data, never as exceptions.
 
         The reply is ``calculator.engine.evaluate``'s, plus ``note`` (the copy-to-note
-        text) whenever there is a result.
+        text) whenever there is a result, and ``overdue_since``: the date the guideline's
+        review was due when the device's date is past it (else null).
         """
+        today = self.today()
         try:
             raw = loads(answers_json)
         except ValueError as error:
@@ -50,7 +56,10 @@ class Session:
             }
         else:
             reply = evaluate(self.guideline, raw)
-        reply["note"] = note_text(reply["result"], runtime=self.runtime) if reply["result"] else None
+        result = reply["result"]
+        reply["note"] = note_text(result, runtime=self.runtime, today=today) if result else None
+        due = self.guideline.info.review_due
+        reply["overdue_since"] = due if self.guideline.info.overdue(today) else None
         return json.dumps(reply, ensure_ascii=False)
 
     def schema(self) -> str:

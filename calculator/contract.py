@@ -112,8 +112,14 @@ _RESULT_DEFS: dict[str, Any] = {
             "title": _STRING,
             "content_version": _STRING,
             "review_date": {**_STRING, "format": "date", "description": "last checked against its source"},
+            "review_due": {
+                **_STRING,
+                "format": "date",
+                "description": "the next check against its source is due by this date; past it the content is overdue",
+            },
             "intended_use": _STRING,
-        }
+        },
+        optional=("review_due",),
     ),
     "Result": _object(
         {
@@ -143,7 +149,12 @@ _RESULT_DEFS: dict[str, Any] = {
             "errors": {"type": "array", "items": _ref("FieldError")},
             "result": {"anyOf": [_ref("Result"), {"type": "null"}]},
             "note": {"anyOf": [_STRING, {"type": "null"}], "description": "the copy-to-note text, with a result"},
+            "overdue_since": {
+                "anyOf": [{**_STRING, "format": "date"}, {"type": "null"}],
+                "description": "the date the guideline's next review was due, when the device's date is past it",
+            },
         },
+        optional=("overdue_since",),
         description="The state of the step-by-step form for possibly partial answers.",
     ),
 }

@@ -150,6 +150,7 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
             "title": guideline.info.title,
             "content_version": guideline.info.content_version,
             "review_date": guideline.info.review_date,
+            "review_due": guideline.info.review_due,
             "intended_use": guideline.info.intended_use,
         },
         "calculator_version": __version__,

@@ -8,9 +8,11 @@ mistakes with a message naming the id and what to do.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from calculator.conditions import ALWAYS, CONDITION_KINDS, Condition, foreign_conditions
 from calculator.kinds import kinds
@@ -162,6 +164,37 @@ class GuidelineInfo:
     """ISO date (YYYY-MM-DD) the content was last checked against its source."""
     reviewer: str
     intended_use: str
+    next_review: str | None = None
+    """ISO date by which the content must be checked again; or give ``review_interval_months``."""
+    review_interval_months: int | None = None
+    """Months after ``review_date`` by which the content must be checked again."""
+    topics: tuple[str, ...] = ()
+    """Words the catalogue's filter finds the guideline by (besides its titles)."""
+
+    @property
+    def review_due(self) -> str:
+        """ISO date the next review is due: ``next_review``, or ``review_date`` plus the interval.
+
+        A month later than the 31st of a shorter month is its last day (2026-01-31 plus one
+        month is 2026-02-28).
+        """
+        if self.next_review is not None:
+            return self.next_review
+        if self.review_interval_months is None:
+            raise GuidelineDefinitionError("guideline info: give next_review or review_interval_months")
+        return add_months(date.fromisoformat(self.review_date), self.review_interval_months).isoformat()
+
+    def overdue(self, today: date) -> bool:
+        """Whether the review is past due on ``today`` (due on the day itself is not overdue)."""
+        return today > date.fromisoformat(self.review_due)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the last day of the month reached."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -320,6 +353,7 @@ def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
         return  # the checks below ask every condition what it reads
     if not _ID.match(guideline.id):
         yield Problem(message=f"guideline id {guideline.id!r}: use lower-case letters, digits and '_'")
+    yield from _info_problems(guideline.info)
     seen: set[tuple[str, str]] = set()
 
     def duplicate(kind: str, item_id: str, at: tuple[str, ...]) -> Iterator[Problem]:
@@ -382,6 +416,42 @@ def _definition_problems(guideline: Guideline) -> Iterator[Problem]:
                 ),
                 at=owner_ids(owner),
             )
+
+
+def _info_problems(info: GuidelineInfo) -> Iterator[Problem]:
+    """The dates say when the content was checked and when it is due again, and can be read."""
+    dates = {"review_date": info.review_date}
+    if info.next_review is not None:
+        dates["next_review"] = info.next_review
+    readable = True
+    for name, value in dates.items():
+        try:
+            date.fromisoformat(value)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(value)
+        except (TypeError, ValueError):
+            readable = False
+            yield Problem(message=f"guideline info {name} {value!r}: write a date as YYYY-MM-DD")
+    given = (info.next_review is not None) + (info.review_interval_months is not None)
+    if given != 1:
+        yield Problem(
+            message=(
+                "guideline info: say when the next review is due, either next_review (a date) or "
+                "review_interval_months (months after review_date), not " + ("both" if given else "neither")
+            )
+        )
+    elif info.review_interval_months is not None:
+        months = info.review_interval_months
+        if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
+            yield Problem(message=f"guideline info review_interval_months {months!r}: a whole number from 1 to 120")
+    elif readable and info.next_review is not None and info.next_review <= info.review_date:
+        message = f"guideline info next_review {info.next_review} is not after review_date {info.review_date}"
+        yield Problem(message=message)
+    for topic in info.topics:
+        if not isinstance(topic, str) or not topic.strip():
+            yield Problem(message=f"guideline info topics {topic!r}: each topic is a non-empty word or phrase")
+    if isinstance(info.topics, str):
+        yield Problem(message=f'guideline info topics {info.topics!r}: a tuple of words, e.g. ("{info.topics}",)')
 
 
 def owner_ids(owner: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ review date, calculator and runtime produced it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from calculator.text import t
@@ -22,16 +23,28 @@ def _source_tag(source: dict[str, Any] | None) -> str:
     return f" [{tag}]"
 
 
-def note_text(result: dict[str, Any], *, runtime: str) -> str:
+def overdue_since(result: dict[str, Any], today: date) -> str | None:
+    """The date the guideline's next review was due, if ``today`` is past it; else None."""
+    due = result["guideline"].get("review_due")
+    return due if due is not None and today > date.fromisoformat(due) else None
+
+
+def note_text(result: dict[str, Any], *, runtime: str, today: date | None = None) -> str:
     """Plain-text summary of an engine result (``calculator.engine.assess``).
 
     ``runtime`` names what ran the calculator (e.g. ``"Pyodide 314.0.7"``), so a note
-    records exactly which build of the logic produced it.
+    records exactly which build of the logic produced it. ``today`` (the device's date by
+    default) decides whether the note says the guideline's review is overdue.
     """
     guideline = result["guideline"]
-    lines = [
-        t("note.title", title=guideline["title"]),
-        t("note.content", content_version=guideline["content_version"], review_date=guideline["review_date"]),
+    lines = [t("note.title", title=guideline["title"])]
+    overdue = overdue_since(result, today or date.today())
+    if overdue:
+        lines.append(t("note.overdue", review_due=overdue, review_date=guideline["review_date"]))
+    lines.append(t("note.content", content_version=guideline["content_version"], review_date=guideline["review_date"]))
+    if guideline.get("review_due") and not overdue:
+        lines.append(t("note.review_due", review_due=guideline["review_due"]))
+    lines += [
         t("note.calculator", calculator_version=result["calculator_version"], runtime=runtime),
         guideline["intended_use"],
         "",

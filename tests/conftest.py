@@ -66,7 +66,7 @@ def copy_project(destination: Path) -> Path:
 
 
 def build_site(
-    project_dir: Path, site_dir: Path, *, settings: dict[str, str] | None = None
+    project_dir: Path, site_dir: Path, *, settings: dict[str, str] | None = None, config_file: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` for ``project_dir`` into ``site_dir``.
 
@@ -80,6 +80,8 @@ def build_site(
         **(settings or {}),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+    if config_file is not None:
+        command += ["--config-file", config_file]
     return subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
 
 

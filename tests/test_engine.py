@@ -45,7 +45,7 @@ def test_result_has_the_documented_shape(aimss: Guideline) -> None:
         "sections",
     }
     assert result["format"] == "guideline-result/1"
-    assert set(result["guideline"]) == {"id", "title", "content_version", "review_date", "intended_use"}
+    assert set(result["guideline"]) == {"id", "title", "content_version", "review_date", "review_due", "intended_use"}
     assert result["guideline"]["title"] == aimss.info.title
     for answer in result["answers"]:
         assert set(answer) == {"question", "label", "value", "display"}
@@ -99,6 +99,7 @@ INFO = GuidelineInfo(
     review_date="2026-01-01",
     reviewer="R",
     intended_use="U",
+    next_review="2027-01-01",
 )
 
 

@@ -18,6 +18,9 @@ Conventions (interface needs the source does not settle; labelled where shown):
   (symptoms starting, or the AI stopping, later than today).
 * Severity of diffuse symptoms is the clinician's judgement: the source gives no scale.
 * No dates are asked: durations in weeks identify no patient.
+* ``review_interval_months=12``: the source sets no review cycle; the content is due to be
+  checked against it again 12 months after its last check (a site convention, shown as
+  "next review due" on the pages and "review overdue since" once past).
 """
 
 from calculator.conditions import (
@@ -820,6 +823,8 @@ GUIDELINE = Guideline(
         content_version="1.1.0",
         review_date="2026-12-03",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
+        review_interval_months=12,
+        topics=("breast cancer", "aromatase inhibitors", "musculoskeletal symptoms", "palliative care"),
         intended_use=(
             "Decision support for clinicians assessing musculoskeletal symptoms in patients "
             "taking an aromatase inhibitor. It does not replace clinical judgement and is not "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -241,16 +242,22 @@ def change_log(env: Any, site: GuidelineSite) -> str:
     return str(env.get_template("partials/changes.html").render(context))
 
 
-def guideline_list(env: Any, sites: list[GuidelineSite], page: Page, files: Files) -> str:
-    """The home page's list of guidelines: every guideline wired into the site."""
-    rows = [
-        {
-            "info": site.guideline.info,
-            "urls": {**site_urls(site, page, files), "changes": url(files, page, site.changes_uri)},
-        }
-        for site in sites
-    ]
-    return str(env.get_template("partials/guideline-list.html").render(rows=rows))
+def guideline_list(env: Any, sites: list[GuidelineSite], page: Page, files: Files, today: date) -> str:
+    """The home page's catalogue: every guideline wired into the site, by title, with the words
+    its filter finds it by (titles and topics) and whether its review was overdue on ``today``."""
+    rows = []
+    for site in sorted(sites, key=lambda site: site.guideline.info.title.casefold()):
+        info = site.guideline.info
+        rows.append(
+            {
+                "info": info,
+                "urls": {**site_urls(site, page, files), "changes": url(files, page, site.changes_uri)},
+                "words": " ".join((info.title, info.short_title, *info.topics)).casefold(),
+                "overdue": info.overdue(today),
+            }
+        )
+    topics = sorted({topic for site in sites for topic in site.guideline.info.topics}, key=str.casefold)
+    return str(env.get_template("partials/guideline-list.html").render(rows=rows, topics=topics))
 
 
 def link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:

@@ -29,6 +29,8 @@ import json
 import logging
 import mimetypes
 import re
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
+from mkdocs.utils.templates import TemplateContext
 
 from calculator import __version__, contract, fhir, protocol, text
 from calculator.explore import explore, reachability_problems
@@ -51,6 +54,14 @@ from guideline_site import assets, deploy, offline, pages
 from guideline_site.pages import ASSETS_DIR, EXPORTS, GuidelineSite, Runtime
 
 log = logging.getLogger("mkdocs.plugins.guideline_site")
+review_log = logging.getLogger("guideline_site.review")
+"""Overdue reviews: a warning printed like MkDocs' own that does not count towards ``strict``
+(which would turn it into an error); ``overdue_review: error`` makes it one."""
+if not review_log.handlers:
+    _review_handler = logging.StreamHandler(sys.stderr)
+    _review_handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    review_log.addHandler(_review_handler)
+    review_log.propagate = False
 
 CALCULATOR_MARKER = "<!-- calculator -->"
 DECISION_TABLE_MARKER = "<!-- decision-table -->"
@@ -80,6 +91,9 @@ class GuidelineSiteConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdo
     """Seconds after which a calculator that has not started says why it may be slow."""
     theme_color = c.Type(str, default=assets.THEME_COLOR)
     """The web app's colour: its icons, its manifest and the browser's ``theme-color``."""
+    overdue_review = c.Choice(("warn", "error"), default="warn")
+    """A guideline past its next review date (``GuidelineInfo.review_due``): ``warn`` prints a
+    warning and builds (its pages say "review overdue since"); ``error`` fails the build."""
 
 
 class _Build:
@@ -92,6 +106,10 @@ class _Build:
         self.roles: dict[str, tuple[GuidelineSite, str]] = {}
         self.page_ids: dict[str, set[str]] = {}
         self.env: Any = None
+        self.today = date.today()
+        """The build's date: a guideline whose review is due before it is overdue."""
+        self.local_navs: dict[int, Navigation] = {}
+        """Each guideline section's navigation (by the section's id()), and the shell's (key 0)."""
 
     def add(self, site: GuidelineSite) -> None:
         self.guidelines.append(site)
@@ -207,6 +225,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             source = module_path.read_text(encoding="utf-8")
             located = [problem.located(source, str(module_path)) for problem in problems]
             raise PluginError(f"{page_file.src_uri}: guideline {guideline.id!r}:\n  - " + "\n  - ".join(located))
+        self._check_review(page_file, guideline)
         site = GuidelineSite(
             guideline=guideline,
             exploration=exploration,
@@ -240,18 +259,55 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             content = f"---\n{json.dumps(front_matter, ensure_ascii=False)}\n---\n\n{body}\n"  # JSON is YAML
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
 
+    def _check_review(self, page_file: File, guideline: Guideline) -> None:
+        info = guideline.info
+        if not info.overdue(self.current.today):
+            return
+        message = (
+            f"{page_file.src_uri}: guideline {guideline.id!r}: review overdue since {info.review_due} (content "
+            f"{info.content_version}, last checked against its source {info.review_date}): check it, then update "
+            "review_date and content_version in its guideline.py"
+        )
+        if self.config.overdue_review == "error":
+            raise PluginError(message + " (overdue_review: error)")
+        review_log.warning(message)
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Name each guideline's section by its short title and order its pages."""
+        """Name each guideline's section by its short title and order its pages; make the
+        local navigations (``on_page_context``)."""
         by_calculator = {site.calculator_uri: site for site in self.current.guidelines}
+        guideline_sections: set[int] = set()
         for section in _sections(nav.items):
             uris = [_src_uri(child) for child in section.children]
             site = next((by_calculator[uri] for uri in uris if uri in by_calculator), None)
             if site is None:
                 continue
+            guideline_sections.add(id(section))
             section.title = site.guideline.info.short_title
             order = [site.source_uri, site.calculator_uri, site.decision_table_uri, site.changes_uri]
             section.children.sort(key=lambda child: _rank(_src_uri(child), order))
+        self.current.local_navs = _local_navigations(nav, guideline_sections)
         return nav
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """A page lists the site's own pages (the catalogue, the guides) and its own guideline's
+        pages, not every page of every guideline: its size does not grow with the library."""
+        top: Any = page
+        while top.parent is not None:
+            top = top.parent
+        navs = self.current.local_navs
+        context["nav"] = navs.get(id(top), navs.get(0, nav))
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """Pages of the theme itself (404.html) get the shell's navigation, for the same reason."""
+        if "nav" in context and 0 in self.current.local_navs:
+            context["nav"] = self.current.local_navs[0]
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         found = self.current.roles.get(page.file.src_uri)
@@ -273,10 +329,15 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         env = self._env(config)
         found = build.roles.get(page.file.src_uri)
         if GUIDELINES_MARKER in html:
-            html = html.replace(GUIDELINES_MARKER, pages.guideline_list(env, build.guidelines, page, files), 1)
+            catalogue = pages.guideline_list(env, build.guidelines, page, files, build.today)
+            html = html.replace(GUIDELINES_MARKER, catalogue, 1)
+            page.meta["guideline_catalogue"] = True
         info = page.meta.get("guideline_info")
         if info is not None and (found is None or found[1] != "embed"):
-            html = pages.after_title(html, env.get_template("partials/guideline-info.html").render(info=info))
+            overdue = info.overdue(build.today)
+            html = pages.after_title(
+                html, env.get_template("partials/guideline-info.html").render(info=info, overdue=overdue)
+            )
         if found is None:
             return html
         site, role = found
@@ -407,6 +468,30 @@ def _load(page_file: File, module_name: object) -> Guideline:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # an author's module that fails to run: say where
         raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
+
+
+def _local_navigations(nav: Navigation, guideline_sections: set[int]) -> dict[int, Navigation]:
+    """The shell's navigation (everything but the guidelines' sections; key 0) and one per
+    guideline section: the shell with that section in its place. Built once per build."""
+
+    def navigation(items: list[Any]) -> Navigation:
+        pages = [page for item in items for page in _pages(item)]
+        local = Navigation(items, pages)
+        local.homepage = nav.homepage
+        return local
+
+    shell = [item for item in nav.items if id(item) not in guideline_sections]
+    navs = {0: navigation(shell)}
+    for item in nav.items:
+        if id(item) in guideline_sections:
+            navs[id(item)] = navigation([i for i in nav.items if i is item or id(i) not in guideline_sections])
+    return navs
+
+
+def _pages(item: Any) -> list[Page]:
+    if isinstance(item, Page):
+        return [item]
+    return [page for child in getattr(item, "children", None) or [] for page in _pages(child)]
 
 
 def _src_uri(item: Any) -> str | None:

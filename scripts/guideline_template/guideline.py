@@ -77,6 +77,10 @@ GUIDELINE = Guideline(
         content_version="0.1.0",
         review_date="{today}",
         reviewer="Not reviewed: draft",
+        # When the content must be checked against its source again: months after review_date
+        # (or next_review="YYYY-MM-DD"). Past it, pages and results say "review overdue since".
+        review_interval_months=12,
+        topics=(),
         intended_use="Draft created from a template: not for clinical use.",
     ),
     source_page="index.md",

@@ -216,14 +216,15 @@ export class Calculator {
     this.noteField.value = evaluation.note ?? "";
     const state = summaryState(evaluation, { ready: true, failed: false });
     const links = state.fields.map((id) => this.form.describe(id));
-    this.summary.show(state, { result: evaluation.result, links, general });
+    const overdueSince = evaluation.overdue_since ?? null;
+    this.summary.show(state, { result: evaluation.result, links, general, overdueSince });
     const result = evaluation.result;
     if (!result) {
       this.view.clear();
       if (state.kind === "errors") this.announce(t("announce.errors", { count: state.count }));
       return;
     }
-    this.view.result(result);
+    this.view.result(result, overdueSince);
     // From the clinician's last answer to the result on screen (read by `make bench`).
     if (this.lastAnswerAt !== undefined) performance.measure("gc:answer-to-result", { start: this.lastAnswerAt });
     this.embed?.sendResult({ guideline: this.root.dataset.guideline ?? "", answers, result, note: evaluation.note ?? "" });

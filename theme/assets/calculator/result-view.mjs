@@ -52,11 +52,18 @@ export class ResultView {
     this.body.replaceChildren();
   }
 
-  /** @param {Result} result */
-  result(result) {
+  /**
+   * @param {Result} result
+   * @param {string | null} [overdueSince] the date the guideline's review was due, once the device's date is past it
+   */
+  result(result, overdueSince = null) {
     const g = result.guideline;
     /** @type {(Node | string)[]} */
     const parts = [el("p", { class: "gc-print-title" }, t("result.print_title", { title: g.title }))];
+    if (overdueSince) {
+      const words = t("review.overdue", { review_due: overdueSince, review_date: g.review_date });
+      parts.push(el("p", { class: "gc-overdue", role: "note", "data-gc-overdue": "" }, el("strong", {}, words)));
+    }
     const summary = el("dl", { class: "gc-classifications" });
     for (const classification of result.classifications) {
       const category = classification.category;

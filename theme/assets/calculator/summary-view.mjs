@@ -55,14 +55,19 @@ export class SummaryView {
 
   /**
    * @param {SummaryState} state
-   * @param {{result?: Result | null, links?: QuestionLink[], general?: string[]}} details
+   * @param {{result?: Result | null, links?: QuestionLink[], general?: string[], overdueSince?: string | null}} details
    */
-  show(state, { result = null, links = [], general = [] } = {}) {
+  show(state, { result = null, links = [], general = [], overdueSince = null } = {}) {
     this.barText.textContent = state.bar;
     this.barLink.textContent = state.link;
     this.panel.dataset.summaryState = state.kind;
     this.bar.dataset.summaryState = state.kind;
     this.render(state, { result, links, general });
+    // After the result's lines, so the first plan item keeps its place on a small screen.
+    if (state.kind === "result" && overdueSince) {
+      const words = t("review.overdue_short", { review_due: overdueSince });
+      this.body.append(el("p", { class: "gc-overdue", role: "note", "data-gc-overdue": "" }, words));
+    }
     const key = this.body.querySelector("[data-summary-section] li, li, p");
     this.watch(key ? [this.heading, key] : [this.heading]);
   }
