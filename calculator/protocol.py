@@ -35,6 +35,8 @@ SERVICE_WORKER_MESSAGES: Final[dict[str, str]] = {
     "skipWaiting": "skip-waiting",
     "cacheRuntime": "cache-runtime",
     "status": "status",
+    "save": "save-guidelines",
+    "remove": "remove-guideline",
 }
 """Requests a page sends the site's service worker (``sw.js``), each with a MessagePort for the
 one reply ``{ok, ...}``. The build writes them into ``sw.js``; ``offline.js`` reads them from

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, BrowserType, Page
 
 from calculator.loader import load_guideline
 from calculator.model import Guideline
@@ -186,6 +186,31 @@ def watched_context(browser: Browser, csp_watch: CspWatch) -> Iterator[Callable[
     yield open_context
     for context in opened:
         with contextlib.suppress(Exception):
+            context.close()
+
+
+Launch = Callable[[], BrowserContext]
+
+
+@pytest.fixture
+def launch(
+    browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path, csp_watch: CspWatch
+) -> Iterator[Launch]:
+    """Start Chromium on one persistent profile (call again after closing to restart it)."""
+    profile = tmp_path / "profile"
+    contexts: list[BrowserContext] = []
+
+    def start() -> BrowserContext:
+        context = browser_type.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        csp_watch.watch(context)
+        contexts.append(context)
+        return context
+
+    yield start
+    for context in contexts:
+        with contextlib.suppress(Exception):  # already closed by the test
             context.close()
 
 

@@ -8,21 +8,19 @@ browser restart on the same profile can be tested too.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, CspWatch, build_site, copy_project, require
+from conftest import ROOT, Launch, build_site, copy_project, require
 from guideline_site.assets import service_worker_manifest
 from guideline_site.offline import never_used_offline
 from nginx_server import NginxServer, free_port, nginx_available
-from playwright.sync_api import BrowserContext, BrowserType, Page, expect
+from playwright.sync_api import Page, expect
 from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
@@ -36,30 +34,6 @@ pytestmark = pytest.mark.browser
 PREFIX = "/intranet/guidelines/"
 OFFLINE_READY_MS = 60_000
 TIMINGS = ROOT / "test-artifacts" / "offline-timings.json"
-
-Launch = Callable[[], BrowserContext]
-
-
-@pytest.fixture
-def launch(
-    browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path, csp_watch: CspWatch
-) -> Iterator[Launch]:
-    """Start Chromium on one persistent profile (call again after closing to restart it)."""
-    profile = tmp_path / "profile"
-    contexts: list[BrowserContext] = []
-
-    def start() -> BrowserContext:
-        context = browser_type.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        csp_watch.watch(context)
-        contexts.append(context)
-        return context
-
-    yield start
-    for context in contexts:
-        with contextlib.suppress(Exception):  # already closed by the test
-            context.close()
 
 
 def wait_offline_ready(page: Page) -> None:
@@ -185,46 +159,50 @@ def test_runtime_is_listed_for_caching_with_its_hashes(built_site: Path) -> None
         listed = f"assets/pyodide/{version}/{name}"
         assert runtime.get(listed) == integrity_of(built_site / listed), listed
     assert (built_site / f"assets/pyodide/{version}/pyodide.asm.wasm").stat().st_size > 5_000_000  # never left out
-    precached = {path for path, _ in manifest["precache"]}
-    for path, integrity in manifest["precache"]:  # every file with the hash of what was built
+    group = json.loads((built_site / "aimss" / "offline.json").read_text())
+    shell = manifest["shell"]
+    listings = [*shell, *group["files"]]
+    for path, integrity in listings:  # every file with the hash of what was built
         assert integrity in ("", integrity_of(site_file(built_site, path))), path
-    assert [path for path, integrity in manifest["precache"] if not integrity] == ["404.html"]
+    assert [path for path, integrity in listings if not integrity] == ["404.html"]
     built = {
         path.relative_to(built_site).as_posix()
         for path in built_site.rglob("*")
         if path.is_file() and path.suffix not in {".br", ".gz"} and path.name != "sw.js"
     }
-    listed = {site_file(built_site, path).relative_to(built_site).as_posix() for path in precached} | set(runtime)
+    listed = {site_file(built_site, path).relative_to(built_site).as_posix() for path, _ in listings} | set(runtime)
     # Every file the site has, and nothing it has not, but what no page or worker requests:
-    # source maps (developer tools only) and the search language files of other languages.
+    # source maps (developer tools only) and the search language files of other languages;
+    # and what is kept as last seen: the catalogue (home page), its search entries, the list
+    # of guidelines and each guideline's listing.
     never_requested = never_used_offline(built_site)
-    assert listed == built - never_requested
+    last_seen = {"index.html", "search/catalogue.json", "offline/groups.json", "aimss/offline.json"}
+    assert listed == built - never_requested - last_seen
     assert never_requested and all(
-        path.endswith(".map") or path.startswith("assets/javascripts/lunr/") for path in never_requested
+        path.endswith(".map") or path.startswith("assets/javascripts/lunr/") or path == "sitemap.xml"
+        for path in never_requested
     )
     assert "assets/javascripts/lunr/min/lunr.de.min.js" in never_requested  # the site is in English
+    for required in ("offline/", "search/search_index.json", "404.html", "manifest.webmanifest", "authoring/"):
+        assert required in dict(shell), required
     for required in (
-        "",
         "aimss/",
         "aimss/calculator/",
         "aimss/decision-table/",
-        "search/search_index.json",
         "aimss/guideline.py",
         "aimss/sentences.json",
-        "404.html",
-        "manifest.webmanifest",
     ):
-        assert required in precached, required
-    assert any(path.endswith(".whl") for path in precached)
-    assert not [path for path in precached if path.endswith((".br", ".gz")) or path == "sw.js"]
+        assert required in dict(group["files"]), required
+    assert any(path.endswith(".whl") for path, _ in shell)
+    assert not [path for path, _ in listings if path.endswith((".br", ".gz")) or path == "sw.js"]
 
 
 def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_removed(
     launch: Launch, built_site: Path, tmp_path: Path
 ) -> None:
     changed = copy_project(tmp_path / "project")
-    home = changed / "content" / "index.md"
-    home.write_text(home.read_text().replace("Each guideline below", "UPDATED BUILD: each guideline below"))
+    text = changed / "content" / "aimss" / "index.md"
+    text.write_text(text.read_text().replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1))
     completed = build_site(changed, tmp_path / "site-v2")
     assert completed.returncode == 0, completed.stderr
 
@@ -251,13 +229,18 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
     new_site = [name for name in new_caches if ":site:" in name]
     assert len(old_site) == len(new_site) == 1 and old_site != new_site
     assert old_site[0] not in new_caches
+    # The guideline changed: its group was saved anew, and the old copy deleted.
+    old_group = [name for name in old_caches if ":guideline:aimss/:" in name]
+    new_group = [name for name in new_caches if ":guideline:aimss/:" in name]
+    assert len(old_group) == len(new_group) == 1 and old_group != new_group
+    assert old_group[0] not in new_caches
     # Offline: the new cache holds exactly the new build, every file of it, and serves it.
     cached = page.evaluate(
         "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => k.url))", new_site[0]
     )
-    listed = [second.url + path for path, _ in service_worker_manifest(tmp_path / "site-v2")["precache"]]
+    listed = [second.url + path for path, _ in service_worker_manifest(tmp_path / "site-v2")["shell"]]
     assert sorted(cached) == sorted(listed)
-    page.goto(second.url)
+    page.goto(second.url + "aimss/")
     expect(page.locator("article")).to_contain_text("UPDATED BUILD")
     page.goto(f"{second.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
     calculator_ready(page)

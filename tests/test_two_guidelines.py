@@ -7,6 +7,7 @@ Pyodide runtime and one service-worker precache.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -40,8 +41,11 @@ def test_both_guidelines_are_built_sharing_one_runtime_and_one_precache(two_guid
         assert f'href="{name}/calculator/"' in (site / "index.html").read_text()
     assert len(list((site / "assets" / "pyodide").iterdir())) == 1
     assert len(list((site / "assets" / "calculator").glob("*.whl"))) == 1
-    precache = {path for path, _ in service_worker_manifest(site)["precache"]}
-    assert {"aimss/calculator/", "docformat/calculator/", "aimss/guideline.py", "docformat/guideline.py"} <= precache
+    shell = {path for path, _ in service_worker_manifest(site)["shell"]}
+    assert any(path.endswith(".whl") for path in shell)  # one calculator package for both
+    for name in ("aimss", "docformat"):
+        group = {path for path, _ in json.loads((site / name / "offline.json").read_text())["files"]}
+        assert {f"{name}/calculator/", f"{name}/guideline.py", f"{name}/search.json"} <= group
 
 
 @pytest.mark.build

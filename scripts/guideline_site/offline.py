@@ -1,8 +1,13 @@
 """What the service worker keeps for offline use, and the worker itself (``sw.js``).
 
+The site's shell (theme, scripts, the calculator's code, the offline page) is saved on the
+first visit; each guideline is a group of its own (``<folder>offline.json``), saved when one of
+its pages is read or when chosen on the offline page. Neither grows with the library. The
+search index is split the same way (``split_search_index``).
+
 The worker's source is ``service_worker.js`` beside this module; the build writes it to the
-site root with its ``MANIFEST`` (every file it may need, with its sha256) and the message
-names it answers (``calculator.protocol.SERVICE_WORKER_MESSAGES``) filled in.
+site root with its ``MANIFEST`` (the shell's files with their sha256, where the groups are)
+and the message names it answers (``calculator.protocol.SERVICE_WORKER_MESSAGES``) filled in.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ def never_used_offline(site_dir: Path) -> set[str]:
     languages are those of the built search index.
     """
     unused = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.map")}
+    unused |= {"sitemap.xml"} if (site_dir / "sitemap.xml").is_file() else set()  # for crawlers
     index = site_dir / "search" / "search_index.json"
     languages = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"] if index.is_file() else ["en"]
     needed = {f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"}
@@ -49,35 +56,149 @@ def never_used_offline(site_dir: Path) -> set[str]:
     return unused
 
 
-def offline_manifest(site_dir: Path, runtime_dir: str) -> dict[str, Any]:
-    """What the service worker caches: every site file it may need, with its sha256 (SRI form).
+GROUP_FILE = "offline.json"
+"""In each guideline's folder: the files of its offline group, with their hashes and sizes."""
+GROUPS_INDEX = "offline/groups.json"
+"""Every guideline's group (title, version, size): the offline page's choices. Grows with the
+library, so it is fetched only by that page, never saved on a first visit."""
+GROUP_SEARCH = "search.json"
+"""In each guideline's folder: the search entries of its pages (Material's format)."""
+SEARCH_INDEX = "search/search_index.json"
+CATALOGUE_SEARCH = "search/catalogue.json"
+"""The site's own pages and one entry per guideline: what search covers beyond saved guidelines."""
+SAVED_SEARCH = "search/saved.json"
+"""Answered by the service worker: the search entries of every guideline saved on the device."""
+OFFLINE_FORMAT = "guideline-offline/1"
 
-    Directory URLs stand for their ``index.html``. The Pyodide runtime is listed apart,
-    to be cached on demand. Precompressed copies, the worker itself and files nothing
-    requests (``never_used_offline``) are left out.
+
+@dataclass(frozen=True)
+class Library:
+    """What the service worker needs to know about the site's guidelines."""
+
+    groups: dict[str, dict[str, Any]]
+    """By folder (``<guideline>/``): title, short title, content version and topics of each guideline."""
+    catalogue: tuple[str, ...]
+    """Pages that list the whole library (the home page): kept as last seen, never precached."""
+    offline_page: str
+    """The offline help page, shown in place of a page the device does not keep."""
+
+
+def split_search_index(site_dir: Path, library: Library) -> None:
+    """Material's one search index becomes one per guideline (``<folder>search.json``, saved
+    with it), the catalogue's (the site's own pages, one entry per guideline) and a
+    ``search_index.json`` without entries, which every page loads: none grows with the library
+    but the catalogue's, which is fetched on the first query only (``guideline-search.js``)."""
+    index_path = site_dir / SEARCH_INDEX
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    per_group: dict[str, list[Any]] = {folder: [] for folder in library.groups}
+    own: list[Any] = []
+    for doc in index["docs"]:
+        location = doc["location"]
+        folder = next((f for f in library.groups if location.startswith(f)), None)
+        if folder is not None:
+            per_group[folder].append(doc)
+        elif location.split("#", 1)[0] in library.catalogue:
+            if "#" not in location:  # the catalogue's own text, not its table of every guideline
+                own.append({**doc, "text": ""})
+        else:
+            own.append(doc)
+    entries = [
+        {"location": folder, "title": info["title"], "text": " ".join([info["short_title"], *info["topics"]])}
+        for folder, info in library.groups.items()
+    ]
+
+    def write(path: Path, docs: list[Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"config": index["config"], "docs": docs}, separators=(",", ":")), "utf-8")
+
+    for folder, docs in per_group.items():
+        write(site_dir / folder / GROUP_SEARCH, docs)
+    write(site_dir / CATALOGUE_SEARCH, own + entries)
+    write(index_path, [])
+
+
+def _integrity(path: Path) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
+def _listed(relative: str) -> str:
+    """Directory URLs stand for their ``index.html``."""
+    is_index = relative == "index.html" or relative.endswith("/index.html")
+    return relative.removesuffix("index.html") if is_index else relative
+
+
+def offline_manifest(site_dir: Path, runtime_dir: str, library: Library) -> dict[str, Any]:
+    """What the service worker keeps, with each file's sha256 (SRI form): the shell (``shell``),
+    the runtime (cached on demand) and one group per guideline, whose listing the build writes
+    to ``<folder>offline.json`` and whose summary to ``offline/groups.json``.
+
+    Precompressed copies, the worker itself and files nothing requests (``never_used_offline``)
+    are left out; so are the library-wide pages, kept as last seen (``visited``).
     """
-    precache: list[list[str]] = []
+    shell: list[list[str]] = []
     runtime: list[list[str]] = []
+    groups: dict[str, list[list[str]]] = {folder: [] for folder in library.groups}
+    sizes: dict[str, int] = {folder: 0 for folder in library.groups}
+    shell_bytes = runtime_bytes = 0
     unused = never_used_offline(site_dir)
+    library_wide = {*library.catalogue, CATALOGUE_SEARCH, GROUPS_INDEX}
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
         if not path.is_file() or relative == assets.SERVICE_WORKER or path.suffix in {".br", ".gz"}:
             continue
-        if relative in unused:
+        listed = _listed(relative)
+        if relative in unused or listed in library_wide or path.name == GROUP_FILE:
             continue
-        integrity = "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+        size = path.stat().st_size
+        integrity = _integrity(path)
         if relative.startswith(runtime_dir):
             runtime.append([relative, integrity])
+            runtime_bytes += size
+            continue
+        folder = next((f for f in library.groups if relative.startswith(f)), None)
+        if folder is not None:
+            groups[folder].append([listed, integrity])
+            sizes[folder] += size
             continue
         if relative == deploy.NOT_FOUND_PAGE:
             integrity = ""  # the server rewrites its <base> to the sub-path: no fixed hash
-        is_index = relative == "index.html" or relative.endswith("/index.html")
-        precache.append([relative.removesuffix("index.html") if is_index else relative, integrity])
-    listing = json.dumps([precache, runtime]).encode()
+        shell.append([listed, integrity])
+        shell_bytes += size
+    summaries = []
+    for folder, files in groups.items():
+        info = library.groups[folder]
+        group = {
+            "format": OFFLINE_FORMAT,
+            "folder": folder,
+            "hash": hashlib.sha256(json.dumps(files).encode()).hexdigest()[:16],
+            "title": info["title"],
+            "short_title": info["short_title"],
+            "content_version": info["content_version"],
+            "bytes": sizes[folder],
+            "files": files,
+        }
+        (site_dir / folder / GROUP_FILE).write_text(json.dumps(group, indent=1), encoding="utf-8")
+        summaries.append({key: value for key, value in group.items() if key not in {"files", "format"}})
+    listing = json.dumps([shell, runtime, [s["hash"] for s in summaries]]).encode()
+    build = hashlib.sha256(listing).hexdigest()[:16]
+    index = {
+        "format": OFFLINE_FORMAT,
+        "build": build,
+        "shell": {"bytes": shell_bytes, "files": len(shell)},
+        "runtime": {"bytes": runtime_bytes, "files": len(runtime)},
+        "guidelines": sorted(summaries, key=lambda s: str(s["title"]).casefold()),
+    }
+    (site_dir / GROUPS_INDEX).parent.mkdir(parents=True, exist_ok=True)
+    (site_dir / GROUPS_INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
     return {
-        "build": hashlib.sha256(listing).hexdigest()[:16],
+        "build": build,
         "notFound": deploy.NOT_FOUND_PAGE,
-        "precache": precache,
+        "offlinePage": library.offline_page,
+        "shell": shell,
+        "visited": sorted(library_wide),
+        "groupFile": GROUP_FILE,
+        "groupSearch": GROUP_SEARCH,
+        "savedSearch": SAVED_SEARCH,
         "runtime": {"prefix": runtime_dir, "version": runtime_dir.rstrip("/").rsplit("/", 1)[-1], "files": runtime},
     }
 

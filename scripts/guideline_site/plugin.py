@@ -66,6 +66,9 @@ if not review_log.handlers:
 CALCULATOR_MARKER = "<!-- calculator -->"
 DECISION_TABLE_MARKER = "<!-- decision-table -->"
 GUIDELINES_MARKER = "<!-- guidelines -->"
+OFFLINE_MARKER = "<!-- offline -->"
+OFFLINE_PAGE = "offline.md"
+"""The offline page (site root): what this device keeps, the guidelines to choose, how to keep them."""
 CHANGES_MARKER = "<!-- changes -->"
 DECISION_TABLE_PAGE = "decision-table.md"
 EMBED_PAGE = "embed.md"
@@ -76,6 +79,8 @@ NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
 NOT_PUBLISHED_DIRS = ("releases",)
 """Folders of a guideline folder kept for the record (release records), not published."""
+THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json")
+"""Files of theme/ for the type checker (``make lint``), not for the site."""
 
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
 _ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
@@ -106,6 +111,9 @@ class _Build:
         self.roles: dict[str, tuple[GuidelineSite, str]] = {}
         self.page_ids: dict[str, set[str]] = {}
         self.env: Any = None
+        self.catalogue_pages: set[str] = set()
+        """URLs of the pages that list the whole library (the home page)."""
+        self.offline_page = ""
         self.today = date.today()
         """The build's date: a guideline whose review is due before it is overdue."""
         self.local_navs: dict[int, Navigation] = {}
@@ -168,12 +176,19 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         self._add_web_app_files(files, config)
         for file in list(files):
             parts = file.src_uri.split("/")
-            if parts[-1] in NOT_PUBLISHED or any(part in NOT_PUBLISHED_DIRS for part in parts[:-1]):
+            guideline_record = parts[-1] in NOT_PUBLISHED or any(part in NOT_PUBLISHED_DIRS for part in parts[:-1])
+            if guideline_record or file.src_uri in THEME_NOT_PUBLISHED:
                 files.remove(file)
         for page_file in list(files.documentation_pages()):
             module_name = _front_matter(page_file).get("calculator")
             if module_name is not None:
                 self._add_guideline(page_file, module_name, files, config)
+        _check_folders(self.current.guidelines)
+        if files.get_file_from_path(OFFLINE_PAGE) is None:
+            title = text.t("pages.offline.title")
+            front_matter = {"title": title, "description": text.t("pages.offline.description")}
+            content = f"---\n{json.dumps(front_matter, ensure_ascii=False)}\n---\n\n# {title}\n\n{OFFLINE_MARKER}\n"
+            files.append(File.generated(config, OFFLINE_PAGE, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
@@ -205,6 +220,10 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
                 )
                 files.append(File.generated(config, name, content=content))
                 icons.append({"src": name, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose})
+        # Safari's "Add to Home Screen" icon: full-bleed (iOS rounds the corners, and would fill
+        # transparency with black), 180 px as iPads and iPhones ask for.
+        apple = assets.cached_icon(180, maskable=True, colour=self.config.theme_color, cache=cache)
+        files.append(File.generated(config, "assets/site/apple-touch-icon.png", content=apple))
         manifest = assets.web_app_manifest(
             config.site_name, config.site_description or "", self.config.theme_color, icons
         )
@@ -298,7 +317,13 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         while top.parent is not None:
             top = top.parent
         navs = self.current.local_navs
-        context["nav"] = navs.get(id(top), navs.get(0, nav))
+        local = navs.get(id(top), navs.get(0, nav))
+        context["nav"] = local
+        # "Previous" and "Next" stay within what the navigation shows.
+        if page in local.pages:
+            at = local.pages.index(page)
+            page.previous_page = local.pages[at - 1] if at > 0 else None
+            page.next_page = local.pages[at + 1] if at + 1 < len(local.pages) else None
         return context
 
     def on_template_context(
@@ -311,6 +336,10 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         found = self.current.roles.get(page.file.src_uri)
+        folder = next((s.folder for s in self.current.guidelines if page.file.src_uri.startswith(s.folder)), None)
+        if folder is not None:
+            # Which guideline's offline group and search index the page belongs to (theme/main.html).
+            page.meta["guideline_folder"] = folder
         if found is None and "guideline" not in page.meta:
             return markdown
         info = found[0].guideline.info if found is not None else _load(page.file, page.meta["guideline"]).info
@@ -328,7 +357,12 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         build.page_ids[page.file.src_uri] = set(_HTML_ID.findall(html))
         env = self._env(config)
         found = build.roles.get(page.file.src_uri)
+        if OFFLINE_MARKER in html:
+            html = html.replace(OFFLINE_MARKER, env.get_template("partials/offline-page.html").render(), 1)
+            build.offline_page = page.url
+            page.meta["offline_page"] = True
         if GUIDELINES_MARKER in html:
+            build.catalogue_pages.add(page.url)
             catalogue = pages.guideline_list(env, build.guidelines, page, files, build.today)
             html = html.replace(GUIDELINES_MARKER, catalogue, 1)
             page.meta["guideline_catalogue"] = True
@@ -392,13 +426,29 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the service worker with its precache list, then the precompressed copies."""
+        build = self.current
         site_dir = Path(config.site_dir)
-        manifest = offline.offline_manifest(site_dir, self.current.runtime.runtime_dir)
+        groups = {
+            site.folder: {
+                "title": site.guideline.info.title,
+                "short_title": site.guideline.info.short_title,
+                "content_version": site.guideline.info.content_version,
+                "topics": list(site.guideline.info.topics),
+            }
+            for site in build.guidelines
+        }
+        catalogue = tuple(sorted(build.catalogue_pages))
+        library = offline.Library(groups=groups, catalogue=catalogue, offline_page=build.offline_page)
+        if (site_dir / offline.SEARCH_INDEX).is_file():
+            offline.split_search_index(site_dir, library)
+        manifest = offline.offline_manifest(site_dir, build.runtime.runtime_dir, library)
         offline.write_service_worker(site_dir, manifest)
-        count = assets.compress_site(site_dir, assets.cache_dir(self.current.root) / "compressed")
+        count = assets.compress_site(site_dir, assets.cache_dir(build.root) / "compressed")
         log.info(
-            "offline: %d files precached, runtime of %d files on demand; %d files precompressed",
-            len(manifest["precache"]),
+            "offline: a shell of %d files saved on a first visit, %d guidelines saved each on its own, "
+            "runtime of %d files on demand; %d files precompressed",
+            len(manifest["shell"]),
+            len(groups),
             len(manifest["runtime"]["files"]),
             count,
         )
@@ -412,7 +462,18 @@ def _template_globals() -> dict[str, Any]:
     def html_text(key: str, /, **values: Any) -> Markup:
         return Markup(text.catalogue().text(key, escape=escape, **values))
 
-    return {"t": text.t, "th": html_text, "service_worker_messages": protocol.SERVICE_WORKER_MESSAGES}
+    def texts(prefix: str) -> dict[str, Any]:
+        """The catalogue's texts whose keys start with ``prefix``, for a script (offline.js)."""
+        whole = text.catalogue().to_json()
+        strings = {key: value for key, value in whole["strings"].items() if key.startswith(prefix)}
+        return {"plural": whole["plural"], "strings": strings}
+
+    return {
+        "t": text.t,
+        "th": html_text,
+        "texts": texts,
+        "service_worker_messages": protocol.SERVICE_WORKER_MESSAGES,
+    }
 
 
 def _generated_pages(site: GuidelineSite, info: GuidelineInfo) -> list[tuple[str, dict[str, Any], str, InclusionLevel]]:
@@ -468,6 +529,19 @@ def _load(page_file: File, module_name: object) -> Guideline:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # an author's module that fails to run: say where
         raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
+
+
+def _check_folders(sites: list[GuidelineSite]) -> None:
+    """Each guideline has a folder of its own (its offline group and search index), none inside another's."""
+    for site in sites:
+        if not site.folder:
+            raise PluginError(f"{site.calculator_uri}: put the guideline in a folder of its own under content/")
+        for other in sites:
+            if other is not site and other.folder.startswith(site.folder):
+                raise PluginError(
+                    f"{other.calculator_uri}: a guideline inside the folder of another ({site.folder}): "
+                    "give each guideline a folder of its own"
+                )
 
 
 def _local_navigations(nav: Navigation, guideline_sections: set[int]) -> dict[int, Navigation]:

@@ -1,0 +1,212 @@
+// The offline page: which guidelines this device keeps (remove any), and the others to choose
+// from, each with the size it takes, before anything is downloaded. The list of guidelines
+// (offline/groups.json) comes from the network; offline, the page shows what is kept. Shown by
+// the service worker in place of a page the device does not keep, it says so first.
+(function () {
+  "use strict";
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  var root = document.querySelector("[data-offline-page]");
+  /** @type {any} */
+  var offline = /** @type {any} */ (window).gcOffline;
+  if (!root) return;
+  var page = root;
+  var kept = /** @type {HTMLElement} */ (page.querySelector("[data-offline-kept]"));
+  var form = /** @type {HTMLFormElement} */ (page.querySelector("[data-offline-choose]"));
+  var rows = /** @type {HTMLElement} */ (page.querySelector("[data-offline-rows]"));
+  var saveChosen = /** @type {HTMLButtonElement} */ (page.querySelector("[data-offline-save]"));
+  var saveAll = /** @type {HTMLButtonElement} */ (page.querySelector("[data-offline-save-all]"));
+  var shell = /** @type {HTMLElement} */ (page.querySelector("[data-offline-shell]"));
+  var progress = /** @type {HTMLElement} */ (page.querySelector("[data-offline-progress]"));
+  var missing = /** @type {HTMLElement} */ (page.querySelector("[data-offline-missing]"));
+
+  // Standing in for a page the device does not keep (the service worker set this <base>).
+  var base = document.querySelector("base[data-offline-fallback]");
+  if (base && offline) {
+    missing.textContent = offline.t("offline.page.missing", { url: location.href });
+    missing.hidden = false;
+  }
+  if (!offline) return; // offline.js says why offline use is unavailable here
+
+  var groupsUrl = new URL((script && script.getAttribute("data-groups")) || "groups.json", document.baseURI).href;
+  var siteRoot = new URL((script && script.getAttribute("data-root")) || "../", document.baseURI);
+  /** @type {(key: string, values?: Record<string, string | number>) => string} */
+  var t = offline.t;
+
+  /**
+   * @typedef {{folder: string, title: string, short_title: string, content_version: string, bytes: number}} Group
+   * @typedef {{shell: {bytes: number}, runtime: {bytes: number}, guidelines: Group[]}} Groups
+   */
+
+  /** @param {number} bytes */
+  function size(bytes) {
+    if (bytes >= 1e6) return t("offline.page.size_mb", { size: (bytes / 1e6).toFixed(1) });
+    return t("offline.page.size_kb", { size: String(Math.max(1, Math.round(bytes / 1e3))) });
+  }
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, string>} [attributes]
+   * @param {...(Node | string)} children
+   */
+  function el(tag, attributes, ...children) {
+    var node = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(function (entry) {
+      node.setAttribute(entry[0], entry[1]);
+    });
+    node.append(...children);
+    return node;
+  }
+
+  /** @type {Group[]} */
+  var saved = [];
+  /** @type {Groups | null} */
+  var groups = null;
+
+  function render() {
+    var keptFolders = saved.map(function (group) {
+      return group.folder;
+    });
+    if (!saved.length) {
+      kept.replaceChildren(el("p", {}, t("offline.page.none")));
+    } else {
+      var list = el("ul", { class: "gc-offline-kept" });
+      saved.forEach(function (group) {
+        var remove = el("button", { type: "button", class: "md-button", "aria-label": t("offline.page.remove", { short_title: group.short_title }) }, t("offline.page.remove_label"));
+        remove.addEventListener("click", function () {
+          run(offline.ask(offline.messages.remove, { folder: group.folder }), t("offline.page.removed", { short_title: group.short_title }));
+        });
+        var link = el("a", { href: new URL(group.folder, siteRoot).href }, group.title);
+        list.append(el("li", { "data-offline-kept-folder": group.folder }, link, " · ", group.content_version, " · ", size(group.bytes), " ", remove));
+      });
+      kept.replaceChildren(list);
+    }
+    if (!groups) return;
+    shell.textContent = t("offline.page.shell", { size: size(groups.shell.bytes), runtime: size(groups.runtime.bytes) });
+    rows.replaceChildren();
+    var all = 0;
+    groups.guidelines.forEach(function (group) {
+      var isKept = keptFolders.indexOf(group.folder) !== -1;
+      if (!isKept) all += group.bytes;
+      var box = /** @type {HTMLInputElement} */ (el("input", { type: "checkbox", name: "folder", value: group.folder, id: "gc-keep-" + group.folder.replace(/\W/g, "-") }));
+      box.checked = isKept;
+      box.disabled = isKept;
+      box.setAttribute("data-bytes", String(group.bytes));
+      box.addEventListener("change", updateButtons);
+      var label = el("label", { for: box.id }, group.title);
+      rows.append(
+        el("tr", { "data-offline-group": group.folder },
+          el("td", {}, box, " ", label),
+          el("td", {}, group.content_version),
+          el("td", {}, size(group.bytes)),
+          el("td", {}, t(isKept ? "offline.page.state_kept" : "offline.page.state_not_kept"))),
+      );
+    });
+    saveAll.textContent = t("offline.page.save_all", { size: size(all) });
+    saveAll.disabled = all === 0;
+    form.hidden = false;
+    updateButtons();
+  }
+
+  /** @returns {HTMLInputElement[]} */
+  function chosen() {
+    return Array.prototype.slice.call(form.querySelectorAll("input[name=folder]:checked:not(:disabled)"));
+  }
+
+  function updateButtons() {
+    var boxes = chosen();
+    var bytes = boxes.reduce(function (sum, box) {
+      return sum + Number(box.getAttribute("data-bytes"));
+    }, 0);
+    saveChosen.textContent = t("offline.page.save_chosen", { size: size(bytes) });
+  }
+
+  /**
+   * @param {Promise<{saved?: Group[]}>} request
+   * @param {string} done what to say once it succeeded
+   */
+  function run(request, done) {
+    saveChosen.disabled = saveAll.disabled = true;
+    return request.then(
+      function (status) {
+        saved = status.saved || [];
+        offline.refresh(status);
+        progress.textContent = done;
+        saveChosen.disabled = false;
+        render();
+      },
+      function (/** @type {Error} */ error) {
+        progress.textContent = t("offline.page.failed", { error: error.message });
+        saveChosen.disabled = false;
+        render();
+      },
+    );
+  }
+
+  /** @param {string[]} folders @param {number} bytes */
+  function save(folders, bytes) {
+    if (!folders.length) {
+      progress.textContent = t("offline.page.nothing_chosen");
+      return;
+    }
+    progress.textContent = t("offline.page.saving", { count: folders.length, size: size(bytes) });
+    var asked = offline.persist().then(function () {
+      return offline.ask(offline.messages.save, { folders: folders });
+    });
+    run(asked, t("offline.page.saved", { count: folders.length }));
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var boxes = chosen();
+    save(
+      boxes.map(function (box) {
+        return box.value;
+      }),
+      boxes.reduce(function (sum, box) {
+        return sum + Number(box.getAttribute("data-bytes"));
+      }, 0),
+    );
+  });
+  saveAll.addEventListener("click", function () {
+    if (!groups) return;
+    var keptFolders = saved.map(function (group) {
+      return group.folder;
+    });
+    var missingGroups = groups.guidelines.filter(function (group) {
+      return keptFolders.indexOf(group.folder) === -1;
+    });
+    save(
+      missingGroups.map(function (group) {
+        return group.folder;
+      }),
+      missingGroups.reduce(function (sum, group) {
+        return sum + group.bytes;
+      }, 0),
+    );
+  });
+
+  kept.replaceChildren(el("p", {}, t("offline.page.loading")));
+  offline
+    .ask(offline.messages.status)
+    .then(function (/** @type {{saved?: Group[]}} */ status) {
+      saved = status.saved || [];
+      render();
+    })
+    .catch(function (/** @type {Error} */ error) {
+      kept.replaceChildren(el("p", {}, t("offline.page.failed", { error: error.message })));
+    });
+  fetch(groupsUrl, { cache: "no-cache" })
+    .then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    })
+    .then(
+      function (/** @type {Groups} */ listing) {
+        groups = listing;
+        render();
+      },
+      function () {
+        shell.textContent = t("offline.page.choose_offline");
+      },
+    );
+})();
