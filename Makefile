@@ -31,9 +31,10 @@ $(NPM_STAMP): package.json package-lock.json
 site: setup
 	$(BIN)/mkdocs build --strict --site-dir site
 
-## serve: set up, build and serve the site on http://127.0.0.1:$(PORT)/
-serve: site
-	$(BIN)/python scripts/serve.py site --port $(PORT)
+## serve: set up, build and serve the site on http://127.0.0.1:$(PORT)/, rebuilding on every edit
+## (open pages reload themselves; offline use is off here: `make site` builds the site to deploy)
+serve: setup
+	$(BIN)/python scripts/dev_server.py --port $(PORT)
 
 ## bench: the calculator against the bare Pyodide floor, as ratios; writes BENCHMARKS.md
 RUNS ?= 7

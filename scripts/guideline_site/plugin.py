@@ -96,6 +96,9 @@ class GuidelineSiteConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdo
     """Seconds after which a calculator that has not started says why it may be slow."""
     theme_color = c.Type(str, default=assets.THEME_COLOR)
     """The web app's colour: its icons, its manifest and the browser's ``theme-color``."""
+    compress = c.Type(bool, default=True)
+    """Write ``.br`` and ``.gz`` copies beside the built files, for servers that send them
+    (nginx, ``make bundle``); the authors' preview (``make serve``) leaves them out."""
     overdue_review = c.Choice(("warn", "error"), default="warn")
     """A guideline past its next review date (``GuidelineInfo.review_due``): ``warn`` prints a
     warning and builds (its pages say "review overdue since"); ``error`` fails the build."""
@@ -443,7 +446,8 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             offline.split_search_index(site_dir, library)
         manifest = offline.offline_manifest(site_dir, build.runtime.runtime_dir, library)
         offline.write_service_worker(site_dir, manifest)
-        count = assets.compress_site(site_dir, assets.cache_dir(build.root) / "compressed")
+        compressed = assets.cache_dir(build.root) / "compressed"
+        count = assets.compress_site(site_dir, compressed) if self.config.compress else 0
         log.info(
             "offline: a shell of %d files saved on a first visit, %d guidelines saved each on its own, "
             "runtime of %d files on demand; %d files precompressed",

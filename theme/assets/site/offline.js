@@ -107,6 +107,17 @@
     show("unsupported", t("offline.unsupported"));
     return;
   }
+  if (document.querySelector("script[data-preview]")) {
+    // The authors' preview (make serve) rebuilds on every edit: an offline copy would show the
+    // previous build, so none is kept, and one left by an earlier server goes.
+    navigator.serviceWorker.getRegistrations().then(function (registrations) {
+      registrations.forEach(function (registration) {
+        registration.unregister();
+      });
+    });
+    show("preview", t("offline.preview"));
+    return;
+  }
 
   var updating = false; // this page asked for the switch (other open pages did not)
 

@@ -1,0 +1,209 @@
+"""The authors' preview (``make serve``): build, serve, and rebuild on every change.
+
+    python scripts/dev_server.py [--port 8000] [--prefix /] [--project .]
+
+Builds the site in this process into ``build/preview/a`` or ``build/preview/b`` (alternately)
+and serves the last good build through ``serve.py``'s handler: the same Content-Security-Policy
+and headers as the shipped server snippets. A change under ``content/``, ``theme/``,
+``calculator/`` or ``scripts/`` (or to ``mkdocs.yml``) starts a rebuild; when it is done, open
+pages reload themselves through an external script (``/__preview/reload.js``, allowed by
+``script-src 'self'``; no inline script) that long-polls ``/__preview/build``
+(``connect-src 'self'``). A build that fails is reported here and the previous one stays
+served. Offline use is off in the preview (it would serve the previous build from the
+device): ``sw.js`` is not served and the pages say so. Deploy what ``make site`` builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guideline_site import assets, deploy
+from serve import SiteRequestHandler
+
+RELOAD_SCRIPT = "__preview/reload.js"
+BUILD_ID = "__preview/build"
+WATCHED = ("content", "theme", "calculator", "scripts")
+RELOAD_JS = b"""// The authors' preview: reload the page once a rebuild is served (scripts/dev_server.py).
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var url = script ? script.getAttribute("data-build-url") : "";
+  var seen = null;
+  function poll() {
+    fetch(url + (seen ? "?since=" + seen : ""), { cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (id) {
+        if (seen && id !== seen) return location.reload();
+        seen = id;
+        poll();
+      }, function () { setTimeout(poll, 1000); });
+  }
+  if (url) poll();
+})();
+"""
+
+
+class Preview:
+    """Builds of one project, alternating between two folders; the last good one is served."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.out = project / "build" / "preview"
+        self.current: Path | None = None
+        self.build_id = "0"
+        self.changed = threading.Condition()
+        self.lock = threading.Lock()  # one build at a time: a build's state lives on its plugin
+
+    def build(self) -> float:
+        """Build into the folder not being served, then serve it. Returns the seconds it took."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        start = time.perf_counter()
+        with self.lock:
+            target = self.out / ("b" if self.current == self.out / "a" else "a")
+            if target.exists():  # the build before last: deleted aside, so the build need not wait
+                aside = self.out / f"old-{time.time_ns()}"
+                target.rename(aside)
+                threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}).start()
+            config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(target))
+            # Precompressed copies are for nginx; this server sends files as they are.
+            config.plugins["guideline-site"].config["compress"] = False
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+            with self.changed:
+                self.current = target
+                self.build_id = str(time.time_ns())
+                self.changed.notify_all()
+        return time.perf_counter() - start
+
+    def wait_for_build(self, since: str, timeout: float) -> str:
+        with self.changed:
+            self.changed.wait_for(lambda: self.build_id != since, timeout=timeout)
+            return self.build_id
+
+
+class PreviewHandler(SiteRequestHandler):
+    preview: Preview
+
+    def translate_path(self, path: str) -> str:
+        self.directory = str(self.preview.current)  # the build served when this request came
+        return super().translate_path(path)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        relative = path[len(self.prefix) :] if path.startswith(self.prefix) else None
+        if relative == RELOAD_SCRIPT:
+            return self._send(RELOAD_JS, "text/javascript; charset=utf-8")
+        if relative == BUILD_ID:
+            since = self.path.partition("since=")[2]
+            current = self.preview.wait_for_build(since, timeout=25 if since else 0)
+            return self._send(current.encode(), "text/plain; charset=utf-8")
+        if relative == assets.SERVICE_WORKER:
+            return self.send_error(404, "no offline use in the preview")
+        file = Path(self.translate_path(self.path))
+        file = file / "index.html" if file.is_dir() else file
+        if relative is not None and file.suffix == ".html" and file.is_file():
+            tag = (
+                f'<script src="{self.prefix}{RELOAD_SCRIPT}" data-build-url="{self.prefix}{BUILD_ID}" '
+                "data-preview defer></script></body>"
+            )
+            html = file.read_bytes().replace(b"</body>", tag.encode(), 1)
+            return self._send(html, "text/html; charset=utf-8")
+        super().do_GET()
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(preview: Preview, port: int, prefix: str) -> http.server.ThreadingHTTPServer:
+    attributes: dict[str, Any] = {
+        "prefix": prefix,
+        "server_verbose": False,
+        "extra_headers": deploy.security_headers(),
+        "requested": [],
+        "preview": preview,
+    }
+    handler = type("Handler", (PreviewHandler,), attributes)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(preview.out)))
+
+
+def watch(preview: Preview, debounce: float = 0.05) -> Any:
+    """Rebuild after changes under the watched folders (and mkdocs.yml), a burst at a time."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    pending = threading.Event()
+
+    class OnChange(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            name = str(event.src_path)
+            if event.is_directory or "__pycache__" in name or event.event_type in ("opened", "closed_no_write"):
+                return
+            if name.endswith((".swp", "~")) or "/." in name:
+                return
+            pending.set()
+
+    def loop() -> None:
+        while True:
+            pending.wait()
+            time.sleep(debounce)  # an editor's save is often several events
+            pending.clear()
+            try:
+                print(f"rebuilt in {preview.build():.2f} s", flush=True)
+            except Exception as error:  # the previous build stays served
+                print(f"build failed, still serving the previous one:\n{error}", file=sys.stderr, flush=True)
+
+    threading.Thread(target=loop, daemon=True).start()
+    observer = Observer()
+    for folder in WATCHED:
+        observer.schedule(OnChange(), str(preview.project / folder), recursive=True)
+    observer.schedule(OnChange(), str(preview.project), recursive=False)
+    observer.start()
+    return observer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--prefix", default="/")
+    parser.add_argument("--project", type=Path, default=Path(__file__).resolve().parent.parent)
+    args = parser.parse_args()
+    # MkDocs' own warnings and errors (the build's messages naming file and line), as its CLI shows them.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
+    preview = Preview(args.project.resolve())
+    print(f"built in {preview.build():.2f} s", flush=True)
+    httpd = serve(preview, args.port, args.prefix)
+    observer = watch(preview)
+    host, port = httpd.server_address[:2]
+    print(f"Previewing at http://{host!s}:{port}{args.prefix} (rebuilds on change; Ctrl+C to stop)", flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    finally:
+        observer.stop()
+
+
+if __name__ == "__main__":
+    main()
