@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCHEMES = ["light", "dark"]
-PAGES = ["", "authoring/", "aimss/", "aimss/decision-table/", "aimss/changes/", "no/such/page/"]
+PAGES = ["", "authoring/", "offline/", "aimss/", "aimss/decision-table/", "aimss/changes/", "no/such/page/"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 VIEWPORTS = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1440, 900)}
 
@@ -242,7 +242,13 @@ def test_layout_has_no_horizontal_scrolling_and_is_captured(
         if page.evaluate(SCROLLS_SIDEWAYS):
             overflowing.append(name)
 
-    for name, path in (("guideline", "aimss/"), ("decision-table", "aimss/decision-table/"), ("home", "")):
+    pages = (
+        ("guideline", "aimss/"),
+        ("decision-table", "aimss/decision-table/"),
+        ("home", ""),
+        ("offline", "offline/"),
+    )
+    for name, path in pages:
         page.goto(site_server.url + path)
         capture(name)
     open_calculator(page, site_server)

@@ -23,6 +23,7 @@ from guideline_site.assets import service_worker_manifest
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import Page, expect
 from serve import SiteServer
+from test_accessibility import axe_violations
 
 GUIDELINES = 4
 """AIMSS and three synthetic guidelines."""
@@ -155,6 +156,7 @@ def test_the_catalogue_filters_by_words_and_topic_from_the_keyboard(page: Page, 
         rows = page.locator("[data-catalogue-row]")
         expect(rows.filter(has_text="AIMSS")).to_be_visible()
         expect(page.locator("[data-catalogue-count]")).to_have_text(f"Showing 1 of {GUIDELINES} guidelines.")
+        assert axe_violations(page) == []
         assert rows.evaluate_all("rows => rows.filter(r => !r.hidden).length") == 1
         words.fill("")
         page.get_by_label("Topic", exact=True).select_option("archiving")
@@ -261,6 +263,7 @@ def test_a_reader_of_one_guideline_has_it_offline_and_not_another_until_chosen(
     row = page.locator("[data-offline-group='sample-0001/']")
     expect(row).to_contain_text(re.compile(r"\d+ KB"))
     expect(page.locator("[data-offline-group='aimss/']")).to_contain_text("Kept")
+    assert axe_violations(page) == []  # the chooser, filled in
     row.get_by_role("checkbox").check()
     save = page.locator("[data-offline-save]")
     expect(save).to_have_text(re.compile(r"Save the chosen guidelines \(\d+ KB\)"))

@@ -101,7 +101,7 @@
           el("td", {}, t(isKept ? "offline.page.state_kept" : "offline.page.state_not_kept"))),
       );
     });
-    saveAll.textContent = t("offline.page.save_all", { size: size(all) });
+    saveAll.textContent = all ? t("offline.page.save_all", { size: size(all) }) : t("offline.page.all_kept");
     saveAll.disabled = all === 0;
     form.hidden = false;
     updateButtons();
@@ -117,7 +117,9 @@
     var bytes = boxes.reduce(function (sum, box) {
       return sum + Number(box.getAttribute("data-bytes"));
     }, 0);
-    saveChosen.textContent = t("offline.page.save_chosen", { size: size(bytes) });
+    saveChosen.textContent = boxes.length
+      ? t("offline.page.save_chosen", { size: size(bytes) })
+      : t("offline.page.save_chosen_none");
   }
 
   /**
