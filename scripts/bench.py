@@ -15,8 +15,9 @@ cold (new profile) and warm (second visit, same profile), service workers blocke
 use the HTTP cache alike. It also compares when the calculator starts Python (at once, when
 idle, when visible), and times ``make site`` against a plain Material build of the same
 content (rebuilds with the build cache, and a fresh clone's first build without it).
-It also measures the bedside layout before and after the live summary (``bench_layout.py``), and
-the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``).
+It also measures the bedside layout before and after the live summary (``bench_layout.py``),
+the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``), and
+what a library of 1 to 500 guidelines costs (``bench_library.py``).
 Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
 markers; the analysis written below them is kept). Timings here swing run to run: compare
 the ratios, which are measured alternately within one run.
@@ -47,6 +48,7 @@ sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
 
 import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
+import bench_library  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import SiteServer  # noqa: E402
 
@@ -55,6 +57,8 @@ STRATEGIES = ("immediate", "idle", "visible")
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 MIN_RUNS = 5
+LIBRARY_ROUNDS = 3
+"""Builds per library size (N = 1 … 500), alternating: the N = 500 build is the slow part."""
 """Fewer cold and warm runs per page than this give no meaningful median."""
 
 OBSERVE = """
@@ -409,10 +413,10 @@ def report(
     offline_time = median_min_max([run["seconds"] for run in results["offline"]])
     lines.append("\n### Offline (service worker on, first visit to the calculator)\n")
     lines.append(
-        f"Bytes the server sent (nginx access log: page, worker and service worker) until the site and "
-        f"the runtime were saved for offline use: {fmt(offline, 'MB', 1e-6)}, in {fmt(offline_time, 's')}; "
-        f"{offline[0] / core:.2f} × the brotli core (3 visits). The service worker's precache of the whole "
-        "site comes on top of the calculator's own bytes above; the runtime is not fetched twice."
+        f"Bytes the server sent (nginx access log: page, worker and service worker) until the site's shell, "
+        f"this guideline and the runtime were saved for offline use: {fmt(offline, 'MB', 1e-6)}, in "
+        f"{fmt(offline_time, 's')}; {offline[0] / core:.2f} × the brotli core (3 visits). What the service "
+        "worker saves comes on top of the calculator's own bytes above; the runtime is not fetched twice."
         if offline and offline_time
         else "Not measured: served by the dev server, which keeps no access log."
     )
@@ -475,7 +479,7 @@ def report(
     if offline:
         targets.append(
             (
-                "… the same first visit with the service worker on (the whole site saved for offline use too)",
+                "… the same first visit with the service worker on (the shell and this guideline saved offline too)",
                 f"{offline[0] / core:.2f} ×",
                 offline[0] / core <= 1.05,
             )
@@ -553,12 +557,14 @@ def main() -> None:
             engines_body, engine_targets = bench_engines.report(
                 bench_engines.measure(served, base, subject.path, args.runs), args.runs
             )
+            library_body, library_targets = bench_library.report(bench_library.measure(playwright, LIBRARY_ROUNDS))
         builds = time_builds(max(3, args.runs // 2), work)
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
         )
-        body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by, engine_targets)
-        body += "\n" + layout + "\n" + engines_body
+        more = [*engine_targets, *library_targets]
+        body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by, more)
+        body += "\n" + layout + "\n" + engines_body + "\n" + library_body
         write_benchmarks(args.out, body, machine())
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")

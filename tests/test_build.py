@@ -414,3 +414,30 @@ def test_no_source_file_is_hidden_from_git() -> None:
         check=True,
     ).stdout.split()
     assert [path for path in ignored if "__pycache__" not in path and ".pyc" not in path] == []
+
+
+def test_the_site_installs_to_a_home_screen_with_opaque_icons(built_site: Path) -> None:
+    """A web app manifest with icons, and Safari's apple-touch-icon: 180 px and opaque (iOS
+    fills transparency with black and rounds the corners itself)."""
+    import struct
+    import zlib
+
+    manifest = json.loads((built_site / "manifest.webmanifest").read_text())
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "./"
+    assert {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]} == {
+        ("192x192", "any"),
+        ("192x192", "maskable"),
+        ("512x512", "any"),
+        ("512x512", "maskable"),
+    }
+    page = (built_site / "aimss" / "index.html").read_text()
+    assert '<link rel="apple-touch-icon" href="../assets/site/apple-touch-icon.png">' in page
+    assert '<meta name="apple-mobile-web-app-capable" content="yes">' in page
+    png = (built_site / "assets" / "site" / "apple-touch-icon.png").read_bytes()
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert (width, height, depth, colour) == (180, 180, 8, 6)
+    data = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
+    stride = 1 + width * 4
+    rows = [data[row * stride : (row + 1) * stride] for row in range(height)]
+    assert all(row[0] == 0 for row in rows)  # unfiltered rows, so the alpha bytes can be read
+    assert all(alpha == 255 for row in rows for alpha in row[4::4])

@@ -213,6 +213,16 @@ def switchable(library_site: Path, server_kind: str) -> Iterator[Switchable]:
     server.stop()
 
 
+RECORD_STATUS = """
+window.__statuses = [];
+new MutationObserver(() => {
+  const status = document.querySelector("[data-offline-text]");
+  if (status && status.textContent !== window.__statuses.at(-1)) window.__statuses.push(status.textContent);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+"""Records every text of the offline status line, from the first."""
+
+
 def offline_state(page: Page, state: str) -> None:
     expect(page.locator("[data-offline]")).to_have_attribute("data-offline-state", state, timeout=OFFLINE_READY_MS)
 
@@ -237,9 +247,13 @@ def test_a_reader_of_one_guideline_has_it_offline_and_not_another_until_chosen(
 ) -> None:
     server = switchable
     page = launch().new_page()
+    page.add_init_script(RECORD_STATUS)
     page.goto(server.url + "aimss/")
     offline_state(page, "ready-without-calculator")
     expect(page.locator("[data-offline]")).to_contain_text("This guideline (AIMSS) is kept on this device.")
+    # No copy was on the device: the status said it may have been removed (Safari's 7 days).
+    said = page.evaluate("window.__statuses")
+    assert any("had no offline copy" in line and "7 days" in line for line in said), said
     assert guideline_caches(page) == ["aimss/"]
     fetched = server.requested()
     assert not [p for p in fetched if p.startswith("sample-") or p in ("search/catalogue.json", "offline/groups.json")]
@@ -269,6 +283,11 @@ def test_a_reader_of_one_guideline_has_it_offline_and_not_another_until_chosen(
     expect(save).to_have_text(re.compile(r"Save the chosen guidelines \(\d+ KB\)"))
     save.click()
     expect(page.locator("[data-offline-progress]")).to_have_text("Saved: 1 guideline is now kept on this device.")
+    # Saving asked the browser to keep it, and the status line says what the browser answered.
+    granted = page.evaluate("navigator.storage.persisted()")
+    expect(page.locator("[data-offline]")).to_contain_text(
+        "persistent storage granted" if granted else "may remove it when space runs low"
+    )
     assert guideline_caches(page) == ["aimss/", "sample-0001/"]
     assert not [p for p in server.requested() if p.startswith(("sample-0002/", "sample-0003/"))]
 

@@ -134,6 +134,9 @@ def test_text_readers_never_download_python_until_they_make_the_calculators_avai
 
         status.get_by_role("button", name="Make the calculators available offline").click()
         wait_offline_ready(page)
+        # It asked the browser to keep the copy, and says what the browser answered.
+        granted = page.evaluate("navigator.storage.persisted()")
+        expect(status).to_contain_text("persistent storage granted" if granted else "may remove it when space runs low")
         fetched = {path.rsplit("/", 1)[-1] for path in server.requested if "/pyodide/" in path}
         assert {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "pyodide.asm.mjs"} <= fetched
     # Offline now, and no calculator page was ever opened: it works all the same.

@@ -125,13 +125,14 @@
   /**
    * @param {Promise<{saved?: Group[]}>} request
    * @param {string} done what to say once it succeeded
+   * @param {boolean | null} [granted] whether the browser agreed to keep what is saved
    */
-  function run(request, done) {
+  function run(request, done, granted) {
     saveChosen.disabled = saveAll.disabled = true;
     return request.then(
       function (status) {
         saved = status.saved || [];
-        offline.refresh(status);
+        offline.refresh(status, granted);
         progress.textContent = done;
         saveChosen.disabled = false;
         render();
@@ -151,10 +152,9 @@
       return;
     }
     progress.textContent = t("offline.page.saving", { count: folders.length, size: size(bytes) });
-    var asked = offline.persist().then(function () {
-      return offline.ask(offline.messages.save, { folders: folders });
+    offline.persist().then(function (/** @type {boolean | null} */ granted) {
+      run(offline.ask(offline.messages.save, { folders: folders }), t("offline.page.saved", { count: folders.length }), granted);
     });
-    run(asked, t("offline.page.saved", { count: folders.length }));
   }
 
   form.addEventListener("submit", function (event) {

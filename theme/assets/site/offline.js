@@ -162,7 +162,7 @@
       show("ready", t("offline.ready", { versions: versions }) + " " + kept + (note || ""));
       return;
     }
-    show("ready-without-calculator", t("offline.ready_without_calculator", { versions: versions }) + " " + kept, {
+    show("ready-without-calculator", t("offline.ready_without_calculator", { versions: versions }) + " " + kept + (note || ""), {
       label: t("offline.runtime_button"),
       run: function () {
         navigator.serviceWorker.ready.then(function (registration) {
@@ -219,9 +219,12 @@
     messages: MESSAGES,
     persist: persist,
     t: t,
-    /** @param {WorkerReply} status */
-    refresh: function (status) {
-      if (box.getAttribute("data-offline-state") !== "update") ready(status);
+    /**
+     * @param {WorkerReply} status
+     * @param {boolean | null} [granted] what the browser said when asked to keep it (persist())
+     */
+    refresh: function (status, granted) {
+      if (box.getAttribute("data-offline-state") !== "update") ready(status, persistence(granted ?? null));
     },
   };
 
