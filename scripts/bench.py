@@ -221,7 +221,7 @@ class Runner:
             if calculator:
                 answer(page, self.subject.guideline, self.subject.answers)
                 page.wait_for_selector("[data-classification]", timeout=10_000)
-                page.wait_for_function("performance.getEntriesByName('gc:answer-to-result').length > 0")
+                page.wait_for_function("() => performance.getEntriesByName('gc:answer-to-result').length > 0")
             page.wait_for_timeout(300)  # let the observers deliver
             result: dict[str, Any] = page.evaluate(COLLECT)
             cdp = context.new_cdp_session(page)

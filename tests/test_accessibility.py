@@ -54,6 +54,8 @@ SCROLLS_SIDEWAYS = """() => {
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
+    # Colours are judged at rest: Material fades the header's title in and out as the page scrolls.
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE)
     return page.evaluate(
