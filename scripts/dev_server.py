@@ -63,6 +63,7 @@ class Preview:
         self.build_id = "0"
         self.changed = threading.Condition()
         self.lock = threading.Lock()  # one build at a time: a build's state lives on its plugin
+        self.templates: tuple[tuple[str, ...], Any] | None = None
 
     def build(self) -> float:
         """Build into the folder not being served, then serve it. Returns the seconds it took."""
@@ -77,6 +78,7 @@ class Preview:
                 target.rename(aside)
                 threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}).start()
             config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(target))
+            self._reuse_templates(config)
             # Precompressed copies are for nginx; this server sends files as they are.
             config.plugins["guideline-site"].config["compress"] = False
             config.plugins.on_startup(command="build", dirty=False)
@@ -89,6 +91,20 @@ class Preview:
                 self.build_id = str(time.time_ns())
                 self.changed.notify_all()
         return time.perf_counter() - start
+
+    def _reuse_templates(self, config: Any) -> None:
+        """One Jinja environment for every rebuild with the same theme folders: templates are
+        compiled once (Jinja recompiles one whose file changed), not at every rebuild."""
+        theme = config.theme
+        key = tuple(theme.dirs)
+        make = theme.get_env
+
+        def get_env() -> Any:
+            if self.templates is None or self.templates[0] != key:
+                self.templates = (key, make())
+            return self.templates[1]
+
+        theme.get_env = get_env
 
     def wait_for_build(self, since: str, timeout: float) -> str:
         with self.changed:
@@ -131,6 +147,28 @@ class PreviewHandler(SiteRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def reuse_search_entries() -> None:
+    """Material's search parses every page's HTML at every build; in the preview, a page whose
+    HTML did not change since the last build gets the same entries back (the index written is
+    the same as a full build's). Bounded: one set of entries per page URL."""
+    from material.plugins.search.plugin import SearchIndex
+
+    index_page = SearchIndex.add_entry_from_context
+    cache: dict[str, tuple[tuple[Any, ...], list[Any]]] = {}
+
+    def add_entry_from_context(self: Any, page: Any) -> None:
+        key = (page.title, page.content, repr(page.meta.get("search")))
+        found = cache.get(page.url)
+        if found is not None and found[0] == key:
+            self.entries.extend(found[1])
+            return
+        before = len(self.entries)
+        index_page(self, page)
+        cache[page.url] = (key, self.entries[before:])
+
+    SearchIndex.add_entry_from_context = add_entry_from_context
 
 
 def serve(preview: Preview, port: int, prefix: str) -> http.server.ThreadingHTTPServer:
@@ -191,6 +229,7 @@ def main() -> None:
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     handler.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(handler)
+    reuse_search_entries()
     preview = Preview(args.project.resolve())
     print(f"built in {preview.build():.2f} s", flush=True)
     httpd = serve(preview, args.port, args.prefix)

@@ -83,6 +83,17 @@ class Library:
     """The offline help page, shown in place of a page the device does not keep."""
 
 
+def group_of(path: str, folders: dict[str, Any] | set[str]) -> str | None:
+    """The guideline folder (``<guideline>/``) a site path is in, if any: a look-up per parent
+    folder of the path, not a scan of the library."""
+    end = path.find("/")
+    while end != -1:
+        if path[: end + 1] in folders:
+            return path[: end + 1]
+        end = path.find("/", end + 1)
+    return None
+
+
 def split_search_index(site_dir: Path, library: Library) -> None:
     """Material's one search index becomes one per guideline (``<folder>search.json``, saved
     with it), the catalogue's (the site's own pages, one entry per guideline) and a
@@ -94,7 +105,7 @@ def split_search_index(site_dir: Path, library: Library) -> None:
     own: list[Any] = []
     for doc in index["docs"]:
         location = doc["location"]
-        folder = next((f for f in library.groups if location.startswith(f)), None)
+        folder = group_of(location, library.groups)
         if folder is not None:
             per_group[folder].append(doc)
         elif location.split("#", 1)[0] in library.catalogue:
@@ -155,7 +166,7 @@ def offline_manifest(site_dir: Path, runtime_dir: str, library: Library) -> dict
             runtime.append([relative, integrity])
             runtime_bytes += size
             continue
-        folder = next((f for f in library.groups if relative.startswith(f)), None)
+        folder = group_of(relative, library.groups)
         if folder is not None:
             groups[folder].append([listed, integrity])
             sizes[folder] += size

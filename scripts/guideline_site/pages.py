@@ -82,6 +82,8 @@ class Runtime:
     boot_timeout: int
     download_bytes: int = 0
     """The runtime's files and the wheel, uncompressed: the total of the boot's download progress."""
+    modules: tuple[str, ...] = ()
+    """The widget's ES modules (``widget_modules``), found once per build."""
 
 
 def url(files: Files, from_page: Page, src_uri: str) -> str:
@@ -138,7 +140,7 @@ def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Run
         "protocol_version": protocol.PROTOCOL_VERSION,
         "runtime_bytes": runtime.download_bytes,
         # Every module of the widget, fetched in parallel before widget.mjs asks for them.
-        "modules": [url(files, page, uri) for uri in widget_modules(files)],
+        "modules": [url(files, page, uri) for uri in runtime.modules],
     }
     context: dict[str, Any] = {
         "embedded": embedded,

@@ -25,6 +25,7 @@ knows any particular guideline.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import mimetypes
@@ -111,6 +112,7 @@ class _Build:
         self.root = root
         self.runtime = Runtime(runtime_dir="", pyodide_version="", wheel_uri="", boot_timeout=boot_timeout)
         self.guidelines: list[GuidelineSite] = []
+        self.folders: set[str] = set()
         self.roles: dict[str, tuple[GuidelineSite, str]] = {}
         self.page_ids: dict[str, set[str]] = {}
         self.env: Any = None
@@ -124,6 +126,7 @@ class _Build:
 
     def add(self, site: GuidelineSite) -> None:
         self.guidelines.append(site)
+        self.folders.add(site.folder)
         for uri, role in site.roles().items():
             self.roles[uri] = (site, role)
 
@@ -176,6 +179,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             files.append(File.generated(config, runtime_dir + path.name, abs_src_path=str(path)))
         files.append(File.generated(config, build.runtime.wheel_uri, abs_src_path=str(wheel)))
         self._add_generated_modules(files, config, runtime.version)
+        build.runtime = dataclasses.replace(build.runtime, modules=tuple(pages.widget_modules(files)))
         self._add_web_app_files(files, config)
         for file in list(files):
             parts = file.src_uri.split("/")
@@ -339,7 +343,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         found = self.current.roles.get(page.file.src_uri)
-        folder = next((s.folder for s in self.current.guidelines if page.file.src_uri.startswith(s.folder)), None)
+        folder = offline.group_of(page.file.src_uri, self.current.folders)
         if folder is not None:
             # Which guideline's offline group and search index the page belongs to (theme/main.html).
             page.meta["guideline_folder"] = folder
@@ -537,15 +541,16 @@ def _load(page_file: File, module_name: object) -> Guideline:
 
 def _check_folders(sites: list[GuidelineSite]) -> None:
     """Each guideline has a folder of its own (its offline group and search index), none inside another's."""
+    folders = {site.folder for site in sites}
     for site in sites:
         if not site.folder:
             raise PluginError(f"{site.calculator_uri}: put the guideline in a folder of its own under content/")
-        for other in sites:
-            if other is not site and other.folder.startswith(site.folder):
-                raise PluginError(
-                    f"{other.calculator_uri}: a guideline inside the folder of another ({site.folder}): "
-                    "give each guideline a folder of its own"
-                )
+        outer = offline.group_of(site.folder[: site.folder.rstrip("/").rfind("/") + 1], folders)
+        if outer is not None:
+            raise PluginError(
+                f"{site.calculator_uri}: a guideline inside the folder of another ({outer}): "
+                "give each guideline a folder of its own"
+            )
 
 
 def _local_navigations(nav: Navigation, guideline_sections: set[int]) -> dict[int, Navigation]:
