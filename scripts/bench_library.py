@@ -200,7 +200,8 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool]]]:
 
     lines = [
         "\n## Library (issue 14)\n",
-        f"A copy of the project with N guidelines (AIMSS and N-1 synthetic copies of the non-clinical fixture, "
+        "A copy of the project with N guidelines (the project's own guidelines and synthetic copies of the "
+        "non-clinical fixture, "
         f"`scripts/library.py`), built {len(base['build'])} times each, alternating; first visit to "
         f"`{results['folder']}/` with the service worker on, fresh profile, served by nginx (brotli; bytes from "
         "its access log). Ratios to N = 1 in brackets.\n",

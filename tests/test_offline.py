@@ -218,7 +218,9 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
         wait_offline_ready(page)
         old_caches = page.evaluate("caches.keys()")
     with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
-        # Mid-assessment on the old version: the update waits to be asked for.
+        # Mid-assessment on the old version: the update waits to be asked for. (A page is
+        # opened anew: only the fragment differs, so goto alone would stay in the document.)
+        page.goto("about:blank")
         page.goto(f"{second.url}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
         status = page.locator("[data-offline]")
         expect(status).to_have_attribute("data-offline-state", "update", timeout=OFFLINE_READY_MS)

@@ -63,9 +63,32 @@ const CURRENT_KEY = absolute("__offline-state__/current");
 async function fetchVerified(url, integrity, cache) {
   /** @type {RequestInit} */
   const options = { cache, credentials: "same-origin", ...(integrity ? { integrity } : {}) };
-  const response = await fetch(new Request(url, options));
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(new Request(url, options));
+  } catch (error) {
+    throw new Error(`${url}: ${error instanceof Error ? error.message : error}`);
+  }
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response;
+}
+
+/**
+ * A file to be saved, verified. First "no-cache": the browser revalidates its HTTP-cached copy
+ * (a file the page has just loaded costs a 304, not a download). Once more with "reload" when
+ * that fails: a server that judges freshness by modification time can answer 304 for a file
+ * whose content changed (a site copied with its old dates kept), and the stale copy then fails
+ * its hash; a dropped connection gets a second chance too.
+ * @param {string} url
+ * @param {string} integrity
+ */
+async function download(url, integrity) {
+  try {
+    return await fetchVerified(url, integrity, "no-cache");
+  } catch {
+    return await fetchVerified(url, integrity, "reload");
+  }
 }
 
 /**
@@ -82,8 +105,7 @@ async function fill(cache, files, earlier) {
     files.map(async ([path, integrity]) => {
       const url = absolute(path);
       const kept = integrity && known.get(path) === integrity && earlier ? await earlier.cache.match(url) : undefined;
-      // "no-cache": revalidate, so an outdated HTTP-cached copy never fails the install.
-      await cache.put(url, kept ?? (await fetchVerified(url, integrity, "no-cache")));
+      await cache.put(url, kept ?? (await download(url, integrity)));
     }),
   );
 }
@@ -192,8 +214,10 @@ sw.addEventListener("install", (event) => {
 });
 
 sw.addEventListener("activate", (event) => {
+  // In the queue of changes: a page may ask to save a guideline as soon as this version is
+  // active, and the clean-up must not delete the cache that save has just begun to fill.
   event.waitUntil(
-    (async () => {
+    serially(async () => {
       const own = await state();
       const states = await caches.open(STATE_CACHE);
       await states.put(CURRENT_KEY, new Response(MANIFEST.build));
@@ -206,7 +230,7 @@ sw.addEventListener("activate", (event) => {
         if (name.startsWith(OWN_CACHES) && !keep.has(name)) await caches.delete(name);
       }
       await sw.clients.claim();
-    })(),
+    }),
   );
 });
 
@@ -256,14 +280,15 @@ async function savedSearch() {
 }
 
 /**
- * A cached response for a request with a query: the same body without the cached URL, so that
- * the document or worker it starts sees its own address, query included (the search worker
- * reads its parameters from it).
+ * A cached response for a request with a query or a fragment: the same body without the cached
+ * URL, so that the document or worker it starts sees its own address, query and fragment
+ * included (the search worker reads its parameters from its fragment).
  * @param {Request} request
  * @param {Response} cached
  */
 function asRequested(request, cached) {
-  if (!new URL(request.url).search) return cached;
+  const { search, hash } = new URL(request.url);
+  if (!search && !hash) return cached;
   const { status, statusText, headers } = cached;
   return new Response(cached.body, { status, statusText, headers });
 }

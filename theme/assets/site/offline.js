@@ -80,13 +80,18 @@
 
   /**
    * Ask the browser to keep what is saved (it may say no; Safari keeps it anyway only on the Home Screen).
-   * @returns {Promise<boolean | null>} null where the browser cannot be asked
+   * Firefox asks the reader first: while that question is open, nothing waits for it.
+   * @returns {Promise<boolean | null>} null where the browser cannot be asked, or has not answered yet
    */
   function persist() {
     if (!navigator.storage || !navigator.storage.persist) return Promise.resolve(null);
-    return navigator.storage.persist().catch(function () {
+    var asked = navigator.storage.persist().catch(function () {
       return null;
     });
+    var unanswered = new Promise(function (resolve) {
+      setTimeout(resolve, 3000, null);
+    });
+    return Promise.race([asked, unanswered]);
   }
 
   /** @param {boolean | null} granted */
@@ -134,10 +139,14 @@
     });
   }
 
-  /** @param {ServiceWorker | null} worker */
-  function cacheRuntime(worker) {
+  /**
+   * @param {ServiceWorker | null} worker
+   * @param {boolean} [keep] the reader asked for it: ask the browser to keep it too (Firefox asks
+   *   the reader, so never without their asking)
+   */
+  function cacheRuntime(worker, keep) {
     show("saving", t("offline.saving_runtime"));
-    return Promise.all([ask(worker, MESSAGES.cacheRuntime), persist()]).then(
+    return Promise.all([ask(worker, MESSAGES.cacheRuntime), keep ? persist() : null]).then(
       function (done) {
         ready(Object.assign({}, done[0], { saved: lastSaved }), persistence(done[1]));
       },
@@ -166,25 +175,41 @@
       label: t("offline.runtime_button"),
       run: function () {
         navigator.serviceWorker.ready.then(function (registration) {
-          cacheRuntime(registration.active);
+          cacheRuntime(registration.active, true);
         });
       },
     });
   }
 
-  /** @param {ServiceWorkerRegistration} registration */
+  /** @param {ServiceWorker | null} installing a new version being installed */
+  function track(installing) {
+    if (!installing) return;
+    installing.addEventListener("statechange", function () {
+      if (installing.state === "installed" && navigator.serviceWorker.controller) offerUpdate(installing);
+      if (installing.state === "redundant" && !hasActiveVersion()) {
+        show("error", t("offline.install_failed", { versions: versions }));
+      }
+    });
+  }
+
+  /** @type {ServiceWorkerRegistration | null} */
+  var watched = null;
+  function hasActiveVersion() {
+    return Boolean(watched && watched.active);
+  }
+
+  /**
+   * Offers a new version once it is installed. The browser may have begun installing it (an
+   * update check on navigation) before this page registered: then "updatefound" has already
+   * fired, and the version is followed from registration.installing.
+   * @param {ServiceWorkerRegistration} registration
+   */
   function watch(registration) {
+    watched = registration;
     if (registration.waiting && navigator.serviceWorker.controller) return offerUpdate(registration.waiting);
+    track(registration.installing);
     registration.addEventListener("updatefound", function () {
-      var installing = registration.installing;
-      if (!installing) return;
-      installing.addEventListener("statechange", function () {
-        if (!installing) return;
-        if (installing.state === "installed" && navigator.serviceWorker.controller) offerUpdate(installing);
-        if (installing.state === "redundant" && !registration.active) {
-          show("error", t("offline.install_failed", { versions: versions }));
-        }
-      });
+      track(registration.installing);
     });
   }
 
@@ -233,6 +258,18 @@
     .register(script.getAttribute("data-service-worker") || "sw.js", { updateViaCache: "none" })
     .then(function (registration) {
       watch(registration);
+      // register() does not look for a new version when this one is already registered, and
+      // the browser's own check after a navigation may come late or not at all: ask now.
+      // Offline the check fails, and the saved version goes on serving.
+      // A page left open (a ward tablet woken up, a connection back) looks again then.
+      function check() {
+        if (navigator.serviceWorker.controller) registration.update().catch(function () {});
+      }
+      check();
+      window.addEventListener("online", check);
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "visible") check();
+      });
       return navigator.serviceWorker.ready;
     })
     .then(function (registration) {

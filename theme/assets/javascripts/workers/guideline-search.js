@@ -9,7 +9,9 @@
 (function () {
   "use strict";
   var scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-  var params = new URL(scope.location.href).searchParams;
+  // In the fragment, not a query: nothing about the page is sent to the server, and the script
+  // is one cached file whatever page started it.
+  var params = new URLSearchParams(new URL(scope.location.href).hash.slice(1));
   var material = params.get("w") || "";
   var guideline = params.get("g") || "";
   var root = new URL("../../../", scope.location.href);
