@@ -194,9 +194,9 @@
 
   /** @type {ServiceWorkerRegistration | null} */
   var watched = null;
-  function hasActiveVersion() {
+  var hasActiveVersion = function () {
     return Boolean(watched && watched.active);
-  }
+  };
 
   /**
    * Offers a new version once it is installed. The browser may have begun installing it (an
@@ -258,10 +258,9 @@
     .register(script.getAttribute("data-service-worker") || "sw.js", { updateViaCache: "none" })
     .then(function (registration) {
       watch(registration);
-      // register() does not look for a new version when this one is already registered, and
-      // the browser's own check after a navigation may come late or not at all: ask now.
-      // Offline the check fails, and the saved version goes on serving.
-      // A page left open (a ward tablet woken up, a connection back) looks again then.
+      // register() does not look for a new version when this one is registered, and the
+      // browser's own check may come late: ask now, when shown again and when back online
+      // (a ward tablet woken up). Offline the check fails; the saved version goes on serving.
       function check() {
         if (navigator.serviceWorker.controller) registration.update().catch(function () {});
       }

@@ -1,0 +1,142 @@
+// Saving files for the service worker (joined after service_worker.js into sw.js): downloads
+// verified by their sha256, caches filled from an earlier copy where a file is unchanged, the
+// record of what this build keeps, and one change at a time.
+
+/**
+ * Fetch a file and check its sha256 (Subresource Integrity); `cache` is the HTTP cache mode.
+ * An empty integrity means a file the server rewrites (404.html's base): not checked.
+ * @param {string} url
+ * @param {string} integrity
+ * @param {RequestCache} cache
+ */
+async function fetchVerified(url, integrity, cache) {
+  /** @type {RequestInit} */
+  const options = { cache, credentials: "same-origin", ...(integrity ? { integrity } : {}) };
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(new Request(url, options));
+  } catch (error) {
+    throw new Error(`${url}: ${error instanceof Error ? error.message : error}`);
+  }
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response;
+}
+
+/**
+ * A file to be saved, verified. First "no-cache": the browser revalidates its HTTP-cached copy
+ * (a file the page has just loaded costs a 304, not a download). Once more with "reload" when
+ * that fails: a server that judges freshness by modification time can answer 304 for a file
+ * whose content changed (a site copied with its old dates kept), and the stale copy then fails
+ * its hash; a dropped connection gets a second chance too.
+ * @param {string} url
+ * @param {string} integrity
+ */
+async function download(url, integrity) {
+  try {
+    return await fetchVerified(url, integrity, "no-cache");
+  } catch {
+    return await fetchVerified(url, integrity, "reload");
+  }
+}
+
+/**
+ * Fill `cache` with `files`: a file an earlier cache holds with the same hash is copied from
+ * it, any other is downloaded and verified. All or nothing: the caller deletes a cache whose
+ * filling failed.
+ * @param {Cache} cache
+ * @param {Listed[]} files
+ * @param {{cache: Cache, files: Listed[]} | null} earlier
+ */
+async function fill(cache, files, earlier) {
+  const known = new Map(earlier ? earlier.files : []);
+  await Promise.all(
+    files.map(async ([path, integrity]) => {
+      const url = absolute(path);
+      const kept = integrity && known.get(path) === integrity && earlier ? await earlier.cache.match(url) : undefined;
+      await cache.put(url, kept ?? (await download(url, integrity)));
+    }),
+  );
+}
+
+/** @param {string} build @returns {Promise<State | null>} */
+async function readState(build) {
+  const found = await (await caches.open(STATE_CACHE)).match(stateKey(build));
+  return found ? /** @type {State} */ (await found.json()) : null;
+}
+
+/** @param {State} state */
+async function writeState(state) {
+  const body = JSON.stringify(state);
+  const headers = { "Content-Type": "application/json" };
+  await (await caches.open(STATE_CACHE)).put(stateKey(state.build), new Response(body, { headers }));
+  loaded = Promise.resolve(state);
+}
+
+/** This build's state (which guidelines it keeps, in which caches), read once per wake-up. */
+/** @type {Promise<State> | null} */
+let loaded = null;
+function state() {
+  loaded ??= readState(MANIFEST.build).then((found) => found ?? { build: MANIFEST.build, shell: [], groups: {} });
+  return loaded;
+}
+
+/** Changes to what is saved happen one at a time (two pages may ask at once). */
+let queue = Promise.resolve();
+/**
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+function serially(work) {
+  const done = queue.then(work);
+  queue = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  return done;
+}
+
+/**
+ * A guideline's group as this build lists it; null when the build has no such guideline.
+ * @param {string} folder a guideline folder, such as "guideline/"
+ * @returns {Promise<Group | null>}
+ */
+async function fetchGroup(folder) {
+  const response = await fetch(new Request(absolute(folder + MANIFEST.groupFile), { cache: "no-cache" }));
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${folder}${MANIFEST.groupFile}: ${response.status}`);
+  const group = /** @type {Group} */ (await response.json());
+  if (group.folder !== folder) throw new Error(`${folder}${MANIFEST.groupFile} describes ${group.folder}`);
+  return group;
+}
+
+/**
+ * Save one guideline's group in a cache named after its hash (the group file kept with it),
+ * reusing files an earlier copy of the group holds unchanged.
+ * @param {Group} group
+ * @param {SavedGroup | undefined} earlier
+ * @returns {Promise<SavedGroup>}
+ */
+async function saveGroup(group, earlier) {
+  const name = groupCache(group.folder, group.hash);
+  const { title, short_title, content_version, bytes, hash } = group;
+  const saved = { cache: name, hash, title, short_title, content_version, bytes };
+  if (earlier && earlier.cache === name && (await caches.has(name))) return saved;
+  let previous = null;
+  if (earlier && (await caches.has(earlier.cache))) {
+    const cache = await caches.open(earlier.cache);
+    const listing = await cache.match(absolute(group.folder + MANIFEST.groupFile));
+    if (listing) previous = { cache, files: /** @type {Group} */ (await listing.json()).files };
+  }
+  const cache = await caches.open(name);
+  try {
+    await fill(cache, group.files, previous);
+    const headers = { "Content-Type": "application/json" };
+    await cache.put(absolute(group.folder + MANIFEST.groupFile), new Response(JSON.stringify(group), { headers }));
+  } catch (error) {
+    if (name !== earlier?.cache) await caches.delete(name);
+    throw error;
+  }
+  return saved;
+}
