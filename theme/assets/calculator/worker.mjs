@@ -56,9 +56,11 @@ const PROGRESS_EVERY_MS = 250;
 
 /**
  * Count the bytes of the runtime and the wheel as they arrive, and tell the page now and then:
- * on a slow connection the clinician sees the download move, not a frozen "starting". The
- * counted response is the same response, streamed through (WebAssembly still compiles as it
- * streams). Returns a function that stops counting.
+ * on a slow connection the clinician sees the download move, not a frozen "starting". What is
+ * counted is a clone; the caller gets the response itself, URL and all, so the engine can
+ * compile WebAssembly as it streams and reuse its compiled code on the next visit (a Response
+ * made here would have no URL, and the 9.6 MB runtime would be compiled anew at every start).
+ * Returns a function that stops counting.
  * @param {string[]} prefixes URLs whose downloads count
  * @param {number} total the expected bytes (uncompressed), from the build
  */
@@ -71,20 +73,23 @@ function countDownloads(prefixes, total) {
     told = performance.now();
     post({ type: MESSAGES.status, step: currentStep, progress: { loaded, total } });
   };
+  /** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
+  const count = async (reader) => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return tell(true);
+      loaded += value.byteLength;
+      tell(false);
+    }
+  };
   self.fetch = async (input, init) => {
     const response = await plainFetch(input, init);
     const url = input instanceof Request ? input.url : String(input);
     if (!response.ok || !response.body || !prefixes.some((prefix) => url.startsWith(prefix))) return response;
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        loaded += chunk.byteLength;
-        tell(false);
-        controller.enqueue(chunk);
-      },
-      flush: () => tell(true),
-    });
-    const { status, statusText, headers } = response;
-    return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+    const counted = response.clone().body;
+    // Counting is a courtesy: a failed download fails where the response itself is read.
+    if (counted) count(counted.getReader()).catch(() => {});
+    return response;
   };
   return () => {
     self.fetch = plainFetch;
