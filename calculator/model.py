@@ -8,11 +8,10 @@ mistakes with a message naming the id and what to do.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from calculator.conditions import ALWAYS, CONDITION_KINDS, Condition, foreign_conditions
 from calculator.kinds import kinds
@@ -193,7 +192,9 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus whole months, clamped to the last day of the month reached."""
     month_index = day.year * 12 + day.month - 1 + months
     year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    # The month's last day, without the calendar module (24 ms to import in the browser).
+    following = date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)
+    last = (following - timedelta(days=1)).day
     return date(year, month + 1, min(day.day, last))
 
 

@@ -1,8 +1,9 @@
-// Starts the page's Python worker as early as a page can: this is a small classic script
-// loaded async before the stylesheets, so the worker starts while the page is still being
-// parsed and painted. assets/calculator/widget.mjs adopts the worker (and whatever it has
-// already said) when it runs. Classic and dependency-free on purpose; message names come
-// from calculator/protocol.py through data attributes.
+// Starts the page's Python worker as early as a page can: this is a small classic script,
+// parser-blocking and first in <head>, so the worker starts before the main thread is busy
+// with the stylesheets and the page (an async script waited for that work).
+// assets/calculator/widget.mjs adopts the worker (and whatever it has already said) when it
+// runs. Classic and dependency-free on purpose; message names come from calculator/protocol.py
+// through data attributes.
 (function () {
   "use strict";
   var script = /** @type {(HTMLScriptElement & {pythonWorker?: import("./worker-client.mjs").EarlyWorker}) | null} */ (

@@ -21,6 +21,7 @@
   /** This page's guideline, kept on the device when the page is read ("" outside guidelines). */
   var folder = script.getAttribute("data-guideline-folder") || "";
   var shortTitle = script.getAttribute("data-short-title") || "";
+  var serviceWorkerUrl = script.getAttribute("data-service-worker") || "sw.js";
 
   /**
    * The site's words (calculator/locales), with {name} placeholders and plural forms by `count`.
@@ -253,50 +254,83 @@
     },
   };
 
-  show("saving", navigator.serviceWorker.controller ? t("offline.saving") : t("offline.saving") + " " + t("offline.first_copy"));
-  navigator.serviceWorker
-    .register(script.getAttribute("data-service-worker") || "sw.js", { updateViaCache: "none" })
-    .then(function (registration) {
-      watch(registration);
-      // register() does not look for a new version when this one is registered, and the
-      // browser's own check may come late: ask now, when shown again and when back online
-      // (a ward tablet woken up). Offline the check fails; the saved version goes on serving.
-      function check() {
-        if (navigator.serviceWorker.controller) registration.update().catch(function () {});
-      }
-      check();
-      window.addEventListener("online", check);
-      document.addEventListener("visibilitychange", function () {
-        if (document.visibilityState === "visible") check();
-      });
-      return navigator.serviceWorker.ready;
-    })
-    .then(function (registration) {
-      if (box.getAttribute("data-offline-state") === "update") return;
-      var worker = registration.active;
-      return ask(worker, MESSAGES.status).then(function (status) {
-        if (box.getAttribute("data-offline-state") === "update") return;
-        var kept = (status.saved || []).some(function (saved) {
-          return saved.folder === folder;
-        });
-        // The guideline being read is kept on the device (its pages, calculator and search).
-        var saving = folder && !kept
-          ? (show("saving", t("offline.saving_guideline", { short_title: shortTitle })),
-            ask(worker, MESSAGES.save, { folders: [folder] }).catch(function (error) {
-              show("error", t("offline.guideline_failed", { error: error.message }));
-              return null;
-            }))
-          : Promise.resolve(status);
-        return saving.then(function (latest) {
-          if (!latest || box.getAttribute("data-offline-state") === "update") return;
-          lastSaved = latest.saved || [];
-          // A calculator opened here must work offline next time: keep its runtime now.
-          if (pageHasCalculator && !latest.runtimeCached) return cacheRuntime(worker);
-          ready(latest);
-        });
-      });
-    })
-    .catch(function (error) {
-      show("error", t("offline.failed", { error: error.message }));
+  /**
+   * Registering starts the first copy, whose downloads and hashing would compete with the
+   * calculator's start for a tablet's two cores and its one connection (`make bench`, engines).
+   * So on a calculator page it waits until the calculator is ready, or has failed; elsewhere
+   * until the page has loaded. Slow is not failed: a slow start is waited for, as the reader does.
+   * @param {() => void} start
+   */
+  function afterThePageStarted(start) {
+    var calculator = document.querySelector("[data-calculator]");
+    if (!calculator) {
+      if (document.readyState === "complete") start();
+      else window.addEventListener("load", start, { once: true });
+      return;
+    }
+    var root = calculator;
+    var started = function () {
+      return root.getAttribute("data-calculator-state") !== "loading";
+    };
+    if (started()) return start();
+    show("waiting", t("offline.waiting"));
+    var observer = new MutationObserver(function () {
+      if (!started()) return;
+      observer.disconnect();
+      start();
     });
+    observer.observe(root, { attributes: true, attributeFilter: ["data-calculator-state"] });
+  }
+
+  afterThePageStarted(register);
+
+  /** Registers the service worker: the first copy, then the guideline being read and the runtime. */
+  function register() {
+    show("saving", navigator.serviceWorker.controller ? t("offline.saving") : t("offline.saving") + " " + t("offline.first_copy"));
+    navigator.serviceWorker
+      .register(serviceWorkerUrl, { updateViaCache: "none" })
+      .then(function (registration) {
+        watch(registration);
+        // register() does not look for a new version when this one is registered, and the
+        // browser's own check may come late: ask now, when shown again and when back online
+        // (a ward tablet woken up). Offline the check fails; the saved version goes on serving.
+        function check() {
+          if (navigator.serviceWorker.controller) registration.update().catch(function () {});
+        }
+        check();
+        window.addEventListener("online", check);
+        document.addEventListener("visibilitychange", function () {
+          if (document.visibilityState === "visible") check();
+        });
+        return navigator.serviceWorker.ready;
+      })
+      .then(function (registration) {
+        if (box.getAttribute("data-offline-state") === "update") return;
+        var worker = registration.active;
+        return ask(worker, MESSAGES.status).then(function (status) {
+          if (box.getAttribute("data-offline-state") === "update") return;
+          var kept = (status.saved || []).some(function (saved) {
+            return saved.folder === folder;
+          });
+          // The guideline being read is kept on the device (its pages, calculator and search).
+          var saving = folder && !kept
+            ? (show("saving", t("offline.saving_guideline", { short_title: shortTitle })),
+              ask(worker, MESSAGES.save, { folders: [folder] }).catch(function (error) {
+                show("error", t("offline.guideline_failed", { error: error.message }));
+                return null;
+              }))
+            : Promise.resolve(status);
+          return saving.then(function (latest) {
+            if (!latest || box.getAttribute("data-offline-state") === "update") return;
+            lastSaved = latest.saved || [];
+            // A calculator opened here must work offline next time: keep its runtime now.
+            if (pageHasCalculator && !latest.runtimeCached) return cacheRuntime(worker);
+            ready(latest);
+          });
+        });
+      })
+      .catch(function (error) {
+        show("error", t("offline.failed", { error: error.message }));
+      });
+  }
 })();
