@@ -8,7 +8,10 @@ when the page first painted (``first-contentful-paint``: the form is answerable 
 service worker is left out (its ``sw.js`` is removed from the copy served here), so both pages
 use the HTTP cache alike, as in the Chromium section. Memory: the worker's WebAssembly memory,
 asked with the worker protocol's ``stats`` request (no engine but Chromium exposes a page's
-JavaScript heap to it).
+JavaScript heap to it). WebKitGTK runs without accelerated compositing, as in the tests
+(``tests/engines/webkit.py``, ``browser_env``): this machine has no GPU, and composited it drew
+every layer through Mesa's software OpenGL, which cost a page of content about 2 s of CPU that a
+one-line bare page never paid.
 """
 
 from __future__ import annotations
@@ -156,7 +159,8 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], runs: int) -> tu
     lines = [
         "\n### Other engines: Firefox ESR and WebKitGTK against a bare Pyodide boot in the same engine\n",
         f"{runs} cold and {runs} warm visits per page and engine, alternating bare and calculator; nginx; no "
-        "service worker (both pages on the HTTP cache). Medians, in ms from navigation. Boot steps are when the "
+        "service worker (both pages on the HTTP cache); WebKitGTK without accelerated compositing (no GPU here). "
+        "Medians, in ms from navigation. Boot steps are when the "
         "page heard each (`gc:status:<step>`); first paint is `first-contentful-paint`, when the form can be "
         "answered.",
     ]
