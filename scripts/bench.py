@@ -7,7 +7,9 @@ precompressed files, when installed; else the dev server) and, in one run, each 
 headless Chromium started on a fresh profile, alternates between
 
 * **bare**: a page that only boots Pyodide from the same vendored files, in a module
-  worker, and calls one trivial function (``scripts/bench_bare/``), and
+  worker, and calls one trivial function (``scripts/bench_bare/``),
+* **worker alone**: the calculator's own worker, booted and loaded with the guideline as the
+  calculator page does, from a page with nothing else on it (``scripts/bench_worker/``), and
 * **calculator**: a guideline's calculator page (by default the first guideline under
   ``content/``), answering one of its vignettes after it is ready,
 
@@ -27,10 +29,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import html
 import json
 import math
 import os
 import platform
+import posixpath
 import re
 import shutil
 import statistics
@@ -155,8 +159,40 @@ class Subject:
         self.answers: dict[str, Any] = chosen["answers"]
 
 
+def _worker_boot(page: str, page_path: str, at: str) -> str:
+    """What the calculator page at ``page_path`` gives its worker, as JSON for the worker-alone
+    page at ``at`` (``scripts/bench_worker/``): its URLs made relative to ``at``."""
+    from calculator.protocol import MESSAGES
+
+    def attribute(name: str) -> str:
+        found = re.search(rf'{name}="([^"]*)"', page)
+        if not found:
+            raise SystemExit(f"the calculator page {page_path} has no {name}")
+        return html.unescape(found.group(1))
+
+    def moved(relative: str) -> str:
+        return posixpath.relpath(posixpath.normpath(posixpath.join(page_path, relative)), at)
+
+    urls = {
+        "worker": attribute("data-worker-url"),
+        "runtime": attribute("data-runtime-url"),
+        "wheel": attribute("data-wheel-url"),
+        "module": attribute("data-module-url"),
+        "sentences": attribute("data-sentences-url"),
+    }
+    boot = {
+        "urls": {name: moved(url) + ("/" if url.endswith("/") else "") for name, url in urls.items()},
+        "runtimeBytes": int(attribute("data-runtime-bytes")),
+        "version": int(attribute("data-protocol-version")),
+        "boot": attribute("data-boot-message"),
+        "load": MESSAGES["load"],
+    }
+    return html.escape(json.dumps(boot), quote=True)
+
+
 def prepare(site: Path, work: Path, subject: Subject) -> Path:
-    """A copy of the site with the bare page and the start-strategy variants of the calculator."""
+    """A copy of the site with the bare page, the calculator's worker alone, and the start-strategy
+    variants of the calculator."""
     served = work / "served"
     shutil.copytree(site, served)
     version = json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"]
@@ -165,6 +201,11 @@ def prepare(site: Path, work: Path, subject: Subject) -> Path:
     for source in (Path(__file__).parent / "bench_bare").iterdir():
         (bare / source.name).write_text(source.read_text().replace("PYODIDE_VERSION", version))
     page = (served / subject.path / "index.html").read_text()
+    worker = served / "bench" / "worker"
+    worker.mkdir()
+    for source in (Path(__file__).parent / "bench_worker").iterdir():
+        text = source.read_text()
+        (worker / source.name).write_text(text.replace("BOOT", _worker_boot(page, subject.path, "bench/worker/")))
     for strategy in STRATEGIES:
         variant = served / subject.path.split("/")[0] / f"calculator-{strategy}"
         variant.mkdir()
@@ -401,6 +442,19 @@ def report(
         ):
             lines.append(f"| {label} | – | {fmt(series(calc, metric))} | |")
 
+    lines.append("\n### Ready, split: the calculator's worker alone\n")
+    lines.append(
+        "The calculator's worker booted and loaded with the guideline as the calculator page does, from an "
+        "empty page (`scripts/bench_worker/`). Against the bare boot: what our worker costs (the wheel, the "
+        "calculator's import, the guideline). The calculator page against it: what the page around the worker "
+        "costs.\n"
+    )
+    lines.append("| Visit | Bare | Worker alone | Calculator page | Worker / bare | Page / worker |")
+    lines.append("| --- | --- | --- | --- | --- | --- |")
+    for mode in ("cold", "warm"):
+        floor, alone, page = (med(f"{key}-{mode}", "ready") for key in ("bare", "worker", "calculator"))
+        lines.append(f"| {mode} | {floor:.0f} | {alone:.0f} | {page:.0f} | {alone / floor:.2f} | {page / alone:.2f} |")
+
     lines.append("\n### Main-thread work: calculator page against its guideline's text page (cold)\n")
     lines.append("| Page | Longest main-thread task | Longest task in calculator scripts |")
     lines.append("| --- | --- | --- |")
@@ -541,6 +595,7 @@ def main() -> None:
             for _ in range(args.runs):
                 for mode in ("cold", "warm"):
                     plan.append((f"bare-{mode}", "bench/bare/", False, mode == "warm"))
+                    plan.append((f"worker-{mode}", "bench/worker/", False, mode == "warm"))
                     plan.append((f"calculator-{mode}", subject.path, True, mode == "warm"))
                 for strategy in STRATEGIES:
                     plan.append((f"start-{strategy}", f"{folder}/calculator-{strategy}/", True, False))

@@ -136,6 +136,9 @@ def webkit() -> Iterator[Callable[[str, bool], dict[str, Any]]]:
 
 
 ENGINES = {"Firefox ESR": firefox, "WebKitGTK": webkit}
+PAGES = (("bare", "bench/bare/"), ("worker", "bench/worker/"))
+"""Measured with the calculator page: the floor, and the calculator's worker alone."""
+PAGE_KEYS = ("bare", "worker", "calculator")
 
 
 def measure(served: Path, base: str, subject_path: str, runs: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -147,7 +150,7 @@ def measure(served: Path, base: str, subject_path: str, runs: int) -> dict[str, 
         with engine() as visit:
             for run in range(runs):
                 for mode in ("cold", "warm"):
-                    for page, path in (("bare", "bench/bare/"), ("calculator", subject_path)):
+                    for page, path in (*PAGES, ("calculator", subject_path)):
                         key = f"{page}-{mode}"
                         results[name].setdefault(key, []).append(visit(base + path, mode == "warm"))
                         ready = results[name][key][-1].get("ready") or 0
@@ -179,6 +182,19 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], runs: int) -> tu
                 shown = f"{calc / bare:.2f}" if bare and calc and bare > 5 else "–"
                 cells += [f"{bare:.0f}" if bare is not None else "–", f"{calc:.0f}" if calc is not None else "–", shown]
             lines.append(f"| {label} | {' | '.join(cells)} |")
+        lines.append(
+            "\nReady, split: the calculator's worker alone (booted and loaded with the guideline as the "
+            "calculator page does, from an empty page: `scripts/bench_worker/`) against the bare boot is what "
+            "our worker costs; the calculator page against the worker alone is what the page around it costs.\n"
+        )
+        lines.append("| Visit | Bare | Worker alone | Calculator page | Worker / bare | Page / worker |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for mode in ("cold", "warm"):
+            bare, alone, calc = (_median([r.get("ready") for r in by_key[f"{page}-{mode}"]]) for page in PAGE_KEYS)
+            if bare and alone and calc:
+                lines.append(
+                    f"| {mode} | {bare:.0f} | {alone:.0f} | {calc:.0f} | {alone / bare:.2f} | {calc / alone:.2f} |"
+                )
         memory = _median([r.get("wasmMemoryBytes") for r in by_key["calculator-cold"]])
         if memory is not None:
             lines.append(f"\nWorker's WebAssembly memory: {memory / 2**20:.1f} MiB (budget 64 MiB).")

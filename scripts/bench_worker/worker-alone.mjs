@@ -1,0 +1,32 @@
+// Drives the calculator's worker (assets/calculator/worker.mjs) as the calculator page does:
+// `boot` at once, `load` with the guideline, and marks when `load` has answered.
+const state = document.getElementById("state");
+// What the calculator page gives its worker (filled in by scripts/bench.py from that page).
+const { urls, runtimeBytes, version, boot, load } = JSON.parse(state.dataset.boot);
+const url = (name) => new URL(urls[name], document.baseURI).href;
+performance.mark("bare:worker-start");
+const worker = new Worker(url("worker"), { type: "module" });
+worker.addEventListener("message", ({ data }) => {
+  if (data.type === "status") {
+    if (data.error) state.textContent = data.error;
+    else if (data.step) performance.mark(`gc:status:${data.step}`);
+    return;
+  }
+  if (data.error) {
+    state.textContent = data.error.message;
+    state.dataset.state = "error";
+  } else if (data.id === 2) {
+    performance.mark("bare:ready");
+    state.textContent = "ready";
+    state.dataset.state = "ready";
+  }
+});
+worker.postMessage({ v: version, id: 1, type: boot, params: { runtimeUrl: url("runtime"), wheelUrl: url("wheel"), runtimeBytes } });
+worker.postMessage({
+  v: version,
+  id: 2,
+  type: load,
+  params: { moduleUrl: url("module"), sentencesUrl: url("sentences"), language: "en" },
+});
+// `make bench` asks the worker for its memory, as on the calculator page.
+Object.assign(window, { calculatorWorker: worker });
