@@ -4,10 +4,11 @@ warns (``overdue_review: error`` fails it)."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,18 @@ def test_the_next_review_is_the_interval_after_the_last_check_or_the_date_given(
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2026, 12, 3), 13) == date(2028, 1, 3)
+
+
+def test_adding_months_agrees_with_the_calendar_for_every_day_of_a_decade() -> None:
+    """``add_months`` avoids the ``calendar`` module (its import cost the browser's start):
+    the month's last day it works out is the calendar's, leap years and December included."""
+    day = date(2020, 1, 1)
+    while day < date(2030, 1, 1):
+        for months in (0, 1, 2, 11, 12, 13, 25, 120):
+            year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+            last = calendar.monthrange(year, month + 1)[1]
+            assert add_months(day, months) == date(year, month + 1, min(day.day, last)), (day, months)
+        day += timedelta(days=1)
 
 
 def test_overdue_starts_the_day_after_the_due_date() -> None:

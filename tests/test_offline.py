@@ -20,7 +20,7 @@ from conftest import ROOT, Launch, build_site, copy_project, require
 from guideline_site.assets import service_worker_manifest
 from guideline_site.offline import never_used_offline
 from nginx_server import NginxServer, free_port, nginx_available
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
@@ -113,6 +113,32 @@ def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_rest
     TIMINGS.parent.mkdir(exist_ok=True)
     recorded = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     TIMINGS.write_text(json.dumps({**recorded, server_kind: timings}, indent=2))
+
+
+def test_a_first_visit_saves_the_site_for_offline_use_only_once_the_calculator_has_started(
+    launch: Launch, built_site: Path
+) -> None:
+    """The first offline copy downloads and hashes the shell and the runtime: on a calculator
+    page the service worker is registered when the calculator is ready, so that copy never
+    competes with Python's start for the device's cores and connection."""
+    with SiteServer(built_site, prefix=PREFIX, port=free_port()) as server:
+        context = launch()
+        page = context.new_page()
+        held: list[Route] = []
+        page.route("**/*.whl", lambda route: held.append(route))  # Python cannot finish starting
+        page.goto(server.url + CALCULATOR)
+        status = page.locator("[data-offline]")
+        expect(status).to_have_attribute("data-offline-state", "waiting")
+        expect(status).to_contain_text("saved for offline use once the calculator has started")
+        page.wait_for_function("() => document.readyState === 'complete'")
+        expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "loading")
+        assert page.evaluate("navigator.serviceWorker.getRegistration().then((found) => found === undefined)")
+        for route in held:
+            route.continue_()
+        page.unroute("**/*.whl")
+        calculator_ready(page)
+        wait_offline_ready(page)
+        context.close()
 
 
 def test_text_readers_never_download_python_until_they_make_the_calculators_available_offline(
