@@ -203,9 +203,9 @@ def prepare(site: Path, work: Path, subject: Subject) -> Path:
     page = (served / subject.path / "index.html").read_text()
     worker = served / "bench" / "worker"
     worker.mkdir()
+    boot = _worker_boot(page, subject.path, "bench/worker/")
     for source in (Path(__file__).parent / "bench_worker").iterdir():
-        text = source.read_text()
-        (worker / source.name).write_text(text.replace("BOOT", _worker_boot(page, subject.path, "bench/worker/")))
+        (worker / source.name).write_text(source.read_text().replace("BOOT", boot))
     for strategy in STRATEGIES:
         variant = served / subject.path.split("/")[0] / f"calculator-{strategy}"
         variant.mkdir()
@@ -443,17 +443,7 @@ def report(
             lines.append(f"| {label} | – | {fmt(series(calc, metric))} | |")
 
     lines.append("\n### Ready, split: the calculator's worker alone\n")
-    lines.append(
-        "The calculator's worker booted and loaded with the guideline as the calculator page does, from an "
-        "empty page (`scripts/bench_worker/`). Against the bare boot: what our worker costs (the wheel, the "
-        "calculator's import, the guideline). The calculator page against it: what the page around the worker "
-        "costs.\n"
-    )
-    lines.append("| Visit | Bare | Worker alone | Calculator page | Worker / bare | Page / worker |")
-    lines.append("| --- | --- | --- | --- | --- | --- |")
-    for mode in ("cold", "warm"):
-        floor, alone, page = (med(f"{key}-{mode}", "ready") for key in ("bare", "worker", "calculator"))
-        lines.append(f"| {mode} | {floor:.0f} | {alone:.0f} | {page:.0f} | {alone / floor:.2f} | {page / alone:.2f} |")
+    lines += bench_engines.split_table(lambda key: med(key, "ready"))
 
     lines.append("\n### Main-thread work: calculator page against its guideline's text page (cold)\n")
     lines.append("| Page | Longest main-thread task | Longest task in calculator scripts |")

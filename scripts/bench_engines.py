@@ -20,6 +20,7 @@ import statistics
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,10 @@ STATS = """async () => {
   worker.terminate();
   return stats;
 }"""
+
+
+def _median_ready(by_key: dict[str, list[dict[str, Any]]], key: str) -> float | None:
+    return _median([r.get("ready") for r in by_key[key]])
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -138,7 +143,26 @@ def webkit() -> Iterator[Callable[[str, bool], dict[str, Any]]]:
 ENGINES = {"Firefox ESR": firefox, "WebKitGTK": webkit}
 PAGES = (("bare", "bench/bare/"), ("worker", "bench/worker/"))
 """Measured with the calculator page: the floor, and the calculator's worker alone."""
-PAGE_KEYS = ("bare", "worker", "calculator")
+
+
+def split_table(ready: Callable[[str], float | None]) -> list[str]:
+    """Ready on the bare page, the worker-alone page and the calculator page, cold and warm:
+    what our worker costs, and what the page around it costs. ``ready("bare-cold")``: a median."""
+    lines = [
+        "The calculator's worker booted and loaded with the guideline as the calculator page does, from an "
+        "empty page (`scripts/bench_worker/`). Against the bare boot: what our worker costs (the wheel, the "
+        "calculator's import, the guideline). The calculator page against it: what the page around the worker "
+        "costs.\n",
+        "| Visit | Bare | Worker alone | Calculator page | Worker / bare | Page / worker |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for mode in ("cold", "warm"):
+        floor, alone, page = (ready(f"{key}-{mode}") for key in ("bare", "worker", "calculator"))
+        if floor and alone and page:
+            lines.append(
+                f"| {mode} | {floor:.0f} | {alone:.0f} | {page:.0f} | {alone / floor:.2f} | {page / alone:.2f} |"
+            )
+    return lines
 
 
 def measure(served: Path, base: str, subject_path: str, runs: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -182,25 +206,14 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], runs: int) -> tu
                 shown = f"{calc / bare:.2f}" if bare and calc and bare > 5 else "–"
                 cells += [f"{bare:.0f}" if bare is not None else "–", f"{calc:.0f}" if calc is not None else "–", shown]
             lines.append(f"| {label} | {' | '.join(cells)} |")
-        lines.append(
-            "\nReady, split: the calculator's worker alone (booted and loaded with the guideline as the "
-            "calculator page does, from an empty page: `scripts/bench_worker/`) against the bare boot is what "
-            "our worker costs; the calculator page against the worker alone is what the page around it costs.\n"
-        )
-        lines.append("| Visit | Bare | Worker alone | Calculator page | Worker / bare | Page / worker |")
-        lines.append("| --- | --- | --- | --- | --- | --- |")
-        for mode in ("cold", "warm"):
-            bare, alone, calc = (_median([r.get("ready") for r in by_key[f"{page}-{mode}"]]) for page in PAGE_KEYS)
-            if bare and alone and calc:
-                lines.append(
-                    f"| {mode} | {bare:.0f} | {alone:.0f} | {calc:.0f} | {alone / bare:.2f} | {calc / alone:.2f} |"
-                )
+        lines.append("\nReady, split:\n")
+        lines += split_table(partial(_median_ready, by_key))
         memory = _median([r.get("wasmMemoryBytes") for r in by_key["calculator-cold"]])
         if memory is not None:
             lines.append(f"\nWorker's WebAssembly memory: {memory / 2**20:.1f} MiB (budget 64 MiB).")
         for mode in ("cold", "warm"):
-            bare = _median([r.get("ready") for r in by_key[f"bare-{mode}"]])
-            calc = _median([r.get("ready") for r in by_key[f"calculator-{mode}"]])
+            bare = _median_ready(by_key, f"bare-{mode}")
+            calc = _median_ready(by_key, f"calculator-{mode}")
             if bare and calc:
                 ratio: float = calc / bare
                 targets.append(

@@ -28,5 +28,3 @@ worker.postMessage({
   type: load,
   params: { moduleUrl: url("module"), sentencesUrl: url("sentences"), language: "en" },
 });
-// `make bench` asks the worker for its memory, as on the calculator page.
-Object.assign(window, { calculatorWorker: worker });

@@ -12,7 +12,8 @@
   var box = found;
   var text = /** @type {HTMLElement} */ (box.querySelector("[data-offline-text]"));
   var action = /** @type {HTMLButtonElement} */ (box.querySelector("[data-offline-action]"));
-  var pageHasCalculator = Boolean(document.querySelector("[data-calculator]"));
+  var calculatorRoot = document.querySelector("[data-calculator]");
+  var pageHasCalculator = Boolean(calculatorRoot);
   /** The service worker's message names (calculator/protocol.py SERVICE_WORKER_MESSAGES). */
   var MESSAGES = JSON.parse(script.getAttribute("data-messages") || "{}");
   /** @type {{plural: Record<string, number[]>, strings: Record<string, string | Record<string, string>>}} */
@@ -262,7 +263,7 @@
    * @param {() => void} start
    */
   function afterThePageStarted(start) {
-    var calculator = document.querySelector("[data-calculator]");
+    var calculator = calculatorRoot;
     if (!calculator) {
       if (document.readyState === "complete") start();
       else window.addEventListener("load", start, { once: true });
