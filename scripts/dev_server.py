@@ -96,10 +96,10 @@ class Preview:
         """One Jinja environment for every rebuild with the same theme folders: templates are
         compiled once (Jinja recompiles one whose file changed), not at every rebuild."""
         theme = config.theme
-        key = tuple(theme.dirs)
         make = theme.get_env
 
         def get_env() -> Any:
+            key = tuple(theme.dirs)  # as the plugins left them (guideline-site adds its theme)
             if self.templates is None or self.templates[0] != key:
                 self.templates = (key, make())
             return self.templates[1]

@@ -1,9 +1,10 @@
 """Build steps that produce the calculator's runtime files, independent of MkDocs.
 
-* ``pyodide_runtime``: the Pyodide files from ``node_modules`` (installed from the
-  lockfile), checked against the exact pin in ``package.json``.
-* ``build_wheel``: ``calculator/`` as a pure ``py3-none-any`` wheel, written directly,
-  reproducible and cached by source hash.
+* ``pyodide_runtime``: the Pyodide files the package ships (``guideline_site.runtime``),
+  unpacked into the build cache and checked against their recorded sha256.
+* ``build_wheel``: the installed ``calculator`` package as a pure ``py3-none-any`` wheel,
+  written directly, reproducible and cached by source hash; ``check_calculator_starts``
+  starts it as the browser's worker does, in an isolated interpreter.
 * ``protocol_module``: the JavaScript twin of ``calculator.protocol``.
 * ``app_icon``: the web app manifest's icons, drawn as PNG.
 * ``compress_site``: ``.br`` and ``.gz`` copies of the built files.
@@ -17,43 +18,32 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import importlib.resources
 import inspect
 import json
 import os
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from calculator import __version__, contract, protocol, text
-from guideline_site import deploy
-
-PYODIDE_RUNTIME_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
-"""The runtime the browser needs; the npm package holds no wheels and needs no more."""
+from guideline_site import deploy, runtime
 
 
 class BuildError(RuntimeError):
     """A build step cannot run; the message says what to do."""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PyodideRuntime:
-    version: str
-    files: tuple[Path, ...]
-
-
 def pinned_pyodide_version(project_root: Path) -> str:
-    """The exact Pyodide version ``package.json`` pins (the one source of that number)."""
+    """The exact Pyodide version this repository's ``package.json`` pins (the one source of that
+    number: ``scripts/vendor_runtime.py`` ships it in ``guideline_site/runtime/``)."""
     package = json.loads((project_root / "package.json").read_text(encoding="utf-8"))
     version = package.get("dependencies", {}).get("pyodide")
     if not isinstance(version, str) or not version[:1].isdigit():
@@ -61,20 +51,12 @@ def pinned_pyodide_version(project_root: Path) -> str:
     return version
 
 
-def pyodide_runtime(project_root: Path) -> PyodideRuntime:
-    version = pinned_pyodide_version(project_root)
-    package_dir = project_root / "node_modules" / "pyodide"
-    installed_manifest = package_dir / "package.json"
-    if not installed_manifest.is_file():
-        raise BuildError("node_modules/pyodide is missing: run `npm ci` (or `make site`)")
-    installed = json.loads(installed_manifest.read_text(encoding="utf-8"))["version"]
-    if installed != version:
-        raise BuildError(f"node_modules has pyodide {installed} but package.json pins {version}: run `npm ci`")
-    files = tuple(package_dir / name for name in PYODIDE_RUNTIME_FILES)
-    missing = [f.name for f in files if not f.is_file()]
-    if missing:
-        raise BuildError(f"node_modules/pyodide lacks {', '.join(missing)}: run `npm ci`")
-    return PyodideRuntime(version=version, files=files)
+def pyodide_runtime(cache: Path) -> runtime.PyodideRuntime:
+    """The Pyodide runtime the package ships, unpacked into ``cache`` and checked (``guideline_site.runtime``)."""
+    try:
+        return runtime.unpack(cache / "runtime", compressed_cache=cache / "compressed")
+    except runtime.RuntimeFilesError as error:
+        raise BuildError(str(error)) from error
 
 
 def cache_dir(project_root: Path) -> Path:
@@ -87,16 +69,28 @@ def cache_dir(project_root: Path) -> Path:
     return Path(override) if override else project_root / "build" / "site-cache"
 
 
-def _calculator_sources(project_root: Path) -> list[Path]:
-    package = project_root / "calculator"
-    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+def _calculator_sources() -> dict[str, bytes]:
+    """The installed engine's files by their path in the wheel (``calculator/...``): the browser
+    runs exactly the engine the build itself imported, wherever it is installed."""
+    sources: dict[str, bytes] = {}
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if item.is_dir():
+                if item.name != "__pycache__":
+                    walk(item, f"{prefix}{item.name}/")
+            elif not item.name.endswith(".pyc"):
+                sources[prefix + item.name] = item.read_bytes()
+
+    walk(importlib.resources.files("calculator"), "calculator/")
+    return sources
 
 
-def _source_digest(project_root: Path) -> str:
+def _source_digest(sources: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
-    for path in _calculator_sources(project_root):
-        digest.update(path.relative_to(project_root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for name, data in sources.items():
+        digest.update(name.encode())
+        digest.update(data)
     return digest.hexdigest()[:16]
 
 
@@ -104,21 +98,20 @@ def wheel_name() -> str:
     return f"guideline_calculator-{__version__}-py3-none-any.whl"
 
 
-def build_wheel(project_root: Path, cache_dir: Path) -> Path:
-    """The calculator package (and nothing else) as a pure ``py3-none-any`` wheel; return its path.
+def build_wheel(cache_dir: Path) -> Path:
+    """The installed calculator package (and nothing else) as a pure ``py3-none-any`` wheel; return its path.
 
     Written directly, with fixed timestamps and file order, so the same sources always give the
     same bytes; cached by source hash. The browser's worker only unpacks it into site-packages.
     """
-    out_dir = cache_dir / f"wheel-{_source_digest(project_root)}"
+    sources = _calculator_sources()
+    out_dir = cache_dir / f"wheel-{_source_digest(sources)}"
     wheel = out_dir / wheel_name()
     if wheel.is_file():
         return wheel
     out_dir.mkdir(parents=True, exist_ok=True)
     dist_info = f"guideline_calculator-{__version__}.dist-info"
-    members = {
-        path.relative_to(project_root).as_posix(): path.read_bytes() for path in _calculator_sources(project_root)
-    }
+    members = dict(sources)
     members[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: guideline-calculator\nVersion: {__version__}\nRequires-Python: >=3.11\n"
     ).encode()
@@ -139,6 +132,48 @@ def build_wheel(project_root: Path, cache_dir: Path) -> Path:
             archive.writestr(info, data)
     partial.replace(wheel)
     return wheel
+
+
+START_CHECK = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from calculator.browser import create_session
+job = json.load(sys.stdin)
+for guideline in job["guidelines"]:
+    session = create_session(guideline["source"], guideline["filename"], guideline["sentences"], "build", job["language"])
+    json.loads(session.schema())
+    if json.loads(session.evaluate("{}"))["format"] != job["format"]:
+        raise SystemExit(guideline["filename"] + ": the engine answered in another format")
+"""
+"""What the browser's worker does once Pyodide has started (``theme/assets/calculator/worker.mjs``):
+the wheel unpacked alone onto the path, ``calculator.browser.create_session`` per guideline, a
+schema and an evaluation. Run by an isolated interpreter (``-I -S``: the standard library and
+the wheel, nothing installed), so a guideline that imports anything else fails the build."""
+
+
+def check_calculator_starts(wheel: Path, guidelines: list[dict[str, str]], *, language: str) -> None:
+    """Raise ``BuildError`` unless every guideline starts from ``wheel`` as the browser starts it.
+
+    ``guidelines``: ``{"filename", "source", "sentences"}`` each (the module's published path, its
+    text, the build's ``sentences.json``). A site whose calculator cannot start is never built."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="guideline-site-start-") as folder:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(folder)
+        job = {"language": language, "guidelines": guidelines, "format": contract.EVALUATION_FORMAT}
+        completed = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", START_CHECK, folder],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+        )
+    if completed.returncode != 0:
+        lines = [line for line in completed.stderr.strip().splitlines() if line.strip()]
+        raise BuildError(
+            "the calculator would not start in the browser, whose Python has only the standard library and the "
+            f"calculator engine: {lines[-1] if lines else 'exit status ' + str(completed.returncode)}"
+        )
 
 
 def _camel(name: str) -> str:

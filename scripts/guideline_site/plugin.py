@@ -51,7 +51,7 @@ from calculator.explore import explore, reachability_problems
 from calculator.export import decision_logic, decision_table_csv
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError, GuidelineInfo
-from guideline_site import assets, deploy, offline, pages
+from guideline_site import assets, deploy, offline, pages, settings
 from guideline_site.pages import ASSETS_DIR, EXPORTS, GuidelineSite, Runtime
 
 log = logging.getLogger("mkdocs.plugins.guideline_site")
@@ -80,8 +80,8 @@ NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
 NOT_PUBLISHED_DIRS = ("releases",)
 """Folders of a guideline folder kept for the record (release records), not published."""
-THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json")
-"""Files of theme/ for the type checker (``make lint``), not for the site."""
+THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json", "__init__.py")
+"""Files of the theme folder for the type checker (``make lint``) and the package, not for the site."""
 
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
 _ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
@@ -151,6 +151,8 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         if self.config.boot_timeout <= 0:
             raise PluginError("guideline-site: boot_timeout must be a positive number of seconds")
         self.build = _Build(Path(config.config_file_path).resolve().parent, self.config.boot_timeout)
+        for setting in settings.apply(config):
+            log.debug("guideline-site applied %s", setting)
         try:
             text.use_language(str(config.theme["language"]))
         except text.CatalogueError as error:
@@ -162,9 +164,10 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the runtime, the wheel, the generated modules, and each guideline's files."""
         build = self.current
+        cache = assets.cache_dir(build.root)
         try:
-            runtime = assets.pyodide_runtime(build.root)
-            wheel = assets.build_wheel(build.root, assets.cache_dir(build.root))
+            runtime = assets.pyodide_runtime(cache)
+            wheel = assets.build_wheel(cache)
         except assets.BuildError as error:
             raise PluginError(str(error)) from error
         runtime_dir = f"assets/pyodide/{runtime.version}/"
@@ -191,12 +194,31 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             if module_name is not None:
                 self._add_guideline(page_file, module_name, files, config)
         _check_folders(self.current.guidelines)
+        self._check_calculator_starts(wheel, config)
         if files.get_file_from_path(OFFLINE_PAGE) is None:
             title = text.t("pages.offline.title")
             front_matter = {"title": title, "description": text.t("pages.offline.description")}
             content = f"---\n{json.dumps(front_matter, ensure_ascii=False)}\n---\n\n# {title}\n\n{OFFLINE_MARKER}\n"
             files.append(File.generated(config, OFFLINE_PAGE, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def _check_calculator_starts(self, wheel: Path, config: MkDocsConfig) -> None:
+        """Start every guideline from the browser's wheel as the worker will: a site whose
+        calculator cannot start is never built (``assets.check_calculator_starts``)."""
+        guidelines = [
+            {
+                "filename": site.module_uri,
+                "source": (Path(config.docs_dir) / site.module_uri).read_text(encoding="utf-8"),
+                "sentences": json.dumps({"sentences": site.guideline.sentences}, ensure_ascii=False),
+            }
+            for site in self.current.guidelines
+        ]
+        if not guidelines:
+            return
+        try:
+            assets.check_calculator_starts(wheel, guidelines, language=str(config.theme["language"]))
+        except assets.BuildError as error:
+            raise PluginError(f"guideline-site: {error}") from error
 
     def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
         protocol_js = assets.protocol_module(pyodide_version, boot_timeout=self.config.boot_timeout)
