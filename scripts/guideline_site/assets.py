@@ -140,7 +140,8 @@ sys.path.insert(0, sys.argv[1])
 from calculator.browser import create_session
 job = json.load(sys.stdin)
 for guideline in job["guidelines"]:
-    session = create_session(guideline["source"], guideline["filename"], guideline["sentences"], "build", job["language"])
+    source, filename, sentences = guideline["source"], guideline["filename"], guideline["sentences"]
+    session = create_session(source, filename, sentences, "build", job["language"])
     json.loads(session.schema())
     if json.loads(session.evaluate("{}"))["format"] != job["format"]:
         raise SystemExit(guideline["filename"] + ": the engine answered in another format")

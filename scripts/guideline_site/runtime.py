@@ -59,6 +59,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _digest(path: Path) -> str:
+    return sha256(path.read_bytes())
+
+
 def gzip_bytes(data: bytes) -> bytes:
     """gzip -9 with no timestamp: the same bytes for the same input (``assets.compress_site`` too)."""
     return gzip.compress(data, compresslevel=9, mtime=0)

@@ -67,7 +67,7 @@ def apply(config: MkDocsConfig) -> list[str]:
     if missing:
         config.markdown_extensions.extend(missing)
         applied.append("markdown_extensions: " + ", ".join(missing))
-    extra: dict[str, Any] = config.extra
+    extra: Any = config.extra
     if "generator" not in extra:
         extra["generator"] = False
         applied.append("extra.generator: false (no link to another origin in the footer)")
