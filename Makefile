@@ -1,5 +1,7 @@
 # Two commands do everything on a fresh machine: `make serve` and `make test`.
-# Each sets up what it needs first (Python venv, npm packages from the lockfile).
+# Each sets up what it needs first (Python venv with this repository installed editable,
+# npm packages from the lockfile, the Pyodide runtime the package ships). The site here is
+# built by the same `guideline-site` command a site made with `pip install guideline-site` uses.
 
 PYTHON ?= python3
 PORT ?= 8000
@@ -7,11 +9,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+RUNTIME := scripts/guideline_site/runtime/runtime.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint jstest mutation bundle bench release-record new-guideline clean
+.PHONY: setup site serve test lint jstest mutation bundle bench release-record new-guideline dist clean
 
-setup: $(PY_STAMP) $(NPM_STAMP)
+setup: $(PY_STAMP) $(NPM_STAMP) $(RUNTIME)
 
 $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -27,14 +30,19 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The Pyodide runtime as the package ships it (.br/.gz, sha256 recorded), from package.json's pin.
+$(RUNTIME): package.json package-lock.json $(NPM_STAMP) $(PY_STAMP)
+	$(BIN)/python scripts/vendor_runtime.py
+	touch $@
+
 ## site: build the static site into site/
 site: setup
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/guideline-site build --site-dir site
 
 ## serve: set up, build and serve the site on http://127.0.0.1:$(PORT)/, rebuilding on every edit
 ## (open pages reload themselves; offline use is off here: `make site` builds the site to deploy)
 serve: setup
-	$(BIN)/python scripts/dev_server.py --port $(PORT)
+	$(BIN)/guideline-site serve --port $(PORT)
 
 ## bench: the calculator against the bare Pyodide floor, as ratios; writes BENCHMARKS.md
 RUNS ?= 7
@@ -43,17 +51,23 @@ bench: site
 
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site
-	$(BIN)/python scripts/bundle.py --site site --out dist
+	$(BIN)/guideline-site bundle --no-build --site-dir site --out dist
+
+## dist: the installable distribution (a wheel: plugin, command, theme, engine, Pyodide runtime) in dist/
+dist: setup
+	rm -rf build/lib build/bdist.* dist/guideline_site-*.whl
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@ls -l dist/guideline_site-*.whl
 
 ## new-guideline: the skeleton of a new guideline in content/NAME (builds and passes its checks at once)
 new-guideline: setup
 	@test -n "$(NAME)" || { echo "usage: make new-guideline NAME=<folder name> [TITLE='Full title']"; exit 2; }
-	$(BIN)/python scripts/new_guideline.py $(NAME) $(if $(TITLE),--title "$(TITLE)")
+	$(BIN)/guideline-site new-guideline $(NAME) $(if $(TITLE),--title "$(TITLE)")
 
 ## release-record: record the decision logic of GUIDELINE's current content version
 release-record: setup
 	@test -n "$(GUIDELINE)" || { echo "usage: make release-record GUIDELINE=<folder under content/>"; exit 2; }
-	$(BIN)/python scripts/release_record.py content/$(GUIDELINE)
+	$(BIN)/guideline-site release-record $(GUIDELINE)
 
 ## lint: ruff (lint and format), mypy --strict, and tsc on the browser JavaScript (JSDoc types)
 lint: setup

@@ -54,7 +54,7 @@ import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
 import bench_library  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from serve import SiteServer  # noqa: E402
+from guideline_site.server import SiteServer  # noqa: E402
 
 SUB_PATH = "/bench/"
 STRATEGIES = ("immediate", "idle", "visible")

@@ -155,7 +155,7 @@ def report(before: dict[str, Any] | None, after: dict[str, Any], cases: int) -> 
 
 def bedside_layout(playwright: Any, after_base: str, subject: Any) -> str:
     """Measure this build (served at ``after_base``) and the baseline; return the report section."""
-    from serve import SiteServer
+    from guideline_site.server import SiteServer
     from vignettes import load_vignettes
 
     folder = PROJECT / "content" / subject.path.split("/")[0]
@@ -177,8 +177,8 @@ def main() -> None:
 
     sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
     from bench import Subject
+    from guideline_site.server import SiteServer
     from playwright.sync_api import sync_playwright
-    from serve import SiteServer
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--site", type=Path, default=PROJECT / "site")

@@ -116,9 +116,13 @@ def preview_seconds(playwright: Any, project: Path, folder: str, env: dict[str, 
     from nginx_server import free_port
 
     port = free_port()
-    command = [sys.executable, str(PROJECT / "scripts" / "dev_server.py"), "--port", str(port)]
+    command = [sys.executable, "-m", "guideline_site", "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--project", str(project)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [*command, "-f", str(project / "mkdocs.yml")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     for line in process.stdout:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from guideline_site.server import SiteServer
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page
 
 from calculator.loader import load_guideline
@@ -23,7 +24,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (scripts/ is not a package)
 from nginx_server import NginxServer, nginx_available  # noqa: E402
-from serve import SiteServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")

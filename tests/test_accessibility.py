@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from aimss_cases import DIFFUSE_MILD, DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import ROOT
+from guideline_site.server import SiteServer
 from playwright.sync_api import BrowserContext, Page, Route, expect
-from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, open_calculator, shown_result
 
 from calculator.browser import Session

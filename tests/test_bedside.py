@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, require
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserContext, FrameLocator, Locator, Page, expect
-from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, open_calculator
 from vignettes import load_vignettes
 

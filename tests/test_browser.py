@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from aimss_cases import BROWSER_CASES, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
 from conftest import QUICK_BOOT_TIMEOUT, require
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, nginx_available
 from playwright.sync_api import Page, Route, expect
-from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
 
 from calculator.engine import assess, evaluate

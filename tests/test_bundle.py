@@ -1,4 +1,4 @@
-"""``make bundle``: a zip an intranet admin can serve, embed and verify."""
+"""``guideline-site bundle`` (``make bundle``): a zip an intranet admin can serve, embed and verify."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import sys
 import zipfile
 from pathlib import Path
 
-import bundle
 import pytest
-from guideline_site import deploy
+from conftest import ROOT
+from guideline_site import bundle, deploy
 from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module")
 def unpacked(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundle")
-    archive = bundle.bundle(built_site, out)
-    assert archive.name.startswith("clinical-guidelines-") and archive.suffix == ".zip"
+    archive = bundle.bundle(built_site, out, ROOT / "mkdocs.yml")
+    assert archive.name.startswith("interactive-clinical-guidelines-") and archive.suffix == ".zip"
     with zipfile.ZipFile(archive) as opened:
         opened.extractall(out)
     [folder] = [p for p in out.iterdir() if p.is_dir()]

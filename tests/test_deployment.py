@@ -12,9 +12,9 @@ import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require
 from guideline_site import deploy
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserType, Page, expect
-from serve import SiteServer
 from test_contract import conforms
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer
 

@@ -23,8 +23,8 @@ from conftest import ROOT, require
 from engines import NOTE, Engine, steps_for
 from engines.firefox import FIREFOX, FirefoxDriver, FirefoxEngine
 from engines.webkit import MINIBROWSER, PERSISTENT_BROWSER, WEBKITWEBDRIVER, Xvfb, in_webkit
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
-from serve import SiteServer
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR
 from vignettes import load_vignettes

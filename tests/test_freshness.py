@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, copy_project
+from guideline_site.server import SiteServer
 from playwright.sync_api import Page, expect
-from serve import SiteServer
 from ui import answer, open_calculator
 
 from calculator import __main__ as cli

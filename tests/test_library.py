@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, Launch, build_site, copy_project, require
 from guideline_site.assets import service_worker_manifest
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import Page, expect
-from serve import SiteServer
 from test_accessibility import axe_violations
 
 GUIDELINES = 4

@@ -19,9 +19,9 @@ from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
 from conftest import ROOT, Launch, build_site, copy_project, require
 from guideline_site.assets import service_worker_manifest
 from guideline_site.offline import never_used_offline
+from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import Page, Route, expect
-from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer, expected_display, shown_result
 
 from calculator import __version__

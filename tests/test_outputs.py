@@ -8,8 +8,8 @@ import re
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
 from conftest import ROOT
+from guideline_site.server import SiteServer
 from playwright.sync_api import BrowserContext, Page, expect
-from serve import SiteServer
 from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
 
 from calculator.browser import Session

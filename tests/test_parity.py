@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from guideline_site.server import SiteServer
 from playwright.sync_api import Page
-from serve import SiteServer
 from test_contract import conforms
 from ui import CALCULATOR
 

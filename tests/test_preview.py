@@ -26,9 +26,9 @@ class Preview:
     def __init__(self, project: Path) -> None:
         self.project, self.port, self.output = project, free_port(), []
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDELINE_SITE_CACHE": str(ROOT / "build" / "site-cache")}
-        command = [sys.executable, str(ROOT / "scripts" / "dev_server.py"), "--port", str(self.port)]
+        command = [sys.executable, "-m", "guideline_site", "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
-            [*command, "--project", str(project), "--prefix", "/preview/"],
+            [*command, "-f", str(project / "mkdocs.yml"), "--prefix", "/preview/"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

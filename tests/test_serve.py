@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from serve import SiteServer
+from guideline_site.server import SiteServer
 
 PYODIDE = "assets/pyodide/314.0.7/"
 

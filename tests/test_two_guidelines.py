@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site, copy_project, require
 from guideline_site.assets import service_worker_manifest
+from guideline_site.server import SiteServer
 from playwright.sync_api import Page
-from serve import SiteServer
 from ui import vignettes_through_the_form
 
 FIXTURE = ROOT / "tests" / "fixtures" / "docformat"

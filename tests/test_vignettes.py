@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from guideline_site.server import SiteServer
 from playwright.sync_api import Page
-from serve import SiteServer
 from ui import vignettes_through_the_form
 from vignettes import Vignette, expected_summary, load_vignettes, result_summary
 

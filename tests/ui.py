@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from guideline_site.server import SiteServer
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
-from serve import SiteServer
 
 from calculator.kinds import kind_of
 from calculator.model import Guideline

@@ -2,20 +2,19 @@
 
 The Content-Security-Policy, the other security headers and the cache rules are defined
 here once and rendered into the nginx snippets (tested against Debian's nginx), the
-Apache and IIS examples (documented), and the headers of ``scripts/serve.py`` (used by
-``make serve`` and the browser tests), so every server the site meets sends the same.
+Apache and IIS examples (documented), and the headers of ``guideline_site.server`` (used by
+the preview and the browser tests), so every server the site meets sends the same.
 
-    python -m guideline_site.deploy [--out DIR] [--sub-path /intranet/guidelines/] \
+    guideline-site deploy [--out deploy] [--sub-path /intranet/guidelines/] \
         [--root /srv/guidelines/site/] [--frame-ancestors "'self' https://intranet.example"]
 
 writes ``nginx/guidelines-http.conf``, ``nginx/guidelines-location.conf``,
-``apache/guidelines.conf`` and ``iis/web.config``. ``frame-ancestors`` defaults to
-``extra.deployment.frame_ancestors`` in ``mkdocs.yml`` (see README, "Deployment").
+``apache/guidelines.conf`` and ``iis/web.config`` into the site's folder. ``frame-ancestors``
+defaults to the plugin's ``frame_ancestors`` option in ``mkdocs.yml`` (see README, "Deployment").
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,22 +329,3 @@ def write_snippets(out: Path, *, sub_path: str, root: str, frame_ancestors: str)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    project = Path(__file__).resolve().parents[2]
-    parser.add_argument("--out", type=Path, default=project / "deploy")
-    parser.add_argument("--sub-path", default="/intranet/guidelines/")
-    parser.add_argument("--root", default="/srv/guidelines/site/")
-    parser.add_argument("--frame-ancestors", default=None)
-    args = parser.parse_args()
-    if not args.sub_path.startswith("/") or not args.sub_path.endswith("/"):
-        parser.error("--sub-path must start and end with '/'")
-    ancestors = args.frame_ancestors or frame_ancestors_from_config(project / "mkdocs.yml")
-    for path in write_snippets(args.out, sub_path=args.sub_path, root=args.root, frame_ancestors=ancestors):
-        print(path)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,11 +1,14 @@
-"""The authors' preview (``make serve``): build, serve, and rebuild on every change.
+"""The authors' preview (``guideline-site serve``): build, serve, and rebuild on every change.
 
-    python scripts/dev_server.py [--port 8000] [--prefix /] [--project .]
+    guideline-site serve [--port 8000] [--prefix /] [-f mkdocs.yml]
 
-Builds the site in this process into ``build/preview/a`` or ``build/preview/b`` (alternately)
-and serves the last good build through ``serve.py``'s handler: the same Content-Security-Policy
-and headers as the shipped server snippets. A change under ``content/``, ``theme/``,
-``calculator/`` or ``scripts/`` (or to ``mkdocs.yml``) starts a rebuild; when it is done, open
+Builds the site in this process into ``build/preview/a`` or ``build/preview/b`` (alternately,
+beside ``mkdocs.yml``) and serves the last good build through ``guideline_site.server``'s handler:
+the same Content-Security-Policy and headers as the shipped server snippets. A change to what
+the site is built from (``watched_paths``: ``mkdocs.yml``, the docs folder, the site's
+``custom_dir`` and ``locales/``, and the generator's own folders when they are part of the
+project, as in its source checkout) starts a rebuild; nothing else in the project folder does
+(a log written there is not a change). When a rebuild is done, open
 pages reload themselves through an external script (``/__preview/reload.js``, allowed by
 ``script-src 'self'``; no inline script) that long-polls ``/__preview/build``
 (``connect-src 'self'``). A build that fails is reported here and the previous one stays
@@ -15,7 +18,6 @@ device): ``sw.js`` is not served and the pages say so. Deploy what ``make site``
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import logging
@@ -26,14 +28,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from guideline_site import assets, deploy
-from serve import SiteRequestHandler
+from guideline_site import assets, deploy, settings
+from guideline_site.server import SiteRequestHandler
 
 RELOAD_SCRIPT = "__preview/reload.js"
 BUILD_ID = "__preview/build"
-WATCHED = ("content", "theme", "calculator", "scripts")
-RELOAD_JS = b"""// The authors' preview: reload the page once a rebuild is served (scripts/dev_server.py).
+SITE_LOCALES = "locales"
+RELOAD_JS = b"""// The authors' preview: reload the page once a rebuild is served (guideline_site/preview.py).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -56,9 +57,10 @@ RELOAD_JS = b"""// The authors' preview: reload the page once a rebuild is serve
 class Preview:
     """Builds of one project, alternating between two folders; the last good one is served."""
 
-    def __init__(self, project: Path) -> None:
-        self.project = project
-        self.out = project / "build" / "preview"
+    def __init__(self, config_file: Path) -> None:
+        self.config_file = config_file
+        self.project = config_file.parent
+        self.out = self.project / "build" / "preview"
         self.current: Path | None = None
         self.build_id = "0"
         self.changed = threading.Condition()
@@ -77,7 +79,7 @@ class Preview:
                 aside = self.out / f"old-{time.time_ns()}"
                 target.rename(aside)
                 threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}).start()
-            config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(target))
+            config = load_config(str(self.config_file), site_dir=str(target))
             self._reuse_templates(config)
             # Precompressed copies are for nginx; this server sends files as they are.
             config.plugins["guideline-site"].config["compress"] = False
@@ -209,40 +211,70 @@ def watch(preview: Preview, debounce: float = 0.05) -> Any:
             except Exception as error:  # the previous build stays served
                 print(f"build failed, still serving the previous one:\n{error}", file=sys.stderr, flush=True)
 
+    class OnlyThese(FileSystemEventHandler):
+        """Passes on the events of the named files only (``watchdog`` watches folders, not files)."""
+
+        def __init__(self, names: set[str], handler: FileSystemEventHandler) -> None:
+            self.names, self.handler = names, handler
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if str(event.src_path) in self.names or str(getattr(event, "dest_path", "")) in self.names:
+                self.handler.dispatch(event)
+
     threading.Thread(target=loop, daemon=True).start()
     observer = Observer()
-    for folder in WATCHED:
-        observer.schedule(OnChange(), str(preview.project / folder), recursive=True)
-    observer.schedule(OnChange(), str(preview.project), recursive=False)
+    folders, files = watched_paths(preview.config_file)
+    for folder in folders:
+        observer.schedule(OnChange(), str(folder), recursive=True)
+    parents = {file.parent for file in files}
+    for parent in parents:  # a file is watched through its folder, the folder's other files are not
+        wanted = {str(file) for file in files if file.parent == parent}
+        observer.schedule(OnlyThese(wanted, OnChange()), str(parent), recursive=False)
     observer.start()
     return observer
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--prefix", default="/")
-    parser.add_argument("--project", type=Path, default=Path(__file__).resolve().parent.parent)
-    args = parser.parse_args()
+def watched_paths(config_file: Path) -> tuple[list[Path], list[Path]]:
+    """What the site is built from: (folders watched whole, single files).
+
+    ``mkdocs.yml``; the docs folder; the site's ``custom_dir`` and ``locales/`` when there; and
+    the engine, the plugin and its theme when they sit inside the project (this repository,
+    installed editable), not when they are an installed package."""
+    from mkdocs.config import load_config
+
+    import calculator
+
+    config = load_config(str(config_file))
+    project = config_file.parent.resolve()
+    folders = [Path(config.docs_dir).resolve()]
+    custom = config.theme.custom_dir
+    if custom:
+        folders.append(Path(custom).resolve())
+    if (project / SITE_LOCALES).is_dir():
+        folders.append(project / SITE_LOCALES)
+    machinery = (Path(calculator.__file__).parent, Path(deploy.__file__).parent, settings.theme_folder())
+    folders += [folder.resolve() for folder in machinery if folder.resolve().is_relative_to(project)]
+    unique = [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+    return unique, [config_file.resolve()]
+
+
+def run(config_file: Path, *, port: int, prefix: str) -> None:
+    """Build, serve on 127.0.0.1 and rebuild on change until interrupted (``guideline-site serve``)."""
     # MkDocs' own warnings and errors (the build's messages naming file and line), as its CLI shows them.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     handler.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(handler)
     reuse_search_entries()
-    preview = Preview(args.project.resolve())
+    preview = Preview(config_file.resolve())
     print(f"built in {preview.build():.2f} s", flush=True)
-    httpd = serve(preview, args.port, args.prefix)
+    httpd = serve(preview, port, prefix)
     observer = watch(preview)
-    host, port = httpd.server_address[:2]
-    print(f"Previewing at http://{host!s}:{port}{args.prefix} (rebuilds on change; Ctrl+C to stop)", flush=True)
+    host, bound = httpd.server_address[:2]
+    print(f"Previewing at http://{host!s}:{bound}{prefix} (rebuilds on change; Ctrl+C to stop)", flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
         print("\nStopped.")
     finally:
         observer.stop()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,27 +1,23 @@
-"""Serve the built site on localhost with the content types the calculator needs.
-
-    python scripts/serve.py [--port 8000] [--prefix /some/sub/path/] [SITE_DIR]
+"""The static server of the preview and the tests, with the content types the calculator needs.
 
 Module workers refuse ``.mjs`` unless it is served as JavaScript, and WebAssembly
 streaming wants ``application/wasm``; Python's own ``http.server`` does not guarantee
-either on every version. It sends the same Content-Security-Policy, security headers
-and Cache-Control as the shipped server snippets (``scripts/guideline_site/deploy.py``). ``--prefix``
-serves the site under a sub-path, as an intranet server would. The tests use
-``SiteServer`` from here, so what they exercise is what ``make serve`` runs. It binds
-to 127.0.0.1 only. (For precompressed files, use nginx: see README, "Deployment".)
+either on every version. ``SiteRequestHandler`` sends the same Content-Security-Policy,
+security headers and Cache-Control as the shipped server snippets (``guideline_site.deploy``),
+and serves the site under a sub-path (``prefix``), as an intranet server would. The preview
+(``guideline-site serve``) and the tests' ``SiteServer`` both use it, so what the tests
+exercise is what authors preview. It binds to 127.0.0.1 only. (For precompressed files, use
+nginx: see README, "Deployment".)
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guideline_site import deploy
 
 CONTENT_TYPES = {
@@ -116,23 +112,3 @@ class SiteServer:
     def __exit__(self, *exc_info: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site_dir", nargs="?", default="site", type=Path)
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--prefix", default="/")
-    args = parser.parse_args()
-    if not (args.site_dir / "index.html").is_file():
-        parser.error(f"{args.site_dir} has no index.html: run `make site` first")
-    with SiteServer(args.site_dir, port=args.port, prefix=args.prefix, verbose=True) as server:
-        print(f"Serving {args.site_dir} at {server.url} (Ctrl+C to stop)", flush=True)
-        try:
-            server.thread.join()
-        except KeyboardInterrupt:
-            print("\nStopped.")
-
-
-if __name__ == "__main__":
-    main()
