@@ -156,7 +156,8 @@ def report(before: dict[str, Any] | None, after: dict[str, Any], cases: int) -> 
 def bedside_layout(playwright: Any, after_base: str, subject: Any) -> str:
     """Measure this build (served at ``after_base``) and the baseline; return the report section."""
     from guideline_site.server import SiteServer
-    from vignettes import load_vignettes
+
+    from calculator.vignettes import load_vignettes
 
     folder = PROJECT / "content" / subject.path.split("/")[0]
     vignettes = {v.id: v.answers for v in load_vignettes(folder)}

@@ -19,12 +19,12 @@ from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import BrowserContext, FrameLocator, Locator, Page, expect
 from ui import CALCULATOR, READY_TIMEOUT_MS, open_calculator
-from vignettes import load_vignettes
 
 from calculator.engine import assess
 from calculator.fragment import encode_fragment
 from calculator.kinds import kind_of
 from calculator.model import Guideline
+from calculator.vignettes import load_vignettes
 
 pytestmark = pytest.mark.browser
 

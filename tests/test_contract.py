@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from conftest import ROOT
 from jsonschema import Draft202012Validator
-from vignettes import Vignette, load_vignettes
 
 from calculator import contract
 from calculator.browser import Session
@@ -28,6 +27,7 @@ from calculator.explore import random_answers
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import Guideline
 from calculator.schema import schema
+from calculator.vignettes import Vignette, load_vignettes
 
 GUIDELINE_DIRS = [*discover_guidelines(ROOT / "content"), ROOT / "tests" / "fixtures" / "docformat"]
 VIGNETTES = [vignette for folder in GUIDELINE_DIRS for vignette in load_vignettes(folder)]

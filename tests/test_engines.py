@@ -27,11 +27,11 @@ from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR
-from vignettes import load_vignettes
 
 from calculator.browser import Session
 from calculator.fragment import encode_fragment
 from calculator.model import Guideline
+from calculator.vignettes import load_vignettes
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 

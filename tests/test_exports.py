@@ -23,7 +23,6 @@ from fhirclient.models.plandefinition import PlanDefinition as R4PlanDefinition
 from fhirclient.models.questionnaire import Questionnaire as R4Questionnaire
 from fhirclient.models.questionnaireresponse import QuestionnaireResponse as R4QuestionnaireResponse
 from fhirpathpy import evaluate as fhirpath_evaluate
-from vignettes import load_vignettes
 
 from calculator.engine import assess
 from calculator.explore import rules_shown
@@ -31,6 +30,7 @@ from calculator.export import decision_logic, decision_table_csv
 from calculator.fhir import FHIR_VERSION, plan_definition, questionnaire, response
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import Guideline
+from calculator.vignettes import load_vignettes
 
 FOLDERS = [*discover_guidelines(ROOT / "content"), ROOT / "tests" / "fixtures" / "docformat"]
 VIGNETTES = [v for folder in FOLDERS for v in load_vignettes(folder)]

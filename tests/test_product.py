@@ -120,8 +120,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_the_installed_package_is_used_and_nothing_is_written_into_it(installed: Installed) -> None:
     site_packages = next((installed.venv / "lib").glob("python3.*/site-packages"))
     shown = subprocess.run(
-        [str(installed.venv / "bin" / "python"), "-c", "import calculator, guideline_site; "
-         "print(calculator.__file__); print(guideline_site.__file__)"],
+        [
+            str(installed.venv / "bin" / "python"),
+            "-c",
+            "import calculator, guideline_site; print(calculator.__file__); print(guideline_site.__file__)",
+        ],
         env=installed.env,
         capture_output=True,
         text=True,
@@ -155,7 +158,9 @@ def test_check_passes_then_names_the_file_and_line_of_a_broken_vignette(installe
     original = vignettes.read_text(encoding="utf-8")
     document = json.loads(original)
     broken = document["vignettes"][-1]
-    broken["expect"]["plan"] = {"an_entry_that_does_not_exist": next(iter(broken["expect"]["classifications"].values()))["because"]}
+    broken["expect"]["plan"] = {
+        "an_entry_that_does_not_exist": next(iter(broken["expect"]["classifications"].values()))["because"]
+    }
     vignettes.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     try:
         failed = installed.run("check", check=False)
@@ -281,7 +286,9 @@ def test_the_french_calculator_starts_and_answers_in_french_only(
 
     # A link whose answer is not one of the options: the error, in French.
     page.goto(f"{served.url}{folder.name}/calculator/#{next(iter(vignette['answers']))}=peut-etre")
-    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-calculator]")).to_have_attribute(
+        "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+    )
     page.wait_for_timeout(500)
     assert_no_english(page, "error from a link")
 
@@ -326,4 +333,3 @@ def test_serve_shows_an_edit_in_the_open_page(page: Page, installed: Installed) 
     finally:
         process.terminate()
         process.wait(timeout=10)
-

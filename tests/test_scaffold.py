@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site, copy_project
-from vignettes import expected_summary, load_vignettes, result_summary
 
 from calculator.engine import assess
 from calculator.export import decision_logic, without_build_details
 from calculator.loader import load_guideline
+from calculator.vignettes import expected_summary, load_vignettes, result_summary
 
 
 @pytest.fixture

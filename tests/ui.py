@@ -127,10 +127,9 @@ def expected_display(result: dict[str, Any], source_page_url: str) -> dict[str, 
 
 def vignettes_through_the_form(page: Page, server: Any, folder: Any) -> None:
     """Answer each vignette of a guideline through its calculator page; compare with CPython."""
-    from vignettes import load_vignettes
-
     from calculator.engine import assess
     from calculator.loader import load_guideline
+    from calculator.vignettes import load_vignettes
 
     guideline = load_guideline(folder)
     open_calculator(page, server, f"{folder.name}/calculator/")
