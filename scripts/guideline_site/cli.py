@@ -152,7 +152,7 @@ def cmd_build(args: argparse.Namespace, site: Site) -> int:
 def cmd_check(args: argparse.Namespace, site: Site) -> int:
     from guideline_site import check
 
-    problems = check.check_site(site.folder, site.docs_dir)
+    problems = check.check_site(site.folder, str(site.docs_dir))
     for problem in problems:
         print(problem)
     if problems:
