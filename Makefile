@@ -53,7 +53,7 @@ new-guideline: setup
 ## release-record: record the decision logic of GUIDELINE's current content version
 release-record: setup
 	@test -n "$(GUIDELINE)" || { echo "usage: make release-record GUIDELINE=<folder under content/>"; exit 2; }
-	$(BIN)/python scripts/release_record.py content/$(GUIDELINE)
+	$(BIN)/python scripts/guideline_site/release.py content/$(GUIDELINE)
 
 ## lint: ruff (lint and format), mypy --strict, and tsc on the browser JavaScript (JSDoc types)
 lint: setup

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,8 +36,7 @@ def create(name: str, *, title: str | None = None, short_title: str | None = Non
     folder.mkdir(parents=True)
     for template in sorted(TEMPLATE.iterdir()):
         (folder / template.name).write_text(template.read_text(encoding="utf-8").format(**values), encoding="utf-8")
-    sys.path.insert(0, str(PROJECT))
-    from release_record import write_record
+    from guideline_site.release import write_record
 
     write_record(folder)
     return folder

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, copy_project
-from release_record import record_path
+from guideline_site.release import record_path
 
 from calculator.explore import rule_ids
 from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
@@ -83,7 +83,7 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
 def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> None:
 
     from conftest import build_site
-    from release_record import write_record
+    from guideline_site.release import write_record
 
     project = copy_project(tmp_path / "project")
     module = project / "content" / "aimss" / "guideline.py"
