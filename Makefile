@@ -48,7 +48,7 @@ bundle: site
 ## new-guideline: the skeleton of a new guideline in content/NAME (builds and passes its checks at once)
 new-guideline: setup
 	@test -n "$(NAME)" || { echo "usage: make new-guideline NAME=<folder name> [TITLE='Full title']"; exit 2; }
-	$(BIN)/python scripts/new_guideline.py $(NAME) $(if $(TITLE),--title "$(TITLE)")
+	$(BIN)/python scripts/guideline_site/scaffold.py new-guideline $(NAME) $(if $(TITLE),--title "$(TITLE)")
 
 ## release-record: record the decision logic of GUIDELINE's current content version
 release-record: setup

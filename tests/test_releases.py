@@ -130,3 +130,27 @@ def test_home_page_lists_every_guideline(built_site: Any, aimss: Guideline) -> N
     for href in ('href="aimss/"', 'href="aimss/calculator/"', 'href="aimss/decision-table/"', 'href="aimss/changes/"'):
         assert href in home
     assert aimss.info.title in home
+
+
+def test_a_recorded_version_whose_logic_changed_is_refused_until_its_version_is_raised(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guideline_site.release import ReleaseRecordError, main, write_record
+    from guideline_site.scaffold import new_guideline
+
+    (tmp_path / "docs").mkdir()
+    folder = new_guideline(tmp_path / "docs", "draft", language="en")
+    recorded = (folder / "releases" / "0.1.0.json").read_text()
+    assert write_record(folder) == folder / "releases" / "0.1.0.json"  # the same logic again: harmless
+    module = folder / "guideline.py"
+    module.write_text(
+        module.read_text().replace("the first recommendation, in", "the first recommendation, reworded, in")
+    )
+    with pytest.raises(ReleaseRecordError, match="raise content_version"):
+        write_record(folder)
+    assert main([str(folder)]) == 1
+    assert "already records a different content 0.1.0" in capsys.readouterr().err
+    assert (folder / "releases" / "0.1.0.json").read_text() == recorded
+    module.write_text(module.read_text().replace('content_version="0.1.0"', 'content_version="0.2.0"'))
+    assert main([str(folder)]) == 0
+    assert (folder / "releases" / "0.2.0.json").is_file()
