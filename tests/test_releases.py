@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, copy_project
-from release_record import record_path
+from guideline_site.release import record_path
 
 from calculator.explore import rule_ids
 from calculator.export import changes, decision_logic, decision_table_csv, without_build_details
@@ -83,7 +83,7 @@ def test_changes_name_added_removed_reworded_and_rule_changes(aimss: Guideline) 
 def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> None:
 
     from conftest import build_site
-    from release_record import write_record
+    from guideline_site.release import write_record
 
     project = copy_project(tmp_path / "project")
     module = project / "content" / "aimss" / "guideline.py"
@@ -130,3 +130,29 @@ def test_home_page_lists_every_guideline(built_site: Any, aimss: Guideline) -> N
     for href in ('href="aimss/"', 'href="aimss/calculator/"', 'href="aimss/decision-table/"', 'href="aimss/changes/"'):
         assert href in home
     assert aimss.info.title in home
+
+
+def test_a_recorded_version_whose_logic_changed_is_refused_until_its_version_is_raised(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guideline_site.cli import main
+    from guideline_site.release import ReleaseRecordError, write_record
+    from guideline_site.scaffold import new_guideline
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Drafts\ntheme: {name: material}\nplugins: [guideline-site]\n")
+    folder = new_guideline(tmp_path / "docs", "draft", language="en")
+    recorded = (folder / "releases" / "0.1.0.json").read_text()
+    assert write_record(folder) == folder / "releases" / "0.1.0.json"  # the same logic again: harmless
+    module = folder / "guideline.py"
+    module.write_text(
+        module.read_text().replace("the first recommendation, in", "the first recommendation, reworded, in")
+    )
+    with pytest.raises(ReleaseRecordError, match="raise content_version"):
+        write_record(folder)
+    assert main(["release-record", "-f", str(tmp_path / "mkdocs.yml"), "draft"]) == 1
+    assert "already records a different content 0.1.0" in capsys.readouterr().err
+    assert (folder / "releases" / "0.1.0.json").read_text() == recorded
+    module.write_text(module.read_text().replace('content_version="0.1.0"', 'content_version="0.2.0"'))
+    assert main(["release-record", "-f", str(tmp_path / "mkdocs.yml"), "draft"]) == 0
+    assert (folder / "releases" / "0.2.0.json").is_file()

@@ -5,4 +5,6 @@
 * ``offline``: the service worker and what it precaches;
 * ``assets``: the runtime, the wheel, generated modules, icons and compressed copies;
 * ``deploy``: headers, CSP and cache rules, and the server snippets written from them.
+* ``scaffold``: new sites and guidelines from ``templates/`` (``guideline-site new``, ``new-guideline``);
+* ``release``: the release record of a guideline's content version (``guideline-site release-record``).
 """

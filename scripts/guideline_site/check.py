@@ -38,7 +38,7 @@ from calculator.loader import MODULE_FILE, discover_guidelines, load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError, line_of
 from calculator.text import t
 from calculator.vignettes import VignetteError, load_vignettes, vignette_problems
-from guideline_site.plugin import RELEASES_DIR
+from guideline_site.release import RELEASES_DIR
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -114,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     text.use_language(args.language if args.language in text.available_languages() else text.DEFAULT_LANGUAGE)
     try:
         folder = scaffold.new_site(Path(args.directory), language=args.language, title=args.title)
-    except scaffold.ScaffoldError as error:
+    except (scaffold.ScaffoldError, OSError) as error:
         raise CommandError(str(error)) from error
     print(t("cli.new.done", folder=str(folder)))
     return 0
@@ -127,7 +127,7 @@ def cmd_new_guideline(args: argparse.Namespace, site: Site) -> int:
         folder = scaffold.new_guideline(
             site.docs_dir, args.name, language=site.language, title=args.title, short_title=args.short_title
         )
-    except scaffold.ScaffoldError as error:
+    except (scaffold.ScaffoldError, OSError) as error:
         raise CommandError(str(error)) from error
     print(t("cli.new_guideline.done", folder=_relative(folder, site.folder)))
     return 0
@@ -163,6 +163,7 @@ def cmd_check(args: argparse.Namespace, site: Site) -> int:
 
 
 def cmd_release_record(args: argparse.Namespace, site: Site) -> int:
+    from calculator.model import GuidelineDefinitionError
     from guideline_site import release
 
     folder = Path(args.guideline)
@@ -172,7 +173,7 @@ def cmd_release_record(args: argparse.Namespace, site: Site) -> int:
         raise CommandError(t("cli.release_record.no_guideline", guideline=args.guideline))
     try:
         path = release.write_record(folder, overwrite=args.overwrite)
-    except release.ReleaseError as error:
+    except (release.ReleaseRecordError, GuidelineDefinitionError) as error:
         raise CommandError(str(error)) from error
     print(_relative(path, site.folder))
     return 0
@@ -244,7 +245,7 @@ def parser() -> argparse.ArgumentParser:
         "example guideline with its vignettes, and a README with the commands.",
     )
     new.add_argument("directory", metavar="DIR", help="the folder to create (must not exist, or be empty)")
-    new.add_argument("--language", default="en", help="the site's language, e.g. en or fr (default: en)")
+    new.add_argument("--language", default="en", help="the site's language: en or fr (default: en)")
     new.add_argument("--title", help="the site's name (default: from DIR)")
     new.set_defaults(plain_command=cmd_new)
 

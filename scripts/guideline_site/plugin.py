@@ -53,6 +53,7 @@ from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError, GuidelineInfo
 from guideline_site import assets, deploy, offline, pages, settings
 from guideline_site.pages import ASSETS_DIR, EXPORTS, GuidelineSite, Runtime
+from guideline_site.release import RELEASES_DIR
 
 log = logging.getLogger("mkdocs.plugins.guideline_site")
 review_log = logging.getLogger("guideline_site.review")
@@ -74,11 +75,10 @@ CHANGES_MARKER = "<!-- changes -->"
 DECISION_TABLE_PAGE = "decision-table.md"
 EMBED_PAGE = "embed.md"
 CHANGES_PAGE = "changes.md"
-RELEASES_DIR = "releases"
 SENTENCES_FILE = "sentences.json"
 NOT_PUBLISHED = ("vignettes.json",)
 """Files of a guideline folder that are test data, never part of the site."""
-NOT_PUBLISHED_DIRS = ("releases",)
+NOT_PUBLISHED_DIRS = (RELEASES_DIR,)
 """Folders of a guideline folder kept for the record (release records), not published."""
 THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json", "__init__.py")
 """Files of the theme folder for the type checker (``make lint``) and the package, not for the site."""

@@ -1,6 +1,6 @@
 """{title}: questions, classifications and recommendation catalogue.
 
-Created by ``make new-guideline``. Every text below must repeat or paraphrase a sentence
+Created by ``guideline-site new-guideline``. Every text below must repeat or paraphrase a sentence
 marked in ``index.md`` (``<span class="rec" id="...">``); each entry's ``Source`` names that
 anchor and the sentence's own citation numbers. See *Writing a guideline*.
 """
