@@ -179,10 +179,11 @@ def protocol_module(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_T
     return _generated_module(constants, "calculator/protocol.py, package.json and mkdocs.yml")
 
 
-def catalogue_module(language: str) -> str:
-    """``catalogue.mjs``: the machinery's words in the site's language (``calculator.text``)."""
-    catalogue = text.load_catalogue(language).to_json()
-    return _generated_module({"CATALOGUE": catalogue}, f"calculator/locales/{language}.json")
+def catalogue_module(catalogue: text.Catalogue) -> str:
+    """``catalogue.mjs``: the machinery's words in the site's language (``calculator.text``), the
+    site's own overrides included; the page reads it and hands it to the worker."""
+    source = f"calculator/locales/{catalogue.language}.json and the site's locales/"
+    return _generated_module({"CATALOGUE": catalogue.to_json()}, source)
 
 
 def typescript_declarations() -> str:
@@ -302,11 +303,15 @@ def cached_icon(size: int, *, maskable: bool, colour: str = THEME_COLOR, cache: 
     return path.read_bytes()
 
 
-def web_app_manifest(name: str, description: str, colour: str, icons: list[dict[str, str]]) -> str:
-    """``manifest.webmanifest``: the site installs to a home screen (an iPad's too) and opens alone."""
+def web_app_manifest(
+    name: str, description: str, colour: str, icons: list[dict[str, str]], catalogue: text.Catalogue
+) -> str:
+    """``manifest.webmanifest``: the site installs to a home screen (an iPad's too) and opens alone,
+    named in the site's language."""
     manifest = {
         "name": name,
-        "short_name": "Guidelines",
+        "short_name": catalogue.text("manifest.short_name"),
+        "lang": catalogue.language,
         "description": description,
         "start_url": "./",
         "scope": "./",
