@@ -19,7 +19,7 @@ from calculator.loader import load_guideline_source
 from calculator.model import Guideline
 from calculator.note import note_text
 from calculator.schema import schema
-from calculator.text import DEFAULT_LANGUAGE, use_language
+from calculator.text import Catalogue, use_catalogue
 
 
 class Session:
@@ -67,13 +67,16 @@ class Session:
 
 
 def create_session(
-    module_source: str, filename: str, sentences_json: str, runtime: str, language: str = DEFAULT_LANGUAGE
+    module_source: str, filename: str, sentences_json: str, runtime: str, catalogue_json: str | None = None
 ) -> Session:
     """Load a guideline module from its source text and its marked sentences, as fetched by the worker.
 
     ``sentences_json`` is the build's ``sentences.json``: ``{"sentences": {anchor: text}}``;
-    ``language`` the site's, whose catalogue (``calculator.text``) the messages are taken from.
+    ``catalogue_json`` the site's words as the build wrote them into ``catalogue.mjs`` (its
+    language with the site's own overrides; English when not given), which the messages, the
+    note and the Yes/No labels are taken from: the worker speaks exactly as the page does.
     """
-    use_language(language)
+    if catalogue_json is not None:
+        use_catalogue(Catalogue.from_json(catalogue_json))
     sentences = json.loads(sentences_json)["sentences"]
     return Session(load_guideline_source(module_source, filename=filename, sentences=sentences), runtime=runtime)

@@ -205,8 +205,13 @@ def worker_message_schema() -> dict[str, Any]:
                     {
                         "moduleUrl": _STRING,
                         "sentencesUrl": _STRING,
-                        "language": {**_STRING, "description": "the catalogue (calculator/locales) to speak"},
-                    }
+                        "catalogue": _object(
+                            {"language": _STRING, "plural": {"type": "object"}, "strings": {"type": "object"}},
+                            description="the words to speak: catalogue.mjs's, the site's overrides included "
+                            "(calculator.text); English when not given",
+                        ),
+                    },
+                    optional=("catalogue",),
                 ),
             },
         ),

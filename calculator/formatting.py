@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,24 @@ def number_text(value: float) -> str:
 def quantity_text(value: float, unit: str) -> str:
     """A number with its unit: ``6 weeks``; just the number when there is no unit."""
     return f"{number_text(value)} {unit}".rstrip()
+
+
+def date_text(iso: str) -> str:
+    """An ISO date (``2027-01-05``) as the site's language writes it: the catalogue's
+    ``date.format`` with ``{year}``, ``{month}`` (``date.month.1`` to ``12``), ``{day}``, and
+    ``{mm}``/``{dd}`` (two digits); English keeps the ISO form, French writes "5 janvier 2027".
+    The format is chosen by the day as a count, so a language may write the first of the month
+    apart ("1er janvier 2027"). ``theme/assets/calculator/text.mjs`` (``dateText``) does the same."""
+    day = date.fromisoformat(iso)
+    return t(
+        "date.format",
+        count=day.day,
+        year=f"{day.year:04}",
+        month=t(f"date.month.{day.month}"),
+        day=day.day,
+        mm=f"{day.month:02}",
+        dd=f"{day.day:02}",
+    )
 
 
 def citations_text(citations: Sequence[int]) -> str:

@@ -50,7 +50,6 @@ class Option:
 
 YES = "yes"
 NO = "no"
-YES_NO_OPTIONS = (Option(id=YES, label="Yes"), Option(id=NO, label="No"))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

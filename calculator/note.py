@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from calculator.formatting import date_text
 from calculator.text import t
 
 
@@ -40,10 +41,11 @@ def note_text(result: dict[str, Any], *, runtime: str, today: date | None = None
     lines = [t("note.title", title=guideline["title"])]
     overdue = overdue_since(result, today or date.today())
     if overdue:
-        lines.append(t("note.overdue", review_due=overdue, review_date=guideline["review_date"]))
-    lines.append(t("note.content", content_version=guideline["content_version"], review_date=guideline["review_date"]))
+        lines.append(t("note.overdue", review_due=date_text(overdue), review_date=date_text(guideline["review_date"])))
+    reviewed = date_text(guideline["review_date"])
+    lines.append(t("note.content", content_version=guideline["content_version"], review_date=reviewed))
     if guideline.get("review_due") and not overdue:
-        lines.append(t("note.review_due", review_due=guideline["review_due"]))
+        lines.append(t("note.review_due", review_due=date_text(guideline["review_due"])))
     lines += [
         t("note.calculator", calculator_version=result["calculator_version"], runtime=runtime),
         guideline["intended_use"],

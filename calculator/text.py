@@ -2,9 +2,12 @@
 
 Every text the engine, the note, the widget, the offline status and the generated pages
 show that does not come from a guideline is a key in ``calculator/locales/<language>.json``
-(English: ``en.json``). A translation is a new file beside it, not a code change: the site
-build picks the file named by ``theme.language`` in ``mkdocs.yml`` and writes it into the
-browser's ``catalogue.mjs``; the worker and the CLI load the same file.
+(English: ``en.json``, which has every key; French: ``fr.json``). A translation is a new file
+beside it, not a code change: the site build picks the file named by ``theme.language`` in
+``mkdocs.yml``, layers the site's own ``locales/<language>.json`` over it (single strings, or a
+language the distribution does not ship; ``load_catalogue``) and writes the result into the
+browser's ``catalogue.mjs``, which the page reads and hands to the worker (``use_catalogue``),
+so the browser speaks exactly the build's words. The CLI loads the shipped file.
 
 Each question kind brings its own words (``QuestionKind.texts``, by language, in its module):
 a new kind is one module, and a language file may override or add them.
@@ -14,13 +17,17 @@ A catalogue is ``{"language", "plural", "strings"}``. ``strings`` maps keys to t
 category (``{"one": ..., "other": ...}``). ``plural`` lists the exact counts of each
 category but ``other`` (English: ``{"one": [1]}``); the JavaScript side
 (``theme/assets/calculator/text.mjs``) reads the same rule, so both choose alike.
+
+Dates are written by the catalogue too (``date.format``, ``date.month.1`` to ``12``;
+``calculator.formatting.date_text`` and ``text.mjs``'s ``dateText``): a language's date is a
+line of its file, not code.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +45,21 @@ class Catalogue:
     language: str
     plural: dict[str, tuple[int, ...]]
     strings: dict[str, str | dict[str, str]]
+    fallbacks: tuple[str, ...] = ()
+    """Keys this language's catalogues do not give, whose English text stands in (``load_catalogue``)."""
+
+    @classmethod
+    def from_json(cls, document: str) -> Catalogue:
+        """A catalogue as ``to_json`` wrote it (``catalogue.mjs``, handed to the worker): the
+        build's, already checked, so only its shape is."""
+        data = json.loads(document)
+        if not isinstance(data, dict) or not {"language", "plural", "strings"} <= data.keys():
+            raise CatalogueError("a catalogue is a JSON object with language, plural and strings")
+        return cls(
+            language=str(data["language"]),
+            plural={name: tuple(counts) for name, counts in data["plural"].items()},
+            strings=dict(data["strings"]),
+        )
 
     def plural_category(self, count: float) -> str:
         return next((name for name, counts in self.plural.items() if count in counts), "other")
@@ -71,9 +93,14 @@ LOCALES = Path(__file__).with_name("locales")
 """The catalogues: files beside this module (an installed wheel is unpacked, in the browser too;
 importlib.resources would cost 11 ms of the browser's start to import)."""
 
+SITE_LOCALES = "locales"
+"""A site's own catalogues: ``<folder of mkdocs.yml>/locales/<language>.json``."""
 
-def available_languages() -> list[str]:
-    return sorted(p.name.removesuffix(".json") for p in LOCALES.iterdir() if p.name.endswith(".json"))
+
+def available_languages(site_locales: Path | None = None) -> list[str]:
+    """The languages with a shipped catalogue, and those a site's ``locales`` folder adds."""
+    folders = [LOCALES, *([site_locales] if site_locales is not None and site_locales.is_dir() else [])]
+    return sorted({p.name.removesuffix(".json") for folder in folders for p in folder.iterdir() if p.suffix == ".json"})
 
 
 def _kind_texts(language: str) -> dict[str, str | dict[str, str]]:
@@ -86,35 +113,118 @@ def _kind_texts(language: str) -> dict[str, str | dict[str, str]]:
     return texts
 
 
-def load_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalogue:
-    """The catalogue of ``language``: its file, with the words each question kind brings (which
-    the file may override). Every key of the English catalogue must be in it."""
-    file = LOCALES / f"{language}.json"
-    if not file.is_file():
-        known = ", ".join(available_languages())
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _File:
+    """One catalogue file, read and checked against the English keys (``_read``)."""
+
+    plural: dict[str, tuple[int, ...]] | None
+    strings: dict[str, str | dict[str, str]]
+
+
+def _read(file: Path, language: str, english: Mapping[str, str | dict[str, str]] | None) -> _File:
+    """A catalogue file as data; ``CatalogueError`` naming the file for anything a catalogue may
+    not hold, above all a key the English catalogue lacks (``english``; None for ``en.json``
+    itself). Any text may have plural forms where English has none (French writes the first of
+    the month "1er"), and the reverse."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CatalogueError(f"{file}: not a readable JSON catalogue: {error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("strings"), dict):
+        raise CatalogueError(f'{file}: a catalogue is a JSON object with "strings" (and "plural", "language")')
+    unknown_fields = sorted(set(data) - {"language", "plural", "strings"})
+    if unknown_fields:
         raise CatalogueError(
-            f"no catalogue for language {language!r} (calculator/locales/{language}.json); have: {known}"
+            f"{file}: unknown field {', '.join(unknown_fields)} (a catalogue has language, plural, strings)"
         )
-    data = json.loads(file.read_text(encoding="utf-8"))
-    catalogue = Catalogue(
-        language=data["language"],
-        plural={name: tuple(counts) for name, counts in data["plural"].items()},
-        strings={**_kind_texts(language), **data["strings"]},
+    if data.get("language", language) != language:
+        raise CatalogueError(f"{file}: says language {data['language']!r}, but its name says {language!r}")
+    plural = data.get("plural")
+    if plural is not None and not (
+        isinstance(plural, dict)
+        and all(isinstance(counts, list) and all(type(n) is int for n in counts) for counts in plural.values())
+    ):
+        raise CatalogueError(
+            f'{file}: "plural" maps each category but "other" to its exact counts, e.g. {{"one": [1]}}'
+        )
+    strings: dict[str, str | dict[str, str]] = data["strings"]
+    for key, entry in strings.items():
+        forms = isinstance(entry, dict) and "other" in entry and all(isinstance(v, str) for v in entry.values())
+        if not (isinstance(entry, str) or forms):
+            raise CatalogueError(f'{file}: {key!r} must be a text, or one text per plural category with "other"')
+        if english is None:
+            continue
+        if key not in english:
+            raise CatalogueError(f"{file}: unknown key {key!r}: the English catalogue has no such text")
+    counts = None if plural is None else {name: tuple(numbers) for name, numbers in plural.items()}
+    return _File(plural=counts, strings=strings)
+
+
+def _english() -> Catalogue:
+    file = _read(LOCALES / f"{DEFAULT_LANGUAGE}.json", DEFAULT_LANGUAGE, None)
+    return Catalogue(
+        language=DEFAULT_LANGUAGE,
+        plural=file.plural or {},
+        strings={**_kind_texts(DEFAULT_LANGUAGE), **file.strings},
     )
+
+
+def load_catalogue(language: str = DEFAULT_LANGUAGE, *, site_locales: Path | None = None) -> Catalogue:
+    """The catalogue of ``language``, layered: English (``en.json`` and the kinds' words), then
+    the shipped catalogue of ``language`` with the words each kind brings in it, then the site's
+    own ``<site_locales>/<language>.json`` (which may override single strings of the shipped
+    catalogue, or add a language of its own).
+
+    Each file is checked (``_read``): a key the English catalogue lacks is an error naming the
+    file and the key. A key no layer of ``language`` gives keeps its English text and is listed
+    in ``Catalogue.fallbacks`` for the caller to warn of (the build does; it does not fail).
+    A language with neither a shipped nor a site catalogue is an error.
+    """
+    english = _english()
+    shipped = LOCALES / f"{language}.json"
+    site = site_locales / f"{language}.json" if site_locales is not None else None
+    has_site = site is not None and site.is_file()
+    if language != DEFAULT_LANGUAGE and not shipped.is_file() and not has_site:
+        where = f"calculator/locales/{language}.json" + (f" or {site}" if site is not None else "")
+        known = ", ".join(available_languages(site_locales))
+        raise CatalogueError(f"no catalogue for language {language!r} ({where}); have: {known}")
+    layers: list[_File] = []
     if language != DEFAULT_LANGUAGE:
-        missing = sorted(set(load_catalogue().strings) - set(catalogue.strings))
-        if missing:
-            raise CatalogueError(f"calculator/locales/{language}.json lacks {', '.join(missing)}")
-    return catalogue
+        layers.append(_File(plural=None, strings=_kind_texts(language)))
+        if shipped.is_file():
+            layers.append(_read(shipped, language, english.strings))
+    if site is not None and has_site:
+        layers.append(_read(site, language, english.strings))
+    plural = english.plural if language == DEFAULT_LANGUAGE else None
+    strings: dict[str, str | dict[str, str]] = {}
+    for layer in layers:
+        plural = layer.plural if layer.plural is not None else plural
+        strings.update(layer.strings)
+    if plural is None:
+        raise CatalogueError(f'{site}: a new language needs its plural rule, e.g. "plural": {{"one": [1]}}')
+    fallbacks = tuple(key for key in english.strings if key not in strings)
+    return Catalogue(
+        language=language,
+        plural=plural,
+        strings={**english.strings, **strings},
+        fallbacks=() if language == DEFAULT_LANGUAGE else fallbacks,
+    )
 
 
 _active: dict[str, Catalogue] = {}
 """The catalogue ``t`` speaks: English until ``use_language`` (loaded when first asked)."""
 
 
-def use_language(language: str) -> None:
-    """Make ``language`` the one ``t`` speaks (the build and the worker call this once)."""
-    _active["catalogue"] = load_catalogue(language)
+def use_language(language: str, *, site_locales: Path | None = None) -> Catalogue:
+    """Make ``language`` the one ``t`` speaks (the build calls this once); return its catalogue,
+    whose ``fallbacks`` the caller may warn of."""
+    _active["catalogue"] = load_catalogue(language, site_locales=site_locales)
+    return _active["catalogue"]
+
+
+def use_catalogue(catalogue: Catalogue) -> None:
+    """Make ``catalogue`` the one ``t`` speaks: the worker gets the build's, overrides included."""
+    _active["catalogue"] = catalogue
 
 
 def catalogue() -> Catalogue:

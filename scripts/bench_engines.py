@@ -72,7 +72,7 @@ STATS = """async () => {
     worker.postMessage({ v: 1, id, type, params });
   });
   await call("boot", { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") });
-  await call("load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl"), language: "en" });
+  await call("load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl") });
   await call("evaluate", { answers: "{}" });
   const stats = await call("stats", {});
   worker.terminate();

@@ -20,7 +20,7 @@ sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts")]
 
 from guideline_site import assets as site_assets  # noqa: E402
 
-from calculator.text import DEFAULT_LANGUAGE  # noqa: E402
+from calculator.text import DEFAULT_LANGUAGE, load_catalogue  # noqa: E402
 
 
 def write_generated(out: Path, *, language: str = DEFAULT_LANGUAGE) -> Path:
@@ -29,7 +29,8 @@ def write_generated(out: Path, *, language: str = DEFAULT_LANGUAGE) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     version = site_assets.pinned_pyodide_version(PROJECT)
     (folder / "protocol.mjs").write_text(site_assets.protocol_module(version), encoding="utf-8")
-    (folder / "catalogue.mjs").write_text(site_assets.catalogue_module(language), encoding="utf-8")
+    catalogue = site_assets.catalogue_module(load_catalogue(language))
+    (folder / "catalogue.mjs").write_text(catalogue, encoding="utf-8")
     (folder / "contract.d.mts").write_text(site_assets.typescript_declarations(), encoding="utf-8")
     return folder
 

@@ -26,6 +26,17 @@ from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (scripts/ is not a p
 from nginx_server import NginxServer, nginx_available  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """The machinery speaks one language at a time (``calculator.text``): a test that switches
+    to another leaves English behind it for the next."""
+    yield
+    from calculator import text
+
+    if text.catalogue().language != text.DEFAULT_LANGUAGE or text.catalogue().fallbacks:
+        text.use_language(text.DEFAULT_LANGUAGE)
+
+
 @pytest.fixture(scope="session")
 def aimss() -> Guideline:
     return load_guideline(ROOT / "content" / "aimss")

@@ -50,7 +50,7 @@ RUN_IN_WORKER = """async ({ texts }) => {
       worker.postMessage(message);
     });
   await call(0, "boot", { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") });
-  await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl"), language: "en" });
+  await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl") });
   const replies = [];
   for (let i = 0; i < texts.length; i++) replies.push(await call(i + 1, "evaluate", { answers: texts[i] }));
   worker.terminate();

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from calculator.conditions import ALWAYS, AnswerValue, Condition
 from calculator.formatting import show_value
 from calculator.kinds import QuestionKind, Shape, SourceJson, register
-from calculator.model import YES_NO_OPTIONS, Guideline, Option, Question, Source
+from calculator.model import NO, YES, Guideline, Option, Question, Source
 from calculator.text import t
 
 
@@ -28,7 +28,20 @@ class _Choice(QuestionKind):
             "kinds.choice.not_a_list": "must be a list of options (any of {allowed})",
             "kinds.choice.none_chosen": "choose at least one option",
             "kinds.choice.twice": "{value} is chosen twice",
-        }
+            "kinds.yes_no.yes": "Yes",
+            "kinds.yes_no.no": "No",
+        },
+        "fr": {
+            "kinds.choice.one": "une option parmi\u00a0: {options}",
+            "kinds.choice.many": "une ou plusieurs options parmi\u00a0: {options}",
+            "kinds.no_rule": "ne change rien\u00a0; {reason}",
+            "kinds.choice.not_an_option": "{value} ne fait pas partie des options ({allowed})",
+            "kinds.choice.not_a_list": "doit être une liste d’options (parmi {allowed})",
+            "kinds.choice.none_chosen": "choisissez au moins une option",
+            "kinds.choice.twice": "{value} est choisi deux fois",
+            "kinds.yes_no.yes": "Oui",
+            "kinds.yes_no.no": "Non",
+        },
     }
 
     def problems(self, question: Question) -> Iterator[str]:
@@ -152,13 +165,16 @@ def yes_no(
     help_source: Source | None = None,
     applies_when: Condition = ALWAYS,
 ) -> Question:
+    """A question answered yes or no. Its options are labelled in the site's language (the
+    catalogue's ``kinds.yes_no.*``) as the guideline is loaded: the build and the worker choose
+    the language first."""
     return Question(
         id=id,
         kind=YesNo.name,
         label=label,
         help=help,
         help_source=help_source,
-        options=YES_NO_OPTIONS,
+        options=(Option(id=YES, label=t("kinds.yes_no.yes")), Option(id=NO, label=t("kinds.yes_no.no"))),
         applies_when=applies_when,
     )
 

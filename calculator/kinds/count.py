@@ -26,7 +26,11 @@ class Count(Number):
         "en": {
             "kinds.count": "whole number from {minimum} to {maximum} {unit}",
             "kinds.count.not_whole": "{value} is not a whole number; give a count, such as 3",
-        }
+        },
+        "fr": {
+            "kinds.count": "nombre entier de {minimum} à {maximum} {unit}",
+            "kinds.count.not_whole": "{value} n’est pas un nombre entier\u00a0; donnez un effectif, par exemple 3",
+        },
     }
 
     def problems(self, question: Question) -> Iterator[str]:

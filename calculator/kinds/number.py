@@ -46,7 +46,20 @@ class Number(QuestionKind):
             ),
             "kinds.number.not_a_number": "{value} is not a number",
             "kinds.number.range": "must be between {minimum} and {maximum}{unit}",
-        }
+        },
+        "fr": {
+            "kinds.number": "nombre de {minimum} à {maximum} {unit}",
+            "kinds.number.boolean": "{value} n’est pas un nombre\u00a0; donnez le nombre de{unit}",
+            "kinds.number.too_large": "{value}… n’est pas un nombre accepté par ce calculateur",
+            "kinds.number.not_finite": "{value} n’est pas un nombre fini",
+            "kinds.number.empty": "est vide\u00a0; saisissez un nombre",
+            "kinds.number.not_digits": (
+                "{value} n’est pas un nombre\u00a0; saisissez des chiffres avec éventuellement un point décimal, "
+                "par exemple 6 ou 6.5"
+            ),
+            "kinds.number.not_a_number": "{value} n’est pas un nombre",
+            "kinds.number.range": "doit être compris entre {minimum} et {maximum}{unit}",
+        },
     }
 
     def problems(self, question: Question) -> Iterator[str]:

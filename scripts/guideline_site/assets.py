@@ -141,7 +141,7 @@ from calculator.browser import create_session
 job = json.load(sys.stdin)
 for guideline in job["guidelines"]:
     source, filename, sentences = guideline["source"], guideline["filename"], guideline["sentences"]
-    session = create_session(source, filename, sentences, "build", job["language"])
+    session = create_session(source, filename, sentences, "build", job["catalogue"])
     json.loads(session.schema())
     if json.loads(session.evaluate("{}"))["format"] != job["format"]:
         raise SystemExit(guideline["filename"] + ": the engine answered in another format")
@@ -152,17 +152,22 @@ schema and an evaluation. Run by an isolated interpreter (``-I -S``: the standar
 the wheel, nothing installed), so a guideline that imports anything else fails the build."""
 
 
-def check_calculator_starts(wheel: Path, guidelines: list[dict[str, str]], *, language: str) -> None:
+def check_calculator_starts(wheel: Path, guidelines: list[dict[str, str]], *, catalogue: text.Catalogue) -> None:
     """Raise ``BuildError`` unless every guideline starts from ``wheel`` as the browser starts it.
 
     ``guidelines``: ``{"filename", "source", "sentences"}`` each (the module's published path, its
-    text, the build's ``sentences.json``). A site whose calculator cannot start is never built."""
+    text, the build's ``sentences.json``); ``catalogue`` the words the page hands the worker. A site
+    whose calculator cannot start is never built."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="guideline-site-start-") as folder:
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(folder)
-        job = {"language": language, "guidelines": guidelines, "format": contract.EVALUATION_FORMAT}
+        job = {
+            "catalogue": json.dumps(catalogue.to_json(), ensure_ascii=False),
+            "guidelines": guidelines,
+            "format": contract.EVALUATION_FORMAT,
+        }
         completed = subprocess.run(
             [sys.executable, "-I", "-S", "-c", START_CHECK, folder],
             input=json.dumps(job),
@@ -215,10 +220,11 @@ def protocol_module(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_T
     return _generated_module(constants, "calculator/protocol.py, package.json and mkdocs.yml")
 
 
-def catalogue_module(language: str) -> str:
-    """``catalogue.mjs``: the machinery's words in the site's language (``calculator.text``)."""
-    catalogue = text.load_catalogue(language).to_json()
-    return _generated_module({"CATALOGUE": catalogue}, f"calculator/locales/{language}.json")
+def catalogue_module(catalogue: text.Catalogue) -> str:
+    """``catalogue.mjs``: the machinery's words in the site's language (``calculator.text``), the
+    site's own overrides included; the page reads it and hands it to the worker."""
+    source = f"calculator/locales/{catalogue.language}.json and the site's locales/"
+    return _generated_module({"CATALOGUE": catalogue.to_json()}, source)
 
 
 def typescript_declarations() -> str:
@@ -338,11 +344,15 @@ def cached_icon(size: int, *, maskable: bool, colour: str = THEME_COLOR, cache: 
     return path.read_bytes()
 
 
-def web_app_manifest(name: str, description: str, colour: str, icons: list[dict[str, str]]) -> str:
-    """``manifest.webmanifest``: the site installs to a home screen (an iPad's too) and opens alone."""
+def web_app_manifest(
+    name: str, description: str, colour: str, icons: list[dict[str, str]], catalogue: text.Catalogue
+) -> str:
+    """``manifest.webmanifest``: the site installs to a home screen (an iPad's too) and opens alone,
+    named in the site's language."""
     manifest = {
         "name": name,
-        "short_name": "Guidelines",
+        "short_name": catalogue.text("manifest.short_name"),
+        "lang": catalogue.language,
         "description": description,
         "start_url": "./",
         "scope": "./",

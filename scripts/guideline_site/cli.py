@@ -68,7 +68,7 @@ class Site:
     def speak(self) -> None:
         """Make the command's messages the site's language (English where it has no catalogue)."""
         try:
-            text.use_language(self.language)
+            text.use_language(self.language, site_locales=self.folder / text.SITE_LOCALES)
         except text.CatalogueError:
             text.use_language(text.DEFAULT_LANGUAGE)
 

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from calculator import __version__, protocol
+from calculator import __version__, protocol, text
 from calculator.explore import Exploration
 from calculator.export import changes, decision_logic, without_build_details
 from calculator.fragment import encode_fragment
@@ -265,12 +266,10 @@ def guideline_list(env: Any, sites: list[GuidelineSite], page: Page, files: File
 def link_sentences_to_rules(html: str, site: GuidelineSite, page: Page, files: Files) -> str:
     """After each marked sentence of the guideline text, a link to the rules that use it."""
     table = url(files, page, site.decision_table_uri)
+    title, words = html_escape(text.t("rules_link.title")), html_escape(text.t("rules_link.text"))
 
     def link(match: re.Match[str]) -> str:
         anchor = match.group(2)
-        return (
-            f'{match.group(1)}<a class="gc-rules-link" href="{table}#sentence-{anchor}" '
-            f'title="Calculator rules based on this sentence">rules</a>'
-        )
+        return f'{match.group(1)}<a class="gc-rules-link" href="{table}#sentence-{anchor}" title="{title}">{words}</a>'
 
     return _MARKED.sub(link, html)

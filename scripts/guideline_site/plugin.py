@@ -49,6 +49,7 @@ from mkdocs.utils.templates import TemplateContext
 from calculator import __version__, contract, fhir, protocol, text
 from calculator.explore import explore, reachability_problems
 from calculator.export import decision_logic, decision_table_csv
+from calculator.formatting import date_text
 from calculator.loader import load_guideline
 from calculator.model import Guideline, GuidelineDefinitionError, GuidelineInfo
 from guideline_site import assets, deploy, offline, pages, settings
@@ -56,14 +57,25 @@ from guideline_site.pages import ASSETS_DIR, EXPORTS, GuidelineSite, Runtime
 from guideline_site.release import RELEASES_DIR
 
 log = logging.getLogger("mkdocs.plugins.guideline_site")
-review_log = logging.getLogger("guideline_site.review")
-"""Overdue reviews: a warning printed like MkDocs' own that does not count towards ``strict``
-(which would turn it into an error); ``overdue_review: error`` makes it one."""
-if not review_log.handlers:
-    _review_handler = logging.StreamHandler(sys.stderr)
-    _review_handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    review_log.addHandler(_review_handler)
-    review_log.propagate = False
+
+
+def _notice_log(name: str) -> logging.Logger:
+    """A logger whose warnings print like MkDocs' own but do not count towards ``strict``
+    (which would turn them into errors): for what a site may knowingly build with."""
+    logger = logging.getLogger(name)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger
+
+
+review_log = _notice_log("guideline_site.review")
+"""Overdue reviews: a warning that ``strict`` lets pass; ``overdue_review: error`` makes it one."""
+language_log = _notice_log("guideline_site.language")
+"""Texts a site's language does not translate (English stands in): a warning that ``strict``
+lets pass, so a site may publish a partial translation while it is completed."""
 
 CALCULATOR_MARKER = "<!-- calculator -->"
 DECISION_TABLE_MARKER = "<!-- decision-table -->"
@@ -153,10 +165,20 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         self.build = _Build(Path(config.config_file_path).resolve().parent, self.config.boot_timeout)
         for setting in settings.apply(config):
             log.debug("guideline-site applied %s", setting)
+        language = str(config.theme["language"])
         try:
-            text.use_language(str(config.theme["language"]))
+            catalogue = text.use_language(language, site_locales=self.build.root / text.SITE_LOCALES)
         except text.CatalogueError as error:
             raise PluginError(f"theme.language: {error}") from error
+        if catalogue.fallbacks:
+            language_log.warning(
+                "theme.language %r: %d texts have no translation and are shown in English (add them to %s/%s.json): %s",
+                language,
+                len(catalogue.fallbacks),
+                text.SITE_LOCALES,
+                language,
+                ", ".join(catalogue.fallbacks),
+            )
         # For the templates: shown in every page's offline status line.
         config.extra["calculator_version"] = __version__
         return config
@@ -216,15 +238,14 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         if not guidelines:
             return
         try:
-            assets.check_calculator_starts(wheel, guidelines, language=str(config.theme["language"]))
+            assets.check_calculator_starts(wheel, guidelines, catalogue=text.catalogue())
         except assets.BuildError as error:
             raise PluginError(f"guideline-site: {error}") from error
 
     def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
         protocol_js = assets.protocol_module(pyodide_version, boot_timeout=self.config.boot_timeout)
         files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
-        language = str(config.theme["language"])
-        catalogue = assets.catalogue_module(language)
+        catalogue = assets.catalogue_module(text.catalogue())
         files.append(File.generated(config, f"{ASSETS_DIR}/catalogue.mjs", content=catalogue))
         for name, make_schema in contract.SCHEMAS.items():
             document = json.dumps(make_schema(), indent=1, ensure_ascii=False)
@@ -254,7 +275,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         apple = assets.cached_icon(180, maskable=True, colour=self.config.theme_color, cache=cache)
         files.append(File.generated(config, "assets/site/apple-touch-icon.png", content=apple))
         manifest = assets.web_app_manifest(
-            config.site_name, config.site_description or "", self.config.theme_color, icons
+            config.site_name, config.site_description or "", self.config.theme_color, icons, text.catalogue()
         )
         files.append(File.generated(config, "manifest.webmanifest", content=manifest))
 
@@ -486,7 +507,8 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
 def _template_globals() -> dict[str, Any]:
     """What every template may use: the machinery's words (``t``, and ``th`` for HTML, whose
-    values may be markup such as links) and the service worker's message names."""
+    values may be markup such as links), dates as the site's language writes them
+    (``date_text``) and the service worker's message names."""
     from markupsafe import Markup, escape
 
     def html_text(key: str, /, **values: Any) -> Markup:
@@ -501,6 +523,7 @@ def _template_globals() -> dict[str, Any]:
     return {
         "t": text.t,
         "th": html_text,
+        "date_text": date_text,
         "texts": texts,
         "service_worker_messages": protocol.SERVICE_WORKER_MESSAGES,
     }

@@ -28,12 +28,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from calculator import text
 from guideline_site import assets, deploy, settings
 from guideline_site.server import SiteRequestHandler
 
 RELOAD_SCRIPT = "__preview/reload.js"
 BUILD_ID = "__preview/build"
-SITE_LOCALES = "locales"
 RELOAD_JS = b"""// The authors' preview: reload the page once a rebuild is served (guideline_site/preview.py).
 (function () {
   "use strict";
@@ -207,9 +207,9 @@ def watch(preview: Preview, debounce: float = 0.05) -> Any:
             time.sleep(debounce)  # an editor's save is often several events
             pending.clear()
             try:
-                print(f"rebuilt in {preview.build():.2f} s", flush=True)
+                print(text.t("cli.serve.rebuilt", seconds=f"{preview.build():.2f}"), flush=True)
             except Exception as error:  # the previous build stays served
-                print(f"build failed, still serving the previous one:\n{error}", file=sys.stderr, flush=True)
+                print(text.t("cli.serve.failed", message=str(error)), file=sys.stderr, flush=True)
 
     class OnlyThese(FileSystemEventHandler):
         """Passes on the events of the named files only (``watchdog`` watches folders, not files)."""
@@ -250,8 +250,8 @@ def watched_paths(config_file: Path) -> tuple[list[Path], list[Path]]:
     custom = config.theme.custom_dir
     if custom:
         folders.append(Path(custom).resolve())
-    if (project / SITE_LOCALES).is_dir():
-        folders.append(project / SITE_LOCALES)
+    if (project / text.SITE_LOCALES).is_dir():
+        folders.append(project / text.SITE_LOCALES)
     machinery = (Path(calculator.__file__).parent, Path(deploy.__file__).parent, settings.theme_folder())
     folders += [folder.resolve() for folder in machinery if folder.resolve().is_relative_to(project)]
     unique = [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
@@ -267,14 +267,14 @@ def run(config_file: Path, *, port: int, prefix: str) -> None:
     logging.getLogger("mkdocs").addHandler(handler)
     reuse_search_entries()
     preview = Preview(config_file.resolve())
-    print(f"built in {preview.build():.2f} s", flush=True)
+    print(text.t("cli.serve.built", seconds=f"{preview.build():.2f}"), flush=True)
     httpd = serve(preview, port, prefix)
     observer = watch(preview)
     host, bound = httpd.server_address[:2]
-    print(f"Previewing at http://{host!s}:{bound}{prefix} (rebuilds on change; Ctrl+C to stop)", flush=True)
+    print(text.t("cli.serve.listening", url=f"http://{host!s}:{bound}{prefix}"), flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
-        print("\nStopped.")
+        print("\n" + text.t("cli.serve.stopped"))
     finally:
         observer.stop()

@@ -102,7 +102,7 @@ export class Calculator {
     this.summary.show(summaryState(null, { ready: false, failed: false }));
     this.showStarting();
     const files = { moduleUrl: this.url("moduleUrl"), sentencesUrl: this.url("sentencesUrl") };
-    this.python.load({ ...files, language: CATALOGUE.language }).then(
+    this.python.load({ ...files, catalogue: CATALOGUE }).then(
       () => this.ready(),
       (error) => this.failed(this.python.failure ?? { kind: "boot", message: error.message, step: this.python.step }),
     );

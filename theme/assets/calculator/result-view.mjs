@@ -2,7 +2,7 @@
 // already formatted numbers, answers and citations). Nothing here decides anything.
 import { el } from "./dom.mjs";
 import { PYODIDE_VERSION } from "./protocol.mjs";
-import { nodes, t } from "./text.mjs";
+import { dateText, nodes, t } from "./text.mjs";
 
 /** @typedef {import("./contract.mjs").Result} Result */
 /** @typedef {import("./contract.mjs").Item} Item */
@@ -61,7 +61,7 @@ export class ResultView {
     /** @type {(Node | string)[]} */
     const parts = [el("p", { class: "gc-print-title" }, t("result.print_title", { title: g.title }))];
     if (overdueSince) {
-      const words = t("review.overdue", { review_due: overdueSince, review_date: g.review_date });
+      const words = t("review.overdue", { review_due: dateText(overdueSince), review_date: dateText(g.review_date) });
       parts.push(el("p", { class: "gc-overdue", role: "note", "data-gc-overdue": "" }, el("strong", {}, words)));
     }
     const summary = el("dl", { class: "gc-classifications" });
@@ -88,7 +88,7 @@ export class ResultView {
     const answers = el("dl", { class: "gc-answers" });
     for (const answer of result.answers) answers.append(el("dt", {}, answer.label), el("dd", {}, answer.display));
     parts.push(el("h3", {}, t("result.answers")), answers);
-    const meta = { ...g, calculator_version: result.calculator_version, pyodide_version: PYODIDE_VERSION };
+    const meta = { ...g, review_date: dateText(g.review_date), calculator_version: result.calculator_version, pyodide_version: PYODIDE_VERSION };
     parts.push(el("p", { class: "gc-result-meta" }, t("result.meta", meta)));
     const expanded = this.expand.getAttribute("aria-pressed") === "true";
     this.body.replaceChildren(...parts);

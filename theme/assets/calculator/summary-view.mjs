@@ -4,7 +4,7 @@
 import { el } from "./dom.mjs";
 import { jumpLink } from "./result-view.mjs";
 import { resultLines } from "./summary.mjs";
-import { nodes, t } from "./text.mjs";
+import { dateText, nodes, t } from "./text.mjs";
 
 /** @typedef {import("./summary.mjs").SummaryState} SummaryState */
 /** @typedef {import("./contract.mjs").Result} Result */
@@ -65,7 +65,7 @@ export class SummaryView {
     this.render(state, { result, links, general });
     // After the result's lines, so the first plan item keeps its place on a small screen.
     if (state.kind === "result" && overdueSince) {
-      const words = t("review.overdue_short", { review_due: overdueSince });
+      const words = t("review.overdue_short", { review_due: dateText(overdueSince) });
       this.body.append(el("p", { class: "gc-overdue", role: "note", "data-gc-overdue": "" }, words));
     }
     const key = this.body.querySelector("[data-summary-section] li, li, p");

@@ -30,6 +30,22 @@ export function t(key, values = {}, catalogue = CATALOGUE) {
 }
 
 /**
+ * An ISO date (`2027-01-05`) as the catalogue's language writes it (`date.format`, chosen by
+ * the day as a count; `date.month.1` to `12`): what `calculator.formatting.date_text` writes.
+ * @param {string} iso
+ * @param {{strings: Record<string, string | Record<string, string>>, plural: Record<string, readonly number[]>}} [catalogue]
+ * @returns {string}
+ */
+export function dateText(iso, catalogue = CATALOGUE) {
+  const [year, month, day] = iso.split("-").map(Number);
+  const monthName = t(/** @type {TextKey} */ (`date.month.${month}`), {}, catalogue);
+  /** @type {TextValues} */
+  const values = { count: day, year: String(year).padStart(4, "0"), month: monthName, day };
+  Object.assign(values, { mm: String(month).padStart(2, "0"), dd: String(day).padStart(2, "0") });
+  return t("date.format", values, catalogue);
+}
+
+/**
  * The same text as nodes: placeholders whose value is a Node (a link, say) are put in as
  * those nodes, the rest as text.
  * @param {TextKey} key

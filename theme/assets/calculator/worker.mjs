@@ -120,7 +120,7 @@ async function boot({ runtimeUrl, wheelUrl, runtimeBytes }) {
 }
 
 /** @param {LoadParams} params */
-async function load({ moduleUrl, sentencesUrl, language }) {
+async function load({ moduleUrl, sentencesUrl, catalogue }) {
   const files = Promise.all([
     fetchOk(moduleUrl).then((response) => response.text()),
     fetchOk(sentencesUrl).then((response) => response.text()),
@@ -130,7 +130,8 @@ async function load({ moduleUrl, sentencesUrl, language }) {
   await booted;
   step(BOOT_STEP.loadGuideline);
   const [moduleSource, sentences] = await files;
-  const session = createSession(moduleSource, moduleUrl, sentences, `Pyodide ${pyodideModule.version}`, language);
+  const runtime = `Pyodide ${pyodideModule.version}`;
+  const session = createSession(moduleSource, moduleUrl, sentences, runtime, catalogue ? JSON.stringify(catalogue) : undefined);
   evaluateAnswers = session.evaluate;
   step(BOOT_STEP.ready);
 }
