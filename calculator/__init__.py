@@ -49,4 +49,9 @@ last checked against its source, ``review_due`` the date its next check is due (
 the site shows "review overdue since" and the CLI warns on stderr).
 """
 
-__version__ = "0.1.0"
+from calculator import kinds, text
+from calculator.version import __version__ as __version__
+
+# The words sit below the kinds (which use them); this package, above both, hands the kinds'
+# words to every catalogue.
+text.bring_words(kinds.words)
