@@ -1,4 +1,4 @@
-"""The engine's modules import in one direction.
+"""The engine's modules import in one direction, and its public names all import.
 
 Every ``import`` of a ``calculator`` module counts, wherever it is written: at the top, inside
 a function (a lazy import only moves the circle to run time) or under ``TYPE_CHECKING`` (the
@@ -17,12 +17,15 @@ module's implicit import of the ``calculator`` package, whose ``__init__`` is th
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import TypeAlias
+
+import pytest
 
 import calculator
 
@@ -153,6 +156,7 @@ def test_the_graph_sees_lazy_imports_and_whole_packages() -> None:
     assert "calculator.sentences" in graph["calculator.loader"]
     assert "calculator.kinds" in graph and "calculator.kinds.choice" not in graph
     assert str(graph["calculator.kinds"]["calculator.formatting"]).startswith("calculator.kinds.")
+    assert "calculator.engine" in graph["calculator"]
 
 
 def test_a_catalogue_has_the_kinds_words_whatever_was_imported_first() -> None:
@@ -160,6 +164,23 @@ def test_a_catalogue_has_the_kinds_words_whatever_was_imported_first() -> None:
     code = "from calculator.text import load_catalogue; print(load_catalogue().strings['kinds.number'])"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "number from {minimum} to {maximum} {unit}"
+
+
+@pytest.mark.parametrize("name", getattr(calculator, "__all__", ()))
+def test_every_public_name_imports(name: str) -> None:
+    """A public name that is also a module's is that module, on first asking too: the import
+    system sets a package's attribute to each submodule it loads, so a function of that name
+    would be one thing or the other depending on what was imported before."""
+    package = importlib.import_module("calculator")
+    assert getattr(package, name) is not None
+    if f"calculator.{name}" in MODULES:
+        first_asked = package.__getattr__(name)  # what the package gives before the module is loaded
+        assert first_asked is importlib.import_module(f"calculator.{name}")
+
+
+def test_public_names_are_unique_and_listed_for_dir() -> None:
+    assert len(set(calculator.__all__)) == len(calculator.__all__)
+    assert set(calculator.__all__) <= set(dir(calculator))
 
 
 def test_importing_the_package_runs_no_guideline_machinery() -> None:
