@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from calculator import __version__
 from calculator.answers import FieldError, InvalidAnswers, parse_answers
 from calculator.conditions import AnswerValue, Condition, Reason
 from calculator.contract import EVALUATION_FORMAT, RESULT_FORMAT
@@ -29,6 +28,7 @@ from calculator.formatting import source_json
 from calculator.kinds import kind_of
 from calculator.model import Entry, Guideline, GuidelineDefinitionError, Question, Source
 from calculator.text import t
+from calculator.version import __version__
 
 
 def applicable_questions(

@@ -18,11 +18,11 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from calculator import __version__
 from calculator.conditions import Condition
 from calculator.formatting import source_json
 from calculator.model import Entry, Guideline, Source
 from calculator.schema import answer_schema, guideline_json
+from calculator.version import __version__
 
 FORMAT = "guideline-decision-logic/1"
 

@@ -20,21 +20,25 @@ from typing import Any
 
 from calculator.conditions import AllOf, Always, Condition, IncludesAny, Is, IsAnyOf
 from calculator.formatting import citations_text
-from calculator.kinds import kind_of
-from calculator.model import Entry, Guideline, Question, Source
+from calculator.kinds import canonical, kind_of, option_system
+from calculator.model import Entry, Guideline, Source
+
+__all__ = [
+    "EXT_ENABLE_WHEN_EXPRESSION",
+    "FHIR_VERSION",
+    "PLAN_TYPE",
+    "ResponsePaths",
+    "canonical",
+    "fhirpath",
+    "option_system",
+    "plan_definition",
+    "questionnaire",
+    "response",
+]
 
 FHIR_VERSION = "4.0.1"
 EXT_ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
-
-
-def canonical(guideline: Guideline, kind: str) -> str:
-    """Canonical URLs as URNs: the site has no fixed address (it may live on any intranet)."""
-    return f"urn:guideline:{guideline.id}:{kind}"
-
-
-def option_system(guideline: Guideline, question: Question) -> str:
-    return f"{canonical(guideline, 'options')}:{question.id}"
 
 
 def _answers(question_id: str, field: str) -> str:

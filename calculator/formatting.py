@@ -11,12 +11,22 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from calculator.text import t
 
-if TYPE_CHECKING:  # conditions and the model import this module
-    from calculator.model import Source
+
+class Cited(Protocol):
+    """What a source is written from: the anchor of its marked sentence and its citation numbers.
+
+    A ``calculator.questions.Source``; named by what it reads because this module sits below the
+    questions (the conditions, which the questions use, write numbers with it)."""
+
+    @property
+    def anchor(self) -> str: ...
+
+    @property
+    def citations(self) -> tuple[int, ...]: ...
 
 
 def number_text(value: float) -> str:
@@ -62,7 +72,7 @@ def citations_text(citations: Sequence[int]) -> str:
 
 
 def source_json(
-    source: Source | None, sentences: Mapping[str, str] | None = None, *, cited_as: bool = False
+    source: Cited | None, sentences: Mapping[str, str] | None = None, *, cited_as: bool = False
 ) -> dict[str, Any] | None:
     """A source as data: its anchor and citations; given the guideline's marked sentences, the
     quoted sentence; with ``cited_as``, how the citations read (``citations_text``), for display."""

@@ -13,8 +13,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from calculator.conditions import ALWAYS, CONDITION_KINDS, Condition, foreign_conditions
+from calculator.conditions import CONDITION_KINDS, Condition, foreign_conditions
 from calculator.kinds import kinds
+from calculator.questions import NO, YES, Constraint, Option, Question, Source
+
+__all__ = [
+    "NO",
+    "SHAPE_WORDS",
+    "YES",
+    "Category",
+    "Classification",
+    "Constraint",
+    "Entry",
+    "Guideline",
+    "GuidelineDefinitionError",
+    "GuidelineInfo",
+    "Option",
+    "Problem",
+    "Question",
+    "Section",
+    "Source",
+    "Step",
+    "add_months",
+    "line_of",
+    "lines_of",
+    "owner_ids",
+]
+"""Every name a guideline module or the machinery imports from here; ``Source``, ``Option``,
+``Question``, ``Constraint`` and the yes/no options are defined in ``calculator.questions``."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -22,60 +48,6 @@ _ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
 
 class GuidelineDefinitionError(ValueError):
     """A guideline module is malformed. The message says which id and what to do."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Source:
-    """Where an entry comes from: a marked sentence of the guideline page and its citations.
-
-    ``anchor`` is the ``id`` of a ``<span class="rec">`` in the guideline's Markdown;
-    ``citations`` are the guideline's own numbered citation markers, as printed there.
-    """
-
-    anchor: str
-    citations: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Option:
-    id: str
-    label: str
-    help: str = ""
-    help_source: Source | None = None
-    """The guideline sentence the help text restates, if it restates one."""
-    no_rule: str = ""
-    """Why no rule reads this option, for an answer that deliberately changes nothing.
-    Every option of a choice question must be read by a condition or say why here."""
-
-
-YES = "yes"
-NO = "no"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Question:
-    """One question of the assessment.
-
-    ``applies_when`` may only read questions that come earlier in the guideline, so
-    applicability is decided in one pass in question order. ``help_source`` names the
-    guideline sentence the help text restates, so that the form can link to it.
-    """
-
-    id: str
-    kind: str
-    """A kind's name (``calculator.kinds``: ``yes_no``, ``single_choice``, ``multiple_choice``,
-    ``number``, …); each kind's module has the constructor authors use (``kinds.number.number``)."""
-    label: str
-    help: str = ""
-    help_source: Source | None = None
-    options: tuple[Option, ...] = ()
-    unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    applies_when: Condition = ALWAYS
-
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -132,21 +104,6 @@ class Section:
     id: str
     title: str
     entries: tuple[Entry, ...]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Constraint:
-    """A cross-field rule: answers that cannot all be true together.
-
-    When ``violated_when`` holds, every question in ``fields`` gets ``message`` (which
-    should name the other fields, since it is shown beside each of them) and no result
-    is given until the clinician corrects one of them.
-    """
-
-    id: str
-    fields: tuple[str, ...]
-    violated_when: Condition
-    message: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from calculator import __version__
 from calculator.contract import QUESTIONS_FORMAT
 from calculator.formatting import source_json
 from calculator.kinds import kind_of
 from calculator.model import Guideline, Question, Source
+from calculator.version import __version__
 
 
 def answer_schema(

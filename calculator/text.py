@@ -103,13 +103,22 @@ def available_languages(site_locales: Path | None = None) -> list[str]:
     return sorted({p.name.removesuffix(".json") for folder in folders for p in folder.iterdir() if p.suffix == ".json"})
 
 
+_WORDS_BROUGHT: list[Callable[[str], dict[str, str | dict[str, str]]]] = []
+"""Who brings words besides the files: the question kinds (``calculator.kinds.words``, handed
+over when ``calculator`` is imported), so this module, below the kinds, imports none of them."""
+
+
+def bring_words(words: Callable[[str], dict[str, str | dict[str, str]]]) -> None:
+    """Add ``words(language)`` to every catalogue loaded from now on (the files may override them)."""
+    if words not in _WORDS_BROUGHT:
+        _WORDS_BROUGHT.append(words)
+
+
 def _kind_texts(language: str) -> dict[str, str | dict[str, str]]:
     """The words each question kind brings (``QuestionKind.texts``), in ``language`` where given."""
-    from calculator.kinds import kinds  # the kinds' modules use ``t``: load them only when asked
-
     texts: dict[str, str | dict[str, str]] = {}
-    for kind in kinds().values():
-        texts.update(kind.texts.get(language, {}))
+    for words in _WORDS_BROUGHT:
+        texts.update(words(language))
     return texts
 
 

@@ -157,7 +157,7 @@ def test_domain_values_are_frozen_and_slotted(cls: Any) -> None:
 
 @pytest.mark.parametrize(
     "cls",
-    [c for c in DOMAIN_VALUES if c.__module__ in {"calculator.model", "calculator.answers"}],
+    [c for c in DOMAIN_VALUES if c.__module__ in {"calculator.model", "calculator.questions", "calculator.answers"}],
     ids=lambda c: c.__name__,
 )
 def test_model_values_take_keyword_arguments_only(cls: Any) -> None:

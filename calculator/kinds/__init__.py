@@ -18,16 +18,23 @@ import importlib
 import pkgutil
 import random
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
-from calculator.conditions import Shape
+from calculator.conditions import AnswerValue, Shape
+from calculator.questions import GuidelineView, Question, Source
 
-if TYPE_CHECKING:  # the kinds' modules import the model; the model asks this registry
-    from calculator.conditions import AnswerValue
-    from calculator.model import Guideline, Question, Source
-
-__all__ = ["QuestionKind", "Shape", "SourceJson", "kind_of", "kinds", "register"]
-SourceJson: TypeAlias = "Callable[[Source | None], dict[str, Any] | None]"
+__all__ = [
+    "QuestionKind",
+    "Shape",
+    "SourceJson",
+    "canonical",
+    "kind_of",
+    "kinds",
+    "option_system",
+    "register",
+    "words",
+]
+SourceJson: TypeAlias = Callable[[Source | None], dict[str, Any] | None]
 
 
 class QuestionKind:
@@ -39,7 +46,7 @@ class QuestionKind:
     options_must_be_read: ClassVar[bool] = False
     """Every option must be read by some rule, or say why not (``Option.no_rule``)."""
     texts: ClassVar[dict[str, dict[str, str | dict[str, str]]]] = {}
-    """The kind's words by language (``calculator.text`` adds them to each catalogue)."""
+    """The kind's words by language (``words`` gives them to each catalogue of ``calculator.text``)."""
 
     @property
     def partial(self) -> str:
@@ -71,22 +78,34 @@ class QuestionKind:
         raise NotImplementedError
 
     def example(
-        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+        self, guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
     ) -> tuple[Any, AnswerValue]:
         """A random valid answer (raw, as JSON carries it) and its parsed value, for generated
         answer sets; ``values`` are the answers chosen so far (numbers respect constraints)."""
         raise NotImplementedError
 
-    def fhir_item(self, guideline: Guideline, question: Question) -> dict[str, Any]:
+    def fhir_item(self, guideline: GuidelineView, question: Question) -> dict[str, Any]:
         """The Questionnaire item's fields for this kind (``type`` and what goes with it)."""
         raise NotImplementedError
 
-    def fhir_answer(self, guideline: Guideline, question: Question, value: Any) -> list[dict[str, Any]]:
+    def fhir_answer(self, guideline: GuidelineView, question: Question, value: Any) -> list[dict[str, Any]]:
         """The QuestionnaireResponse answers for a (parsed or raw) answer."""
         raise NotImplementedError
 
     fhir_value: ClassVar[str]
     """Where a QuestionnaireResponse answer holds the value: ``valueCoding.code``, ``valueDecimal``…"""
+
+
+def canonical(guideline: GuidelineView, kind: str) -> str:
+    """Canonical URLs as URNs: the site has no fixed address (it may live on any intranet).
+
+    Defined here, below ``calculator.fhir``, because a choice kind codes its options with them."""
+    return f"urn:guideline:{guideline.id}:{kind}"
+
+
+def option_system(guideline: GuidelineView, question: Question) -> str:
+    """The FHIR code system of a choice question's options."""
+    return f"{canonical(guideline, 'options')}:{question.id}"
 
 
 _KINDS: dict[str, QuestionKind] = {}
@@ -118,3 +137,14 @@ def kind_of(question: Question) -> QuestionKind:
     reports that as an authoring mistake first)."""
     _discover()
     return _KINDS[question.kind]
+
+
+def words(language: str) -> dict[str, str | dict[str, str]]:
+    """The words each question kind brings (``QuestionKind.texts``), in ``language`` where given.
+
+    ``calculator`` hands this to ``calculator.text.bring_words`` when it is imported, so every
+    catalogue has them and the words' module, below the kinds, imports none of them."""
+    texts: dict[str, str | dict[str, str]] = {}
+    for kind in kinds().values():
+        texts.update(kind.texts.get(language, {}))
+    return texts

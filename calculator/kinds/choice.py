@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 from calculator.conditions import ALWAYS, AnswerValue, Condition
 from calculator.formatting import show_value
-from calculator.kinds import QuestionKind, Shape, SourceJson, register
-from calculator.model import NO, YES, Guideline, Option, Question, Source
+from calculator.kinds import QuestionKind, Shape, SourceJson, option_system, register
+from calculator.questions import NO, YES, GuidelineView, Option, Question, Source
 from calculator.text import t
 
 
@@ -79,9 +79,7 @@ class _Choice(QuestionKind):
         key = "kinds.choice.many" if self.shape == "many" else "kinds.choice.one"
         return t(key, options=", ".join(described(o) for o in question.options))
 
-    def fhir_item(self, guideline: Guideline, question: Question) -> dict[str, Any]:
-        from calculator.fhir import option_system
-
+    def fhir_item(self, guideline: GuidelineView, question: Question) -> dict[str, Any]:
         system = option_system(guideline, question)
         item: dict[str, Any] = {"type": "choice"}
         if self.shape == "many":
@@ -91,9 +89,7 @@ class _Choice(QuestionKind):
         ]
         return item
 
-    def fhir_answer(self, guideline: Guideline, question: Question, value: Any) -> list[dict[str, Any]]:
-        from calculator.fhir import option_system
-
+    def fhir_answer(self, guideline: GuidelineView, question: Question, value: Any) -> list[dict[str, Any]]:
         system = option_system(guideline, question)
         codes = set(value) if isinstance(value, list | tuple | frozenset | set) else {value}
         return [
@@ -114,7 +110,7 @@ class SingleChoice(_Choice):
         return value
 
     def example(
-        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+        self, guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
     ) -> tuple[Any, AnswerValue]:
         option = rng.choice(question.options).id
         return option, option
@@ -146,7 +142,7 @@ class MultipleChoice(_Choice):
         return frozenset(chosen)
 
     def example(
-        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+        self, guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
     ) -> tuple[Any, AnswerValue]:
         chosen = [o.id for o in question.options if rng.random() < 0.4] or [rng.choice(question.options).id]
         return chosen, frozenset(chosen)

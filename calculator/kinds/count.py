@@ -15,7 +15,7 @@ from calculator.conditions import ALWAYS, AnswerValue, Condition
 from calculator.formatting import number_text, show_value
 from calculator.kinds import register
 from calculator.kinds.number import EXT_MAX, EXT_MIN, EXT_UNIT, Number, interesting_numbers, number_bounds
-from calculator.model import Guideline, Question, Source
+from calculator.questions import GuidelineView, Question, Source
 from calculator.text import t
 
 
@@ -53,14 +53,14 @@ class Count(Number):
         return t("kinds.count", minimum=low, maximum=high, unit=question.unit).rstrip()
 
     def example(
-        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+        self, guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
     ) -> tuple[Any, AnswerValue]:
         low, high = number_bounds(guideline, question, values)
         points = [p for p in interesting_numbers(guideline, question, step=1.0) if low <= p <= high and p.is_integer()]
         count = rng.choice(points) if points and rng.random() < 0.7 else float(rng.randint(int(low), int(high)))
         return (number_text(count) if rng.random() < 0.3 else int(count)), count
 
-    def fhir_item(self, guideline: Guideline, question: Question) -> dict[str, Any]:
+    def fhir_item(self, guideline: GuidelineView, question: Question) -> dict[str, Any]:
         return {
             "type": "integer",
             "extension": [
@@ -70,7 +70,7 @@ class Count(Number):
             ],
         }
 
-    def fhir_answer(self, guideline: Guideline, question: Question, value: Any) -> list[dict[str, Any]]:
+    def fhir_answer(self, guideline: GuidelineView, question: Question, value: Any) -> list[dict[str, Any]]:
         return [{"valueInteger": int(float(value))}]
 
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from calculator.conditions import ALWAYS, AllOf, AnswerValue, AnyOf, Condition, Exceeds
 from calculator.formatting import number_text, quantity_text, show_value
 from calculator.kinds import QuestionKind, Shape, SourceJson, register
-from calculator.model import Guideline, Question, Source
+from calculator.questions import GuidelineView, Question, Source
 from calculator.text import t
 
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -113,7 +113,7 @@ class Number(QuestionKind):
         return t("kinds.number", minimum=low, maximum=high, unit=question.unit).rstrip()
 
     def example(
-        self, guideline: Guideline, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
+        self, guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue], rng: random.Random
     ) -> tuple[Any, AnswerValue]:
         low, high = number_bounds(guideline, question, values)
         points = [p for p in interesting_numbers(guideline, question) if low <= p <= high]
@@ -125,7 +125,7 @@ class Number(QuestionKind):
         raw: Any = number_text(number) if rng.random() < 0.3 else number
         return raw, float(number)
 
-    def fhir_item(self, guideline: Guideline, question: Question) -> dict[str, Any]:
+    def fhir_item(self, guideline: GuidelineView, question: Question) -> dict[str, Any]:
         return {
             "type": "decimal",
             "extension": [
@@ -135,7 +135,7 @@ class Number(QuestionKind):
             ],
         }
 
-    def fhir_answer(self, guideline: Guideline, question: Question, value: Any) -> list[dict[str, Any]]:
+    def fhir_answer(self, guideline: GuidelineView, question: Question, value: Any) -> list[dict[str, Any]]:
         return [{"valueDecimal": float(value)}]
 
 
@@ -166,7 +166,7 @@ def number(
     )
 
 
-def interesting_numbers(guideline: Guideline, question: Question, step: float = NUMBER_STEP) -> list[float]:
+def interesting_numbers(guideline: GuidelineView, question: Question, step: float = NUMBER_STEP) -> list[float]:
     """The range's ends and every threshold any condition compares ``question`` with, +/- ``step``."""
     low, high = question.minimum or 0.0, question.maximum or 0.0
     points = {float(low), float(high)}
@@ -184,7 +184,9 @@ def _leaves(condition: Condition) -> Iterator[Condition]:
         yield condition
 
 
-def number_bounds(guideline: Guideline, question: Question, values: Mapping[str, AnswerValue]) -> tuple[float, float]:
+def number_bounds(
+    guideline: GuidelineView, question: Question, values: Mapping[str, AnswerValue]
+) -> tuple[float, float]:
     """The question's range, narrowed by constraints against numbers already chosen."""
     low, high = float(question.minimum or 0.0), float(question.maximum or 0.0)
     for constraint in guideline.constraints:
