@@ -177,3 +177,13 @@ def test_opened_from_disk_the_guideline_reads_and_the_calculator_points_to_the_d
     expect(message).to_be_visible()
     message.get_by_role("link", name="decision table").click()
     expect(page.locator("#rule-diffuse_duloxetine")).to_be_visible()
+
+
+def test_bundle_refuses_a_site_folder_holding_links(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sw.js").write_text("// service worker\n")
+    (site / "environ.txt").symlink_to("/proc/self/environ")
+    with pytest.raises(bundle.site_assets.BuildError, match=r"environ\.txt -> /proc/self/environ"):
+        bundle.bundle(site, tmp_path / "out", ROOT / "mkdocs.yml")
+    assert not (tmp_path / "out").exists()
