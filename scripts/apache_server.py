@@ -20,9 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from nginx_server import free_port
-
 from guideline_site import deploy
+from nginx_server import free_port
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
@@ -37,6 +36,7 @@ REQUIRED_MODULES = (
     "rewrite",
     "filter",
     "substitute",
+    "env",
     "deflate",
 )
 """The snippet names mod_alias, mod_headers, mod_mime, mod_rewrite and mod_substitute; the others
