@@ -6,13 +6,18 @@ ids, ``number`` a number within its range). Everything else is rejected with a m
 naming the field, including what Python's ``float()``/``int()`` quietly accept: ``"nan"``,
 ``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII digits (``"٦"``), booleans given as numbers,
 and unknown keys.
+
+Depth is bounded here too: no answer is deeper than a list of values, so a document nested more
+than ``MAX_NESTING`` levels is refused before anything walks it. Without the bound, a value a
+few hundred lists deep passed the parser and then exhausted the stack where a message quotes it
+back (``json.dumps``), which ended the command in a traceback and the worker in an exception.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +56,30 @@ class InvalidAnswers(ValueError):
         super().__init__("; ".join(str(e) for e in errors))
 
 
+MAX_NESTING = 32
+"""Lists and objects deeper than this are refused. An answers document is two deep (an object of
+lists of option ids); the margin is for readable refusals of near-misses, not for use."""
+
+
+def _nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether lists/objects in ``value`` nest more than ``limit`` levels (``[]`` is one level).
+
+    Walks without recursion, so it answers for any depth the parser produced."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _reject_constant(name: str) -> float:
     raise ValueError(t("answers.constant", value=name))
 
@@ -65,14 +94,18 @@ def _finite_float(text: str) -> float:
 def loads(text: str) -> Any:
     """``json.loads`` that refuses ``NaN``, ``Infinity`` and overflowing numbers.
 
-    Raises ``ValueError`` with a readable message.
+    and documents nested more than ``MAX_NESTING`` deep. Raises ``ValueError`` with a readable
+    message.
     """
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ValueError(t("answers.not_json", error=error)) from error
     except RecursionError as error:  # "[[[[…" nested thousands deep exhausts the parser's stack
         raise ValueError(t("answers.too_deep")) from error
+    if _nested_deeper_than(document, MAX_NESTING):
+        raise ValueError(t("answers.too_deep"))
+    return document
 
 
 def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:
@@ -90,6 +123,9 @@ def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerVa
             errors.append(FieldError(field=str(key), message=t("answers.unknown_question")))
             continue
         question = guideline.question(key)
+        if _nested_deeper_than(value, MAX_NESTING - 1):  # given as data, past loads()
+            errors.append(FieldError(field=key, label=question.label, message=t("answers.value_too_deep")))
+            continue
         try:
             values[key] = parse_value(question, value)
         except ValueError as error:

@@ -96,10 +96,11 @@ def run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     ("stdin", "message"),
     [
         (b"[" * 200_000, b"error: answers: answers are nested too deeply"),
+        (b'{"symptoms": ' + b"[" * 988 + b"]" * 988 + b"}", b"error: answers: answers are nested too deeply"),
         (b'{"symptoms": ["arthralgia\xff"]}', b"error: answers: cannot read"),
         (b'{"weeks_since_ai_start": ' + b"9" * 50_000 + b"}", b"error: "),
     ],
-    ids=["nested-200000-deep", "not-utf-8", "50000-digit-number"],
+    ids=["nested-200000-deep", "nested-988-deep-in-a-field", "not-utf-8", "50000-digit-number"],
 )
 def test_hostile_input_exits_2_with_a_message_not_a_traceback(stdin: bytes, message: bytes) -> None:
     completed = run_bytes(stdin=stdin)

@@ -347,3 +347,40 @@ def test_symptoms_that_started_after_the_ai_was_stopped_are_caught_naming_all_th
     assert set(errors) == {WEEKS, "weeks_since_ai_stopped", "weeks_since_ai_start"}
     assert "started after the AI was stopped" in errors[WEEKS]
     assess(aimss, {**answers, "weeks_since_ai_stopped": 13})  # 7 + 13 = 20: the day it was stopped
+
+
+def nested_list(depth: int) -> list[Any]:
+    """``[[[…]]]`` ``depth`` lists deep, built without recursion."""
+    innermost: list[Any] = []
+    for _ in range(depth - 1):
+        innermost = [innermost]
+    return innermost
+
+
+DEEP_SYMPTOMS = '{"symptoms": ' + "[" * 500 + "]" * 500 + "}"
+"""Far deeper than any answer, shallow enough for the parser under pytest's own stack. (At 988
+levels from the command line, quoting the value back in a message exhausted the stack:
+``test_cli.py``'s ``nested-988-deep-in-a-field``.)"""
+
+
+def test_answers_nested_far_deeper_than_any_answer_are_refused_as_too_deep() -> None:
+    with pytest.raises(ValueError) as raised:
+        loads(DEEP_SYMPTOMS)
+    assert str(raised.value) == "answers are nested too deeply to be answers: send one JSON object of answers"
+
+
+def test_a_deeply_nested_answer_given_as_data_is_named_by_its_field(aimss: Guideline) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "symptoms": nested_list(988)})
+    assert errors["symptoms"] == "is nested too deeply to be an answer: give one value or one list of values"
+
+
+def test_the_worker_replies_to_deeply_nested_answers_with_an_error_not_an_exception(aimss: Guideline) -> None:
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate(DEEP_SYMPTOMS))
+    assert reply["result"] is None
+    assert reply["errors"] == [
+        {
+            "field": "answers",
+            "label": "",
+            "message": "answers are nested too deeply to be answers: send one JSON object of answers",
+        }
+    ]

@@ -29,6 +29,7 @@ import dataclasses
 import json
 import logging
 import mimetypes
+import os
 import re
 import sys
 from datetime import date
@@ -185,6 +186,11 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the runtime, the wheel, the generated modules, and each guideline's files."""
+        # First, before anything is read: MkDocs follows links in the docs folder, so a link to
+        # /proc/self/environ or to a folder elsewhere on the building machine would be published
+        # (and listed for offline use, and zipped by `bundle`). Links are refused, not sorted into
+        # "inside the project" and "outside": a copy is as easy to make and cannot change under us.
+        _refuse_links(Path(config.docs_dir), self.current.root)
         build = self.current
         cache = assets.cache_dir(build.root)
         try:
@@ -582,6 +588,25 @@ def _load(page_file: File, module_name: object) -> Guideline:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # an author's module that fails to run: say where
         raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
+
+
+def _refuse_links(docs_dir: Path, root: Path) -> None:
+    """Fail the build naming every symbolic link in ``docs_dir`` (files and folders, not
+    followed) with its target."""
+    links = []
+    for folder, subfolders, names in os.walk(docs_dir, followlinks=False):
+        for name in sorted([*subfolders, *names]):
+            path = Path(folder) / name
+            if path.is_symlink():
+                shown = path.relative_to(root) if path.is_relative_to(root) else path
+                links.append(f"{shown.as_posix()} -> {os.readlink(path)}")
+    if links:
+        raise PluginError(
+            f"guideline-site: {len(links)} links in {docs_dir.name}/, which a build never publishes "
+            "(a link can reach any file of the machine that builds): "
+            + "; ".join(links)
+            + ". Put a copy of the file or folder in its place."
+        )
 
 
 def _check_folders(sites: list[GuidelineSite]) -> None:
