@@ -68,3 +68,12 @@ def test_the_form_does_not_move_while_python_starts(cold_page: Page, site_server
     expect(calculator).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
     found = shifts(cold_page)
     assert total(found) == 0, found
+
+
+def test_the_offline_page_does_not_jump_when_its_chooser_fills_in(cold_page: Page, site_server: SiteServer) -> None:
+    cold_page.goto(site_server.url + "offline/")
+    expect(cold_page.locator("[data-offline-rows] tr").first).to_contain_text("Not kept")  # sized and stated
+    expect(cold_page.locator("[data-offline-shell]")).not_to_be_empty()
+    expect(cold_page.locator("[data-offline-kept]")).not_to_contain_text("Checking")
+    found = shifts(cold_page)
+    assert total(found) <= 0.02, found
