@@ -414,7 +414,19 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         env = self._env(config)
         found = build.roles.get(page.file.src_uri)
         if OFFLINE_MARKER in html:
-            html = html.replace(OFFLINE_MARKER, env.get_template("partials/offline-page.html").render(), 1)
+            chooser = {
+                "guidelines": [
+                    {
+                        "folder": g.folder,
+                        "title": g.guideline.info.title,
+                        "content_version": g.guideline.info.content_version,
+                    }
+                    for g in build.guidelines
+                ],
+                # Room for a size not known until the site is written (offline/groups.json).
+                "widest_size": text.t("offline.page.size_mb", size="888.8"),
+            }
+            html = html.replace(OFFLINE_MARKER, env.get_template("partials/offline-page.html").render(chooser), 1)
             build.offline_page = page.url
             page.meta["offline_page"] = True
         if GUIDELINES_MARKER in html:

@@ -25,7 +25,10 @@
     missing.textContent = offline.t("offline.page.missing", { url: location.href });
     missing.hidden = false;
   }
-  if (!offline) return; // offline.js says why offline use is unavailable here
+  if (!offline) {
+    form.hidden = true; // offline.js says why offline use is unavailable here
+    return;
+  }
 
   var groupsUrl = new URL((script && script.getAttribute("data-groups")) || "groups.json", document.baseURI).href;
   var siteRoot = new URL((script && script.getAttribute("data-root")) || "../", document.baseURI);
@@ -103,7 +106,7 @@
     });
     saveAll.textContent = all ? t("offline.page.save_all", { size: size(all) }) : t("offline.page.all_kept");
     saveAll.disabled = all === 0;
-    form.hidden = false;
+    saveChosen.disabled = false;
     updateButtons();
   }
 
@@ -208,6 +211,7 @@
         render();
       },
       function () {
+        form.hidden = true; // its rows, from the build, cannot be sized or saved now
         shell.textContent = t("offline.page.choose_offline");
       },
     );
