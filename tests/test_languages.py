@@ -269,3 +269,14 @@ def test_the_french_decision_table_states_its_conditions_in_french(french_build:
             stripped = stripped.replace(label, "")
         left = set(re.findall(r"[a-z]+", stripped.lower())) & english_words
         assert not left, (cell, left)
+
+
+def test_the_offline_script_knows_the_language_its_sizes_are_written_in(french_build: tuple[Path, str]) -> None:
+    """offline.js and the offline page write sizes with Intl.NumberFormat in the site's language
+    ("1,5 Mo"): the script's catalogue carries it."""
+    site, _ = french_build
+    html = (site / "offline" / "index.html").read_text(encoding="utf-8")
+    [texts] = re.findall(r"<script src=\"[^\"]*offline\.js\"[^>]* data-texts='([^']*)'", html)
+    catalogue = json.loads(unescape(texts))
+    assert catalogue["language"] == "fr"
+    assert catalogue["strings"]["offline.page.size_mb"] == "{size}\u00a0Mo"
