@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from guideline_site import scaffold
 from guideline_site.cli import main as guideline_site
 from guideline_site.scaffold import ScaffoldError, new_guideline, new_site
 
+from calculator import text
 from calculator.engine import assess
 from calculator.explore import rule_ids
 from calculator.export import decision_logic, without_build_details
@@ -32,6 +34,13 @@ SITE_FILES = [
     "docs/{example}/vignettes.json",
     "mkdocs.yml",
 ]
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """A command may switch the messages to a site's language; the next test starts in English."""
+    yield
+    text.use_language("en")
 
 
 def build_new_site(site: Path, output: Path) -> subprocess.CompletedProcess[str]:
@@ -236,3 +245,25 @@ def test_a_failed_creation_leaves_nothing_behind(tmp_path: Path, monkeypatch: py
         with pytest.raises(OSError, match="disk full"):
             new_site(folder)
     assert files_of(tmp_path) == [] and (tmp_path / "empty").is_dir() and not (tmp_path / "new").exists()
+
+
+def test_new_new_guideline_and_release_record_say_what_is_wrong_in_the_sites_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+    assert guideline_site(["new", str(tmp_path / "taken"), "--language", "fr"]) == 1
+    assert "existe déjà et n’est pas un dossier vide" in capsys.readouterr().err
+    site = new_site(tmp_path / "site", language="fr")
+    monkeypatch.chdir(site)
+    assert guideline_site(["new-guideline", "exemple"]) == 1
+    assert "existe déjà\u00a0: choisissez un autre nom" in capsys.readouterr().err
+    assert guideline_site(["new-guideline", "Mauvais Nom"]) == 1
+    assert "lettres minuscules" in capsys.readouterr().err
+    module = site / "docs" / "exemple" / "guideline.py"
+    module.write_text(
+        module.read_text().replace("la première recommandation,", "la première recommandation, reformulée,")
+    )
+    assert guideline_site(["release-record", "exemple"]) == 1
+    err = capsys.readouterr().err
+    assert "enregistre déjà un contenu 0.1.0 différent" in err and "content_version" in err, err
