@@ -137,6 +137,7 @@ def test_a_new_site_has_the_calculators_settings_and_its_commands(tmp_path: Path
 def test_the_example_guideline_passes_its_vignettes_and_has_its_release_record(tmp_path: Path, language: str) -> None:
     docs = new_site(tmp_path / "site", language=language) / "docs"
     (folder,) = (p for p in docs.iterdir() if p.is_dir())
+    text.use_language(language)  # as the site's check and build read it
     guideline = load_guideline(folder)  # the authoring checks
     vignettes = load_vignettes(folder)
     assert vignettes
@@ -267,3 +268,18 @@ def test_new_new_guideline_and_release_record_say_what_is_wrong_in_the_sites_lan
     assert guideline_site(["release-record", "exemple"]) == 1
     err = capsys.readouterr().err
     assert "enregistre déjà un contenu 0.1.0 différent" in err and "content_version" in err, err
+
+
+def test_a_french_site_made_by_the_library_passes_its_checks_in_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The release record holds the words of the conditions and of Yes/No in the site's language,
+    whichever language the caller of ``new_site`` speaks, so ``check`` (in French) finds it unchanged."""
+    site = new_site(tmp_path / "site", language="fr")
+    monkeypatch.chdir(site)
+    assert guideline_site(["check"]) == 0, capsys.readouterr()
+    assert text.catalogue().language == "fr"  # the command spoke the site's language
+    text.use_language("en")
+    new_guideline(site / "docs", "goutte", language="fr")
+    assert text.catalogue().language == "en", "new_guideline leaves the caller's language as it was"
+    assert guideline_site(["check"]) == 0, capsys.readouterr()

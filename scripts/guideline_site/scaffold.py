@@ -29,6 +29,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from calculator import text
 from calculator.text import t
 from guideline_site.release import write_record
 
@@ -157,7 +158,8 @@ def new_guideline(
     with _removed_on_failure(folder):
         folder.mkdir()
         _write_tree(templates() / "guideline" / language, folder, values)
-        write_record(folder)
+        with _speaking(language):
+            write_record(folder)
     return folder
 
 
@@ -189,6 +191,23 @@ def _write_tree(template_folder: Traversable, folder: Path, values: Mapping[str,
             _write_tree(template, folder / template.name, values)
         else:
             _write(template, folder, values)
+
+
+@contextlib.contextmanager
+def _speaking(language: str) -> Iterator[None]:
+    """The catalogue of ``language`` while the release record is written: the record holds the
+    words of Yes/No and of the conditions, which ``check`` and the build read in the site's
+    language. A caller already speaking it (the command, with the site's own overrides) keeps
+    its catalogue; any other gets its own back afterwards."""
+    previous = text.catalogue()
+    if previous.language == language:
+        yield
+        return
+    text.use_language(language)
+    try:
+        yield
+    finally:
+        text.use_catalogue(previous)
 
 
 @contextlib.contextmanager
