@@ -128,3 +128,25 @@ def test_a_guideline_module_that_fails_to_run_exits_2_naming_its_line(tmp_path: 
         f"error: {module}:3: running the guideline module failed with ZeroDivisionError: division by zero"
     )
     assert "Traceback" not in completed.stderr
+
+
+def test_language_fr_gives_the_result_and_the_messages_in_french(tmp_path: Path) -> None:
+    completed = run("--language", "fr", stdin=json.dumps(DIFFUSE_MILD))
+    assert completed.returncode == 0, completed.stderr
+    displays = [answer["display"] for answer in json.loads(completed.stdout)["answers"]]
+    assert displays.count("Non") >= 5, displays  # the yes/no questions' catalogue labels
+    inapplicable = {**DIFFUSE_MILD, "tendinopathy_types": ["carpal_tunnel"]}
+    completed = run("--language", "fr", stdin=json.dumps(inapplicable))
+    assert completed.returncode == 2
+    assert "ne s’applique pas à ces réponses (seulement quand" in completed.stderr, completed.stderr
+    assert " comprend " in completed.stderr and " include " not in completed.stderr
+    completed = run("--language", "fr", str(tmp_path / "absent.json"))
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: réponses\u00a0: lecture impossible de "), completed.stderr
+
+
+def test_an_unknown_language_exits_2_naming_those_there_are() -> None:
+    completed = run("--language", "xx", "--schema")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: no catalogue for language 'xx'") and "have: en, fr" in completed.stderr
+    assert "Traceback" not in completed.stderr

@@ -533,10 +533,11 @@ def _template_globals() -> dict[str, Any]:
         return Markup(text.catalogue().text(key, escape=escape, **values))
 
     def texts(prefix: str) -> dict[str, Any]:
-        """The catalogue's texts whose keys start with ``prefix``, for a script (offline.js)."""
+        """The catalogue's texts whose keys start with ``prefix``, and its language (for numbers),
+        for a script (offline.js)."""
         whole = text.catalogue().to_json()
         strings = {key: value for key, value in whole["strings"].items() if key.startswith(prefix)}
-        return {"plural": whole["plural"], "strings": strings}
+        return {"language": whole["language"], "plural": whole["plural"], "strings": strings}
 
     return {
         "t": text.t,

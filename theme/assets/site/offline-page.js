@@ -40,10 +40,14 @@
    * @typedef {{shell: {bytes: number}, runtime: {bytes: number}, guidelines: Group[]}} Groups
    */
 
-  /** @param {number} bytes */
+  var decimal = new Intl.NumberFormat(offline.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var whole = new Intl.NumberFormat(offline.language, { maximumFractionDigits: 0 });
+
+  /** A size as the site's language writes it: "1.5 MB" in English, "1,5 Mo" in French.
+   * @param {number} bytes */
   function size(bytes) {
-    if (bytes >= 1e6) return t("offline.page.size_mb", { size: (bytes / 1e6).toFixed(1) });
-    return t("offline.page.size_kb", { size: String(Math.max(1, Math.round(bytes / 1e3))) });
+    if (bytes >= 1e6) return t("offline.page.size_mb", { size: decimal.format(bytes / 1e6) });
+    return t("offline.page.size_kb", { size: whole.format(Math.max(1, Math.round(bytes / 1e3))) });
   }
 
   /**
