@@ -48,8 +48,16 @@ def content_security_policy(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, repo
 
 
 def security_headers(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, report_uri: str | None = None) -> dict[str, str]:
+    """The headers every response carries.
+
+    ``Cross-Origin-Opener-Policy: same-origin``: a page of another origin that opened one of
+    ours (``window.open``) keeps no handle on it, so it cannot rewrite a calculator's fragment,
+    its answers, mid-assessment. It binds top-level pages only: the embed page in a host's
+    ``<iframe>`` is unaffected and needs nothing else (it talks to its parent, never to an opener).
+    """
     return {
         "Content-Security-Policy": content_security_policy(frame_ancestors, report_uri),
+        "Cross-Origin-Opener-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",

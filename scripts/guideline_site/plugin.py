@@ -96,6 +96,8 @@ NOT_PUBLISHED_DIRS = (RELEASES_DIR,)
 THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json", "__init__.py")
 """Files of the theme folder for the type checker (``make lint``) and the package, not for the site."""
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+"""An origin as a browser writes ``MessageEvent.origin``: no path, no trailing slash, no wildcard."""
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
 _ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
 
@@ -106,6 +108,13 @@ class GuidelineSiteConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdo
     frame_ancestors = c.Type(str, default=deploy.DEFAULT_FRAME_ANCESTORS)
     """Which pages may show the site in a frame: the CSP ``frame-ancestors`` of the server
     snippets (``make bundle``, ``deploy/``), e.g. ``'self' https://intranet.example.org``."""
+    result_event_origins = c.ListOfItems(c.Type(str), default=[])
+    """The origins (``https://intranet.example.org``: scheme, host and port, nothing else) of the
+    host pages an embedded calculator sends its results to (README, "Embedding"). Empty, the
+    default: no page ever receives a result, whatever it asks and whoever may frame the
+    calculator. Checked inside the frame against each host page's real origin; written into
+    ``protocol.mjs`` at build time. Results carry patient answers: list only pages whose scripts
+    are trusted with them."""
     boot_timeout = c.Type(int, default=protocol.BOOT_TIMEOUT_SECONDS)
     """Seconds after which a calculator that has not started says why it may be slow."""
     theme_color = c.Type(str, default=assets.THEME_COLOR)
@@ -163,6 +172,12 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.boot_timeout <= 0:
             raise PluginError("guideline-site: boot_timeout must be a positive number of seconds")
+        for origin in self.config.result_event_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise PluginError(
+                    f"guideline-site: result_event_origins has {origin!r}, which is not an origin; write the "
+                    "scheme, host and port of the host page only, e.g. https://intranet.example.org"
+                )
         self.build = _Build(Path(config.config_file_path).resolve().parent, self.config.boot_timeout)
         for setting in settings.apply(config):
             log.debug("guideline-site applied %s", setting)
@@ -249,7 +264,11 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             raise PluginError(f"guideline-site: {error}") from error
 
     def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
-        protocol_js = assets.protocol_module(pyodide_version, boot_timeout=self.config.boot_timeout)
+        protocol_js = assets.protocol_module(
+            pyodide_version,
+            boot_timeout=self.config.boot_timeout,
+            result_event_origins=self.config.result_event_origins,
+        )
         files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
         catalogue = assets.catalogue_module(text.catalogue())
         files.append(File.generated(config, f"{ASSETS_DIR}/catalogue.mjs", content=catalogue))
