@@ -1,7 +1,7 @@
 """Number questions: a decimal within the question's range, in its unit.
 
 Answers are a JSON number or a string of ASCII digits with an optional ``-`` and one decimal
-point (``6``, ``"6.5"``). Everything else is refused with a message naming the field, including
+point (``6``, ``"6.5"``, ``".5"``). Everything else is refused with a message naming the field, including
 what Python's ``float()`` quietly accepts: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII
 digits and booleans. In FHIR, a ``decimal`` item with its unit, minimum and maximum.
 """
@@ -20,7 +20,8 @@ from calculator.kinds import QuestionKind, Shape, SourceJson, register
 from calculator.questions import GuidelineView, Question, Source
 from calculator.text import t
 
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+"""``6``, ``6.5``, ``0.5`` and ``.5`` alike (as a number field types them); not ``6.`` or ``1e3``."""
 
 NUMBER_STEP = 0.1
 """Numbers are generated on either side of every threshold, this far from it."""

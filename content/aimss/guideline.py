@@ -205,7 +205,18 @@ timing_step = Step(
     ),
 )
 
+# Reported in this order: the AI stopped before it was started is a root cause, and makes the
+# symptoms seem to start after stopping too; it is named first.
 constraints = (
+    Constraint(
+        id="stopped_before_started",
+        fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        message=(
+            "The AI cannot have been stopped before it was started: the weeks since it was stopped "
+            "must not be more than the weeks since it was started."
+        ),
+    ),
     Constraint(
         id="onset_after_today",
         fields=("onset_weeks_after_ai_start", "weeks_since_ai_start"),
@@ -223,15 +234,6 @@ constraints = (
             "By these durations the symptoms started after the AI was stopped, so whether they improved "
             "after stopping cannot be answered: check the weeks since starting, the weeks from starting "
             "to the symptoms, and the weeks since stopping."
-        ),
-    ),
-    Constraint(
-        id="stopped_before_started",
-        fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
-        violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
-        message=(
-            "The AI cannot have been stopped before it was started: the weeks since it was stopped "
-            "must not be more than the weeks since it was started."
         ),
     ),
 )
@@ -820,7 +822,7 @@ GUIDELINE = Guideline(
         short_title="AIMSS",
         authors=("Philip Chang DO",),
         source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
-        content_version="1.1.0",
+        content_version="1.2.0",
         review_date="2026-12-03",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
         review_interval_months=12,
