@@ -574,7 +574,7 @@ findings = (
             Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
         ),
         source=source("timing", 11),
-        short="AI stopped less than 4 weeks ago: too early to judge the response.",
+        short="AI stopped less than 4 weeks ago and symptoms not improved yet: too early to judge the response.",
     ),
 )
 
@@ -719,7 +719,10 @@ diffuse_management = Section(
                 ),
             ),
             source=source("diffuse-duloxetine", 14),
-            short="Consider duloxetine: 30 mg daily, titrate to 60 mg daily after 1 week.",
+            short=(
+                "Consider duloxetine (moderate to severe symptoms and/or concomitant depression): 30 mg daily, "
+                "titrate to 60 mg daily after 1 week."
+            ),
         ),
         Entry(
             id="diffuse_alternatives",
@@ -759,7 +762,10 @@ ai_therapy = Section(
             ),
             when=Is("equally_effective_alternative", "yes"),
             source=source("ai-rotation"),
-            short="Oncologists may consider rotation to a different AI or a different type of endocrine therapy.",
+            short=(
+                "Oncologists may consider rotation to a different AI or endocrine therapy, as there is an equally "
+                "effective systemic cancer treatment in line with the patient's goals of care."
+            ),
         ),
         Entry(
             id="ai_rotation_if_equally_effective",
@@ -783,7 +789,10 @@ ai_therapy = Section(
             ),
             when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
             source=source("ai-cessation"),
-            short="Cessation of the AI and systemic cancer treatment may be warranted.",
+            short=(
+                "With widespread visceral disease and limited life expectancy, cessation of the AI and systemic cancer "
+                "treatment may be warranted."
+            ),
         ),
         Entry(
             id="discuss_options_with_oncologist",
@@ -795,8 +804,8 @@ ai_therapy = Section(
             when=LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             source=source("key-limited-life-expectancy"),
             short=(
-                "The patient should discuss treatment options, including rotation or cessation of treatment, with "
-                "their oncologist."
+                "Patients with AIMSS and a limited life expectancy from widespread metastases: discuss treatment "
+                "options, including rotation or cessation, with their oncologist."
             ),
         ),
         Entry(
