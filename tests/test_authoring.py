@@ -227,7 +227,8 @@ def test_a_short_form_may_not_drop_a_negation_into_a_claim(tmp_path: Path) -> No
     folder = broken(
         tmp_path,
         module=lambda s: s.replace(
-            'short="Improvement after stopping the AI supports AIMSS."', 'short="No improvement: not AIMSS."'
+            '"Improved within 4 weeks of stopping: AIMSS symptoms',
+            '"No improvement within 4 weeks of stopping: not AIMSS',
         ),
     )
     assert "the word 'no' is in neither its sentence nor its text" in load_error(folder)

@@ -115,7 +115,11 @@ symptoms_step = Step(
                 Option(
                     id="neuropathy",
                     label="Neuropathy",
-                    help="AIs are not known to cause neuropathies.",
+                    help=(
+                        "AIs are not known to cause neuropathies. Convention (how to answer): record carpal "
+                        "tunnel syndrome, with its symptoms, as a tendinopathy, not as neuropathy: the guideline "
+                        "lists carpal tunnel syndrome among the tendinopathies of AIMSS."
+                    ),
                     help_source=source("primary-symptoms"),
                 ),
             ),
@@ -245,7 +249,11 @@ pattern_step = Step(
         single_choice(
             id="distribution",
             label="Are the symptoms focal or diffuse?",
-            help="Appropriate treatment depends on whether symptoms are focal or diffuse.",
+            help=(
+                "Appropriate treatment depends on whether symptoms are focal or diffuse. The guideline does not "
+                "address focal and diffuse symptoms together. Convention (how to answer): with both, answer once "
+                "for each (Focal, then Diffuse) and read both plans, so that neither is dropped."
+            ),
             help_source=source("focal-or-diffuse"),
             options=(
                 Option(id="focal", label="Focal (most often the hand or wrist)"),
@@ -477,28 +485,47 @@ timing = Classification(
     ),
 )
 
-ATYPICAL_TIMING = any_of(
+ONSET_OUTSIDE_TIME_FRAME = any_of(
     Is("onset_before_ai", YES),
     Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
-    all_of(
-        Is("improved_within_4_weeks_of_stopping", NO),
-        AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
-    ),
 )
+"""Onset outside 'the appropriate time frame' (anchor ``diagnosis``): before the AI, or after 2 months."""
+
+NO_IMPROVEMENT_BY_4_WEEKS = all_of(
+    Is("improved_within_4_weeks_of_stopping", NO),
+    AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
+)
+"""Not the usual course after stopping: 'resolve or improve within 2-4 weeks of discontinuation'."""
 
 findings = (
     Entry(
         id="plan_assumes_aimss",
         text=(
             "The management plan below is the guideline's palliative treatment of AIMSS. With this "
-            "timing, the guideline's basis for the diagnosis (stereotypical symptoms within the "
-            "appropriate time frame) is not met."
+            "onset, the guideline's basis for the diagnosis (stereotypical symptoms within the "
+            "appropriate time frame) is not met. Convention: 2 months is taken as 8.7 weeks."
         ),
-        when=all_of(HAS_PRIMARY_SYMPTOM, ATYPICAL_TIMING),
+        when=all_of(HAS_PRIMARY_SYMPTOM, ONSET_OUTSIDE_TIME_FRAME),
         source=source("diagnosis", 12),
         short=(
-            "The plan is the palliative treatment of AIMSS: with this timing, the basis for the diagnosis of "
+            "The plan is the palliative treatment of AIMSS: with this onset, the basis for the diagnosis of "
             "AIMSS is not met."
+        ),
+    ),
+    Entry(
+        id="plan_assumes_aimss_no_improvement",
+        text=(
+            "The management plan below is the guideline's palliative treatment of AIMSS. The part of the "
+            "guideline's time course these symptoms do not follow is the course after stopping: AIMSS "
+            "symptoms usually resolve or improve within 2-4 weeks of discontinuation, and these did not by "
+            "4 weeks after stopping (the onset is shown under Timing). Convention, a reading of the source: "
+            "'within 2-4 weeks' is read as by 4 weeks after stopping."
+        ),
+        when=all_of(HAS_PRIMARY_SYMPTOM, NO_IMPROVEMENT_BY_4_WEEKS),
+        source=source("timing", 11),
+        short=(
+            "The plan is the palliative treatment of AIMSS. The symptoms do not follow the course after stopping: "
+            "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation."
         ),
     ),
     Entry(
@@ -555,12 +582,16 @@ findings = (
     Entry(
         id="improved_after_stopping",
         text=(
-            "Resolution or improvement after stopping the AI supports AIMSS: symptoms usually "
-            "resolve or improve within 2-4 weeks of discontinuation."
+            "The symptoms resolved or improved within 4 weeks of stopping the AI, the usual course the "
+            "guideline describes: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
+            "discontinuation. Convention: 'within 2-4 weeks' is read as by 4 weeks after stopping."
         ),
         when=Is("improved_within_4_weeks_of_stopping", YES),
         source=source("timing", 11),
-        short="Improvement after stopping the AI supports AIMSS.",
+        short=(
+            "Improved within 4 weeks of stopping: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
+            "discontinuation."
+        ),
     ),
     Entry(
         id="too_early_to_judge_response",
@@ -605,7 +636,7 @@ approach = Section(
                 "Referral to palliative care specialists or pain management specialists may be "
                 "pursued in the hopes the patient can remain on AI therapy."
             ),
-            when=HAS_PRIMARY_SYMPTOM,
+            when=all_of(HAS_PRIMARY_SYMPTOM, Is("ai_stopped", NO)),
             source=source("referral"),
             short="Referral to palliative care or pain management specialists may be pursued.",
         ),
