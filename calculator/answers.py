@@ -80,32 +80,60 @@ def _nested_deeper_than(value: object, limit: int) -> bool:
     return False
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(t("answers.constant", value=name))
+@dataclass(frozen=True, slots=True)
+class RefusedNumber:
+    """A JSON number the calculator refuses (``NaN``, ``Infinity``, ``1e400``), kept in place by
+    ``loads`` so that ``parse_answers`` names the answer it was given for, not the whole text."""
+
+    message: str
 
 
-def _finite_float(text: str) -> float:
+def _reject_constant(name: str) -> RefusedNumber:
+    return RefusedNumber(t("answers.constant", value=name))
+
+
+def _finite_float(text: str) -> float | RefusedNumber:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(t("answers.too_large", value=text))
+        return RefusedNumber(t("answers.too_large", value=text))
     return value
 
 
 def loads(text: str) -> Any:
     """``json.loads`` that refuses ``NaN``, ``Infinity`` and overflowing numbers.
 
-    and documents nested more than ``MAX_NESTING`` deep. Raises ``ValueError`` with a readable
-    message.
+    Raises ``ValueError`` with a readable message for text that is not JSON, nests more than
+    ``MAX_NESTING`` deep, or is one refused number; a refused number inside the text is left as a
+    ``RefusedNumber``, which
+    ``parse_answers`` reports under the answer that holds it.
     """
     try:
-        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ValueError(t("answers.not_json", error=error)) from error
     except RecursionError as error:  # "[[[[…" nested thousands deep exhausts the parser's stack
         raise ValueError(t("answers.too_deep")) from error
-    if _nested_deeper_than(document, MAX_NESTING):
+    if _nested_deeper_than(value, MAX_NESTING):
         raise ValueError(t("answers.too_deep"))
-    return document
+    if isinstance(value, RefusedNumber):
+        raise ValueError(value.message)
+    return value
+
+
+def _refused(value: object) -> RefusedNumber | None:
+    """The first refused number in an answer (a list of options may hold one), if any.
+
+    Walked without recursion: the answer may be nested as deep as the JSON parser allowed."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, RefusedNumber):
+            return item
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            pending.extend(reversed(list(item.values())))
+    return None
 
 
 def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:
@@ -125,6 +153,10 @@ def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerVa
         question = guideline.question(key)
         if _nested_deeper_than(value, MAX_NESTING - 1):  # given as data, past loads()
             errors.append(FieldError(field=key, label=question.label, message=t("answers.value_too_deep")))
+            continue
+        refused = _refused(value)
+        if refused is not None:
+            errors.append(FieldError(field=key, label=question.label, message=refused.message))
             continue
         try:
             values[key] = parse_value(question, value)

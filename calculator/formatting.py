@@ -47,8 +47,9 @@ TYPED_NUMBER_SPACE = " \t\n\r\f\v"
 """What may surround a typed number: ASCII whitespace only. A no-break or other Unicode space
 is refused, so nothing invisible in a field can stand beside the number the engine reads."""
 
-TYPED_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-"""A typed number: ASCII digits, an optional ``-`` and decimal point (no exponent, no ``+``)."""
+TYPED_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+"""A typed number: ASCII digits, an optional ``-`` and decimal point (no exponent, no ``+``):
+``6``, ``6.5``, ``0.5`` and ``.5`` alike, as a number field types them; not ``6.`` or ``1e3``."""
 
 
 def shown_number(typed: str) -> str | None:

@@ -66,11 +66,18 @@ def test_invalid_answers_exit_2_naming_each_field_without_traceback() -> None:
     assert "Traceback" not in completed.stderr
 
 
-@pytest.mark.parametrize("text", ["{", '{"symptoms": NaN}', "", "[1]"])
+@pytest.mark.parametrize("text", ["{", "NaN", "", "[1]"])
 def test_malformed_json_exits_2(text: str) -> None:
     completed = run(stdin=text)
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: answers")
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_refused_number_is_named_by_its_answer() -> None:
+    completed = run(stdin='{"symptoms": NaN}')
+    assert completed.returncode == 2
+    assert "error: symptoms (Which symptoms does the patient have?): NaN is not a number" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 

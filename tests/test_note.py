@@ -57,7 +57,6 @@ EXPECTED = textwrap.dedent(
     Approach:
     - Appropriate palliative treatment should consider whether AIMSS symptoms are focal or diffuse. [guideline #focal-or-diffuse]
     - Consider whether symptoms are focal vs diffuse and if non-pharmacologic management may be better indicated. [guideline #key-focal-diffuse]
-    - Referral to palliative care specialists or pain management specialists may be pursued in the hopes the patient can remain on AI therapy. [guideline #referral]
     Focal symptoms: conservative management:
     - NSAIDs. [guideline #focal-conservative]
     - Icing. [guideline #focal-conservative]

@@ -1,7 +1,7 @@
 """Number questions: a decimal within the question's range, in its unit.
 
 Answers are a JSON number or a string of ASCII digits with an optional ``-`` and one decimal
-point (``6``, ``"6.5"``), with ASCII whitespace around it at most
+point (``6``, ``"6.5"``, ``".5"``), with ASCII whitespace around it at most
 (``calculator.formatting.TYPED_DECIMAL``, ``TYPED_NUMBER_SPACE``: the rule a field restored from a
 link is shown by). Everything else is refused with a message naming the field, including
 what Python's ``float()`` quietly accepts: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII
@@ -85,9 +85,7 @@ class Number(QuestionKind):
             if not text:
                 raise ValueError(t("kinds.number.empty"))
             if not TYPED_DECIMAL.fullmatch(text):
-                raise ValueError(
-                    f"{show_value(value)} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
-                )
+                raise ValueError(t("kinds.number.not_digits", value=show_value(value)))
             number = float(text)
             if not math.isfinite(number):  # more digits than any float holds
                 raise ValueError(t("kinds.number.too_large", value=text[:20]))

@@ -111,7 +111,7 @@ export function linkFits(fragment) {
 
 /** ASCII whitespace, the only space the engine ignores around a typed number (Python's " \t\n\r\f\v"). */
 const TYPED_NUMBER_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
-const TYPED_DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
+const TYPED_DECIMAL = /^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
 
 /**
  * A finite number in full, as calculator.formatting.number_text writes it: the shortest
