@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from guideline_site import deploy
-from nginx_server import free_port
+from nginx_server import free_port, wait_until_listening
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
@@ -119,17 +117,8 @@ class ApacheServer:
         if check.returncode != 0:
             raise RuntimeError(f"apache2 rejected the shipped configuration:\n{check.stderr}")
         self.process = subprocess.Popen([*command, "-DFOREGROUND"], stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError as error:
-                if self.process.poll() is not None:
-                    output = self.process.stderr.read().decode() if self.process.stderr else ""
-                    raise RuntimeError(f"apache2 exited: {output}{self.error_log()}") from error
-                time.sleep(0.05)
-        raise RuntimeError("apache2 did not start listening within 10 s")
+        wait_until_listening(self.process, self.port, "apache2", self.error_log)
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,22 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_until_listening(process: subprocess.Popen[bytes], port: int, name: str, log: Callable[[], str] = str) -> None:
+    """Return once ``process`` accepts connections on 127.0.0.1:``port``; raise with its
+    output (and ``log()``) if it exits first, or after 10 s."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError as error:
+            if process.poll() is not None:
+                output = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"{name} exited: {output}{log()}") from error
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not start listening within 10 s")
 
 
 def nginx_available() -> bool:
@@ -133,17 +150,8 @@ class NginxServer:
         if check.returncode != 0:
             raise RuntimeError(f"nginx rejected the shipped configuration:\n{check.stderr}")
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError as error:
-                if self.process.poll() is not None:
-                    output = self.process.stderr.read().decode() if self.process.stderr else ""
-                    raise RuntimeError(f"nginx exited: {output}") from error
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start listening within 10 s")
+        wait_until_listening(self.process, self.port, "nginx")
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

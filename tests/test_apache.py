@@ -12,7 +12,7 @@ from apache_server import ApacheServer, apache_available
 from conftest import ROOT, require
 from guideline_site import deploy
 from playwright.sync_api import Page, expect
-from test_deployment import PYODIDE, SUB_PATH, fetch
+from test_deployment import PYODIDE, SERVED_FILES, SUB_PATH, fetch
 
 
 @pytest.fixture(scope="module")
@@ -22,20 +22,7 @@ def apache(built_site: Path) -> Iterator[ApacheServer]:
         yield server
 
 
-@pytest.mark.parametrize(
-    ("path", "content_type", "cache_control"),
-    [
-        ("", "text/html", deploy.REVALIDATE),
-        ("aimss/calculator/", "text/html", deploy.REVALIDATE),
-        ("sw.js", "text/javascript", deploy.REVALIDATE),
-        ("manifest.webmanifest", "application/manifest+json", deploy.REVALIDATE),
-        ("assets/calculator/worker.mjs", "text/javascript", deploy.REVALIDATE),
-        (PYODIDE + "pyodide.asm.wasm", "application/wasm", deploy.IMMUTABLE),
-        (PYODIDE + "pyodide.mjs", "text/javascript", deploy.IMMUTABLE),
-        (PYODIDE + "python_stdlib.zip", "application/zip", deploy.IMMUTABLE),
-        ("aimss/guideline.py", "text/plain", deploy.REVALIDATE),
-    ],
-)
+@pytest.mark.parametrize(("path", "content_type", "cache_control"), SERVED_FILES)
 def test_apache_sends_the_intended_types_cache_rules_and_security_headers(
     apache: ApacheServer, path: str, content_type: str, cache_control: str
 ) -> None:

@@ -44,20 +44,21 @@ def fetch(url: str, encoding: str | None = None) -> tuple[int, dict[str, str], b
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.mark.parametrize(
-    ("path", "content_type", "cache_control"),
-    [
-        ("", "text/html", deploy.REVALIDATE),
-        ("aimss/calculator/", "text/html", deploy.REVALIDATE),
-        ("sw.js", "text/javascript", deploy.REVALIDATE),
-        ("manifest.webmanifest", "application/manifest+json", deploy.REVALIDATE),
-        ("assets/calculator/worker.mjs", "text/javascript", deploy.REVALIDATE),
-        (PYODIDE + "pyodide.asm.wasm", "application/wasm", deploy.IMMUTABLE),
-        (PYODIDE + "pyodide.mjs", "text/javascript", deploy.IMMUTABLE),
-        (PYODIDE + "python_stdlib.zip", "application/zip", deploy.IMMUTABLE),
-        ("aimss/guideline.py", "text/plain", deploy.REVALIDATE),
-    ],
-)
+SERVED_FILES = [
+    ("", "text/html", deploy.REVALIDATE),
+    ("aimss/calculator/", "text/html", deploy.REVALIDATE),
+    ("sw.js", "text/javascript", deploy.REVALIDATE),
+    ("manifest.webmanifest", "application/manifest+json", deploy.REVALIDATE),
+    ("assets/calculator/worker.mjs", "text/javascript", deploy.REVALIDATE),
+    (PYODIDE + "pyodide.asm.wasm", "application/wasm", deploy.IMMUTABLE),
+    (PYODIDE + "pyodide.mjs", "text/javascript", deploy.IMMUTABLE),
+    (PYODIDE + "python_stdlib.zip", "application/zip", deploy.IMMUTABLE),
+    ("aimss/guideline.py", "text/plain", deploy.REVALIDATE),
+]
+"""Files of each kind, with the type and cache rule every server must send them with."""
+
+
+@pytest.mark.parametrize(("path", "content_type", "cache_control"), SERVED_FILES)
 def test_nginx_sends_the_intended_types_cache_rules_and_security_headers(
     nginx: NginxServer, path: str, content_type: str, cache_control: str
 ) -> None:
