@@ -22,7 +22,8 @@ from test_offline import CALCULATOR, OFFLINE_READY_MS, calculator_ready, search_
 pytestmark = pytest.mark.browser
 
 PREFIX = "/intranet/guidelines/"
-CHANGED_SHELL_FILE = "assets/site/review.js"
+CHANGED_SHELL_PAGE = "authoring/"
+"""A page of the site's shell (not of a guideline), changed in build 2."""
 
 
 def offline_state(page: Page, state: str) -> None:
@@ -36,19 +37,19 @@ def cache_names(page: Page) -> list[str]:
 def test_a_page_of_another_build_never_runs_with_the_kept_builds_scripts_nor_is_its_guideline_kept(
     launch: Launch, built_site: Path, tmp_path: Path
 ) -> None:
-    """Build 2 changed a guideline and a shell script, and that script arrives corrupt: build 2
+    """Build 2 changed a guideline and a page of the shell, and that page arrives corrupt: build 2
     never installs. The device keeps build 1 whole and shows no page of build 2 with build 1's
     scripts, and the failed install leaves no partial cache behind."""
     changed = copy_project(tmp_path / "project")
     text = changed / "content" / "aimss" / "index.md"
     text.write_text(text.read_text().replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1))
-    script = changed / "theme" / CHANGED_SHELL_FILE
-    script.write_text(script.read_text() + "\n// build 2\n")
+    authoring = changed / "content" / "authoring.md"
+    authoring.write_text(authoring.read_text() + "\nChanged in build 2.\n")
     completed = build_site(changed, tmp_path / "site-v2")
     assert completed.returncode == 0, completed.stderr
-    corrupt = tmp_path / "site-v2" / CHANGED_SHELL_FILE
-    corrupt.write_text(corrupt.read_text() + "\n// damaged on the way\n")
-    for copy in (corrupt.with_name(corrupt.name + ".br"), corrupt.with_name(corrupt.name + ".gz")):
+    corrupt = tmp_path / "site-v2" / CHANGED_SHELL_PAGE / "index.html"
+    corrupt.write_text(corrupt.read_text() + "\n<!-- damaged on the way -->\n")
+    for copy in (corrupt.with_name("index.html.br"), corrupt.with_name("index.html.gz")):
         copy.unlink(missing_ok=True)
 
     port = free_port()
@@ -61,7 +62,7 @@ def test_a_page_of_another_build_never_runs_with_the_kept_builds_scripts_nor_is_
     with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
         page.goto(second.url + "aimss/")
         deadline = time.monotonic() + OFFLINE_READY_MS / 1000
-        while not any(path.endswith(CHANGED_SHELL_FILE) for path in second.requested):  # build 2's install
+        while not any(path.endswith(CHANGED_SHELL_PAGE) for path in second.requested):  # build 2's install
             assert time.monotonic() < deadline, "build 2 was never installed"
             time.sleep(0.2)
         page.wait_for_function(
