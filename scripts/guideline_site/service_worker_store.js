@@ -50,13 +50,17 @@ async function download(url, integrity) {
  */
 async function fill(cache, files, earlier) {
   const known = new Map(earlier ? earlier.files : []);
-  await Promise.all(
+  // Every download settles before a failure is reported, so that none is still writing into
+  // the cache when the caller deletes it.
+  const settled = await Promise.allSettled(
     files.map(async ([path, integrity]) => {
       const url = absolute(path);
       const kept = integrity && known.get(path) === integrity && earlier ? await earlier.cache.match(url) : undefined;
       await cache.put(url, kept ?? (await download(url, integrity)));
     }),
   );
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** @param {string} build @returns {Promise<State | null>} */
@@ -98,8 +102,27 @@ function serially(work) {
 }
 
 /**
- * A guideline's group as this build lists it; null when the build has no such guideline.
- * @param {string} folder a guideline folder, such as "guideline/"
+ * A folder of this site, such as "guideline/", or null: a path inside the scope, without a
+ * query, a fragment, a percent-encoded character (`%2e%2e/` is `../` to URL parsing) or a
+ * segment starting with a dot. Whether it is a guideline is the server's listing to say.
+ * @param {unknown} folder
+ * @returns {string | null}
+ */
+function siteFolder(folder) {
+  if (typeof folder !== "string" || !/^([^/.%\\?#][^/%\\?#]*\/)+$/.test(folder)) return null;
+  return absolute(folder).startsWith(SCOPE.href) ? folder : null;
+}
+
+/** Thrown when the server has another build than this worker's: nothing of it is kept or run. */
+class AnotherBuild extends Error {}
+
+/**
+ * A guideline's group as this build lists it; null when the server has no such guideline of
+ * this site (a site served under this site's path has listings of its own).
+ * A listing of another build is refused (AnotherBuild): a device never keeps one build's
+ * guideline beside another build's shell, nor runs it with another build's engine. So are
+ * files listed outside the group's folder.
+ * @param {string} folder a folder of this site (siteFolder), such as "guideline/"
  * @returns {Promise<Group | null>}
  */
 async function fetchGroup(folder) {
@@ -107,7 +130,12 @@ async function fetchGroup(folder) {
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`${folder}${MANIFEST.groupFile}: ${response.status}`);
   const group = /** @type {Group} */ (await response.json());
-  if (group.folder !== folder) throw new Error(`${folder}${MANIFEST.groupFile} describes ${group.folder}`);
+  if (group.build !== MANIFEST.build) {
+    throw new AnotherBuild(`${folder}: another version of the site is on the server (build ${group.build}; this device keeps build ${MANIFEST.build}), and is being installed`);
+  }
+  if (group.folder !== folder) return null; // another site's guideline, served under this site's path
+  const outside = group.files.find(([path]) => !path.startsWith(folder) || !absolute(path).startsWith(absolute(folder)));
+  if (outside) throw new Error(`${folder}${MANIFEST.groupFile} lists ${outside[0]}, outside its folder`);
   return group;
 }
 
