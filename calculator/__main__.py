@@ -1,7 +1,7 @@
 """Command line: print the question schema, or assess answers given as JSON.
 
-    python -m calculator [--guideline DIR] --schema
-    python -m calculator [--guideline DIR] [ANSWERS.json]     (stdin when no file)
+    python -m calculator [--guideline DIR] [--language LANG] --schema
+    python -m calculator [--guideline DIR] [--language LANG] [ANSWERS.json]     (stdin when no file)
 
 Without ``--guideline``, the one guideline folder under ``./content`` is used; with
 several, ``--guideline`` is required. Exit status: 0 with the result (or schema) as
@@ -10,6 +10,10 @@ when the answers (or the arguments) are invalid, each line naming the field
 as ``<question id> (<question label>)``. Never a traceback for bad input. When the
 guideline's review is overdue (past ``review_due`` by this machine's date), a
 ``warning: review overdue since ...`` line goes to stderr; the result is still given.
+
+``--language`` (default ``en``) chooses the machinery's catalogue (``calculator/locales``): the
+messages and the result's texts (yes/no labels, condition descriptions) come in that language.
+The ``error:`` and ``warning:`` prefixes stay as they are, for scripts that read them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from calculator.engine import assess
 from calculator.loader import discover_guidelines, load_guideline
 from calculator.model import GuidelineDefinitionError
 from calculator.schema import schema
-from calculator.text import t
+from calculator.text import DEFAULT_LANGUAGE, CatalogueError, t, use_language
 
 EXIT_INVALID = 2
 
@@ -43,9 +47,8 @@ def _guideline_path(given: Path | None) -> Path | str:
     if len(found) == 1:
         return found[0]
     if not found:
-        return "no guideline folder under ./content; pass --guideline DIR"
-    names = ", ".join(str(p) for p in found)
-    return f"several guidelines ({names}); choose one with --guideline DIR"
+        return t("cli.calculator.no_guideline")
+    return t("cli.calculator.several_guidelines", names=", ".join(str(p) for p in found))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("answers", nargs="?", type=Path, help="JSON file of answers (default: read standard input)")
     parser.add_argument("--guideline", type=Path, help="guideline folder (default: the one under ./content)")
     parser.add_argument("--schema", action="store_true", help="print the question schema")
+    parser.add_argument(
+        "--language", default=DEFAULT_LANGUAGE, help="language of the messages and texts (default: en; e.g. fr)"
+    )
     args = parser.parse_args(argv)
+    try:
+        use_language(args.language)
+    except CatalogueError as error:
+        return _fail(str(error))
 
     path = _guideline_path(args.guideline)
     if isinstance(path, str):
@@ -71,14 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return 0
 
-    origin = "standard input" if args.answers is None else str(args.answers)
+    origin = t("cli.calculator.stdin") if args.answers is None else str(args.answers)
     try:
         data = sys.stdin.buffer.read() if args.answers is None else args.answers.read_bytes()
         text = data.decode("utf-8")
     except OSError as error:
-        return _fail(f"answers: cannot read {origin}: {error.strerror}")
+        return _fail(t("cli.calculator.unreadable", origin=origin, error=error.strerror))
     except UnicodeDecodeError as error:
-        return _fail(f"answers: cannot read {origin}: not UTF-8 text (byte {error.start}); save the answers as UTF-8")
+        return _fail(t("cli.calculator.not_utf8", origin=origin, byte=error.start))
     try:
         result = assess(guideline, loads(text))
     except InvalidAnswers as invalid:
@@ -86,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {field_error}", file=sys.stderr)
         return EXIT_INVALID
     except ValueError as error:
-        return _fail(f"answers: {error}")
+        return _fail(t("cli.calculator.answers", error=error))
     if guideline.info.overdue(date.today()):
         message = t("review.overdue", review_due=guideline.info.review_due, review_date=guideline.info.review_date)
         print(f"warning: {message}", file=sys.stderr)

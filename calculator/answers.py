@@ -6,13 +6,18 @@ ids, ``number`` a number within its range). Everything else is rejected with a m
 naming the field, including what Python's ``float()``/``int()`` quietly accept: ``"nan"``,
 ``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII digits (``"٦"``), booleans given as numbers,
 and unknown keys.
+
+Depth is bounded here too: no answer is deeper than a list of values, so a document nested more
+than ``MAX_NESTING`` levels is refused before anything walks it. Without the bound, a value a
+few hundred lists deep passed the parser and then exhausted the stack where a message quotes it
+back (``json.dumps``), which ended the command in a traceback and the worker in an exception.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,28 +56,84 @@ class InvalidAnswers(ValueError):
         super().__init__("; ".join(str(e) for e in errors))
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(t("answers.constant", value=name))
+MAX_NESTING = 32
+"""Lists and objects deeper than this are refused. An answers document is two deep (an object of
+lists of option ids); the margin is for readable refusals of near-misses, not for use."""
 
 
-def _finite_float(text: str) -> float:
+def _nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether lists/objects in ``value`` nest more than ``limit`` levels (``[]`` is one level).
+
+    Walks without recursion, so it answers for any depth the parser produced."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedNumber:
+    """A JSON number the calculator refuses (``NaN``, ``Infinity``, ``1e400``), kept in place by
+    ``loads`` so that ``parse_answers`` names the answer it was given for, not the whole text."""
+
+    message: str
+
+
+def _reject_constant(name: str) -> RefusedNumber:
+    return RefusedNumber(t("answers.constant", value=name))
+
+
+def _finite_float(text: str) -> float | RefusedNumber:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(t("answers.too_large", value=text))
+        return RefusedNumber(t("answers.too_large", value=text))
     return value
 
 
 def loads(text: str) -> Any:
     """``json.loads`` that refuses ``NaN``, ``Infinity`` and overflowing numbers.
 
-    Raises ``ValueError`` with a readable message.
+    Raises ``ValueError`` with a readable message for text that is not JSON, nests more than
+    ``MAX_NESTING`` deep, or is one refused number; a refused number inside the text is left as a
+    ``RefusedNumber``, which
+    ``parse_answers`` reports under the answer that holds it.
     """
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ValueError(t("answers.not_json", error=error)) from error
     except RecursionError as error:  # "[[[[…" nested thousands deep exhausts the parser's stack
         raise ValueError(t("answers.too_deep")) from error
+    if _nested_deeper_than(value, MAX_NESTING):
+        raise ValueError(t("answers.too_deep"))
+    if isinstance(value, RefusedNumber):
+        raise ValueError(value.message)
+    return value
+
+
+def _refused(value: object) -> RefusedNumber | None:
+    """The first refused number in an answer (a list of options may hold one), if any.
+
+    Walked without recursion: the answer may be nested as deep as the JSON parser allowed."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, RefusedNumber):
+            return item
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            pending.extend(reversed(list(item.values())))
+    return None
 
 
 def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerValue], list[FieldError]]:
@@ -90,6 +151,13 @@ def parse_answers(guideline: Guideline, raw: object) -> tuple[dict[str, AnswerVa
             errors.append(FieldError(field=str(key), message=t("answers.unknown_question")))
             continue
         question = guideline.question(key)
+        if _nested_deeper_than(value, MAX_NESTING - 1):  # given as data, past loads()
+            errors.append(FieldError(field=key, label=question.label, message=t("answers.value_too_deep")))
+            continue
+        refused = _refused(value)
+        if refused is not None:
+            errors.append(FieldError(field=key, label=question.label, message=refused.message))
+            continue
         try:
             values[key] = parse_value(question, value)
         except ValueError as error:

@@ -13,11 +13,12 @@ question would silently turn "unknown" into "true". Use ``IncludesNone`` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeAlias
 
 from calculator.formatting import number_text
+from calculator.text import t
 
 AnswerValue: TypeAlias = str | float | frozenset[str]
 """A parsed answer: option id (single choice, yes/no), number, or set of option ids."""
@@ -68,7 +69,10 @@ class Condition(Protocol):
         """The answers that make the condition true (empty when it does not hold)."""
         ...
 
-    def describe(self, labels: Labels) -> str: ...
+    def describe(self, labels: Labels) -> str:
+        """The condition in words, for the decision table and messages: the guideline's labels
+        joined by the active catalogue's ``condition.*`` texts, so a French site reads French."""
+        ...
 
     def question_ids(self) -> frozenset[str]: ...
 
@@ -105,7 +109,7 @@ class Always:
         return ()
 
     def describe(self, labels: Labels) -> str:
-        return "always"
+        return t("condition.always")
 
     def question_ids(self) -> frozenset[str]:
         return frozenset()
@@ -144,7 +148,7 @@ class Is:
 
     def describe(self, labels: Labels) -> str:
         option = labels.option_label(self.question, self.option)
-        return f"{labels.question_label(self.question)} = {option}"
+        return t("condition.is", question=labels.question_label(self.question), option=option)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -182,8 +186,8 @@ class IsAnyOf:
         return ()
 
     def describe(self, labels: Labels) -> str:
-        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
-        return f"{labels.question_label(self.question)} = {options}"
+        options = _options(labels, self.question, self.options)
+        return t("condition.is", question=labels.question_label(self.question), option=options)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -223,8 +227,8 @@ class IncludesAny:
         return tuple(Reason(question=self.question, option=o) for o in self.options if o in value)
 
     def describe(self, labels: Labels) -> str:
-        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
-        return f"{labels.question_label(self.question)} include {options}"
+        options = _options(labels, self.question, self.options)
+        return t("condition.includes", question=labels.question_label(self.question), options=options)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -269,8 +273,8 @@ class IncludesNone:
         return tuple(Reason(question=self.question, option=o) for o in sorted(value))
 
     def describe(self, labels: Labels) -> str:
-        options = " or ".join(labels.option_label(self.question, o) for o in self.options)
-        return f"{labels.question_label(self.question)} answered, without {options}"
+        options = _options(labels, self.question, self.options)
+        return t("condition.includes_none", question=labels.question_label(self.question), options=options)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -309,9 +313,8 @@ class Between:
         return (Reason(question=self.question),) if self.holds(answers) else ()
 
     def describe(self, labels: Labels) -> str:
-        unit = labels.unit(self.question)
         low, high = number_text(self.minimum), number_text(self.maximum)
-        return f"{labels.question_label(self.question)} from {low} to {high} {unit}".rstrip()
+        return _measured("condition.between", labels, self.question, minimum=low, maximum=high)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -348,9 +351,7 @@ class Above:
         return (Reason(question=self.question),) if self.holds(answers) else ()
 
     def describe(self, labels: Labels) -> str:
-        unit = labels.unit(self.question)
-        threshold = number_text(self.threshold)
-        return f"{labels.question_label(self.question)} more than {threshold} {unit}".rstrip()
+        return _measured("condition.above", labels, self.question, threshold=number_text(self.threshold))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -386,9 +387,7 @@ class Below:
         return (Reason(question=self.question),) if self.holds(answers) else ()
 
     def describe(self, labels: Labels) -> str:
-        unit = labels.unit(self.question)
-        threshold = number_text(self.threshold)
-        return f"{labels.question_label(self.question)} less than {threshold} {unit}".rstrip()
+        return _measured("condition.below", labels, self.question, threshold=number_text(self.threshold))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -424,9 +423,7 @@ class AtLeast:
         return (Reason(question=self.question),) if self.holds(answers) else ()
 
     def describe(self, labels: Labels) -> str:
-        unit = labels.unit(self.question)
-        threshold = number_text(self.threshold)
-        return f"{labels.question_label(self.question)} {threshold} {unit} or more".replace("  ", " ")
+        return _measured("condition.at_least", labels, self.question, threshold=number_text(self.threshold))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question})
@@ -468,7 +465,8 @@ class Exceeds:
         return (Reason(question=self.question), Reason(question=self.other))
 
     def describe(self, labels: Labels) -> str:
-        return f"{labels.question_label(self.question)} more than {labels.question_label(self.other)}"
+        question, other = labels.question_label(self.question), labels.question_label(self.other)
+        return t("condition.exceeds", question=question, other=other)
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({self.question, self.other})
@@ -515,8 +513,8 @@ class SumExceeds:
         return (*(Reason(question=part) for part in self.parts), Reason(question=self.other))
 
     def describe(self, labels: Labels) -> str:
-        summed = " plus ".join(labels.question_label(part) for part in self.parts)
-        return f"{summed} more than {labels.question_label(self.other)}"
+        summed = _joined("condition.plus", (labels.question_label(part) for part in self.parts))
+        return t("condition.exceeds", question=summed, other=labels.question_label(self.other))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset({*self.parts, self.other})
@@ -546,6 +544,28 @@ def _any_code(paths: FhirPaths, question: str, options: tuple[str, ...]) -> str:
     return f"{paths.codes(question)}.where({test}).exists()"
 
 
+def _joined(key: str, texts: Iterable[str]) -> str:
+    """``texts`` joined two at a time by the catalogue's ``key`` (``{first} or {second}``), so a
+    language writes its own "or", "and", "plus"; empty when there are none."""
+    joined: str | None = None
+    for text in texts:
+        joined = text if joined is None else t(key, first=joined, second=text)
+    return joined or ""
+
+
+def _options(labels: Labels, question: str, options: tuple[str, ...]) -> str:
+    """The options' labels, as alternatives ("A or B")."""
+    return _joined("condition.options", (labels.option_label(question, option) for option in options))
+
+
+def _measured(key: str, labels: Labels, question: str, **numbers: str) -> str:
+    """A comparison of a number answer in the catalogue's words, with the question's unit; a
+    question without a unit leaves no gap where the unit would be."""
+    unit = labels.unit(question)
+    text = t(key, question=labels.question_label(question), unit=unit, **numbers)
+    return text if unit else text.replace("  ", " ").rstrip()
+
+
 def _dedupe(reasons: Iterator[Reason]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reasons))
 
@@ -565,7 +585,7 @@ class AllOf:
         return _dedupe(r for part in self.parts for r in part.reasons(answers))
 
     def describe(self, labels: Labels) -> str:
-        return " and ".join(_grouped(part, labels) for part in self.parts)
+        return _joined("condition.all_of", (_grouped(part, labels) for part in self.parts))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset().union(*(part.question_ids() for part in self.parts))
@@ -601,7 +621,7 @@ class AnyOf:
         return _dedupe(r for part in self.parts for r in part.reasons(answers))
 
     def describe(self, labels: Labels) -> str:
-        return " or ".join(_grouped(part, labels) for part in self.parts)
+        return _joined("condition.any_of", (_grouped(part, labels) for part in self.parts))
 
     def question_ids(self) -> frozenset[str]:
         return frozenset().union(*(part.question_ids() for part in self.parts))

@@ -22,6 +22,7 @@ from calculator.conditions import AllOf, Always, Condition, IncludesAny, Is, IsA
 from calculator.formatting import citations_text
 from calculator.kinds import canonical, kind_of, option_system
 from calculator.model import Entry, Guideline, Source
+from calculator.text import t
 
 __all__ = [
     "EXT_ENABLE_WHEN_EXPRESSION",
@@ -186,9 +187,9 @@ def plan_definition(guideline: Guideline) -> dict[str, Any]:
             expression = fhirpath(category.when, guideline)
             effective = expression if not earlier else f"({expression}) and ({' or '.join(earlier)}).not()"
             earlier.append(f"({expression})")
-            when = category.when.describe(guideline) + (
-                " (and no earlier category applies)" if len(earlier) > 1 else ""
-            )
+            when = category.when.describe(guideline)
+            if len(earlier) > 1:
+                when = t("condition.first_match", condition=when)
             actions.append(
                 _action(
                     guideline,

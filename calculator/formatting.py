@@ -8,6 +8,8 @@ citation reads the same everywhere.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -39,6 +41,31 @@ def number_text(value: float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"", "-0"} else text
+
+
+TYPED_NUMBER_SPACE = " \t\n\r\f\v"
+"""What may surround a typed number: ASCII whitespace only. A no-break or other Unicode space
+is refused, so nothing invisible in a field can stand beside the number the engine reads."""
+
+TYPED_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+"""A typed number: ASCII digits, an optional ``-`` and decimal point (no exponent, no ``+``):
+``6``, ``6.5``, ``0.5`` and ``.5`` alike, as a number field types them; not ``6.`` or ``1e3``."""
+
+
+def shown_number(typed: str) -> str | None:
+    """The text a number field shows for ``typed`` from a link: the number the engine reads
+    from it, written as ``number_text`` writes it (``"0020"`` and ``"  20"`` are ``20``,
+    ``"19.99999999999999999999"`` is ``20``); ``None`` when the engine would not read a number
+    from it (the field then shows it as given, and the engine's message stands beside it).
+
+    Its twin is ``shownNumber`` in ``theme/assets/calculator/fragment.mjs``, held to the same
+    vectors (``tests/fixtures/fragment-vectors.json``).
+    """
+    text = typed.strip(TYPED_NUMBER_SPACE)
+    if not TYPED_DECIMAL.fullmatch(text):
+        return None
+    number = float(text)
+    return number_text(number) if math.isfinite(number) else None
 
 
 def quantity_text(value: float, unit: str) -> str:

@@ -9,7 +9,9 @@ the site build uses ``encode_fragment`` for the decision table's example links.
 A fragment is recognised as answers when it contains ``=``; anything else is an
 ordinary in-page anchor. Multiple choices are joined with commas; numbers are plain
 decimals; ``+`` is a plus sign (a fragment is not a form submission). Decoding does not
-validate: the engine does, naming each bad field.
+validate: the engine does, naming each bad field. A link may carry at most
+``LINK_MAX_ANSWERS`` answers in ``LINK_MAX_CHARACTERS`` characters (``calculator.protocol``):
+``link_fits`` says whether it does, and the page reads nothing of a link that does not.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import quote, unquote
 from calculator.formatting import number_text
 from calculator.kinds import kind_of
 from calculator.model import Guideline
+from calculator.protocol import LINK_MAX_ANSWERS, LINK_MAX_CHARACTERS
 
 
 def _text(value: Any) -> str:
@@ -56,3 +59,12 @@ def decode_fragment(fragment: str, multiple: Collection[str]) -> dict[str, Any]:
         name, text = unquote(key), unquote(value)
         answers[name] = [v for v in text.split(",") if v] if name in multiple else text
     return answers
+
+
+def link_fits(fragment: str) -> bool:
+    """Whether a fragment (with or without ``#``) is within what a link may carry: at most
+    ``LINK_MAX_CHARACTERS`` characters and ``LINK_MAX_ANSWERS`` answers (non-empty parts)."""
+    text = fragment.removeprefix("#")
+    if len(text) > LINK_MAX_CHARACTERS:
+        return False
+    return sum(1 for part in text.split("&") if part) <= LINK_MAX_ANSWERS

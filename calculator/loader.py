@@ -155,13 +155,49 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower().replace("\u2019", "'")))
 
 
+_QUALIFIER = re.compile(
+    r"^with\b|\b(?:in|for) whom\b|\bunless\b|\bwhen\b|\bif\b|\bas there is\b|\bin cases of\b"
+    r"|(?<=\bpatients )(?:with|who)\b",
+    re.IGNORECASE,
+)
+"""Where a qualifying clause begins: the condition under which, or the patients for whom, an entry
+holds (a leading "With ...", "in whom", "unless", "when", "if", "in cases of", "patients with")."""
+
+_DURATION = re.compile(r"\bfor [0-9]+(?:\.[0-9]+)?(?:-[0-9]+)? (?:day|week|month|year)s?\b", re.IGNORECASE)
+"""For how long: "for 1 week"."""
+
+_CLAUSE_END = re.compile(r"[,;:.()]|\b(?:should|may|must|can|could|will|then)\b", re.IGNORECASE)
+"""A qualifying clause runs to the next punctuation or to the verb of what it qualifies."""
+
+_FRAME_WORDS = frozenset(
+    {"whom", "who", "that", "which", "unless", "when", "there", "is", "are", "cases", "patients", "patient"}
+)
+"""Words that frame a qualifying clause; the rest of its words are its condition."""
+
+
+def qualifying_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that say under which condition, or for whom, or for how long it holds."""
+    clauses = [match.group(0) for match in _DURATION.finditer(text)]
+    for match in _QUALIFIER.finditer(text.strip()):
+        rest = text.strip()[match.start() :]
+        end = _CLAUSE_END.search(rest, match.end() - match.start())
+        clauses.append(rest[: end.start() if end else len(rest)].strip())
+    return clauses
+
+
+def _covered(word: str, known: set[str]) -> bool:
+    return bool({word, word + "s", word + "es", word.removesuffix("s"), word.removesuffix("es")} & known)
+
+
 def short_form_problems(short: str, text: str, sentence: str) -> Iterator[str]:
     """Why a catalogue entry's short form does not trace to its sentence and text, if it does not.
 
     A short form is content: it says less than the entry's text, in the guideline's words. Every
     word of it (but a few connectives, ``SHORT_FORM_CONNECTIVES``) must be a word of the marked
     sentence or of the entry's text (a plural ``s`` aside), and every number must be one of
-    theirs: nothing clinical, no dose or threshold, can be added by shortening.
+    theirs: nothing clinical, no dose or threshold, can be added by shortening. Nor can a condition
+    be dropped: every word of each qualifying clause of the text (``qualifying_clauses``: in whom,
+    when, unless, if, for how long, a leading "With ...") must be a word of the short form.
     """
     if len(short) >= len(text):
         yield "is not shorter than the text: shorten it, or leave short out"
@@ -169,8 +205,18 @@ def short_form_problems(short: str, text: str, sentence: str) -> Iterator[str]:
     for word in sorted(_words(short) - known - SHORT_FORM_CONNECTIVES):
         if word[0].isdigit():
             yield f"the number {word} is in neither its sentence nor its text: use the guideline's numbers"
-        elif not ({word + "s", word + "es", word.removesuffix("s"), word.removesuffix("es")} & known):
+        elif not _covered(word, known):
             yield f"the word {word!r} is in neither its sentence nor its text: use the guideline's words"
+    kept = _words(short)
+    for clause in qualifying_clauses(text):
+        words = _WORD.findall(clause.lower().replace("\u2019", "'"))
+        missing = [w for w in dict.fromkeys(words) if w not in SHORT_FORM_CONNECTIVES | _FRAME_WORDS]
+        missing = [w for w in missing if not _covered(w, kept)]
+        if missing:
+            yield (
+                f"drops the condition {clause!r} (missing: {', '.join(missing)}): a short form may leave out "
+                "words, never the condition under which, or the patients for whom, it holds"
+            )
 
 
 def load_guideline(path: Path) -> Guideline:

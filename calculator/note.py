@@ -1,7 +1,9 @@
 """The result as plain text for a clinical note: what "Copy to note" puts on the clipboard.
 
-Plain ASCII punctuation and short lines, so it pastes cleanly into an electronic health
-record. It holds no patient identifier (the calculator asks for none): the answers, the
+Plain punctuation and short lines, so it pastes cleanly into an electronic health
+record; its separators come from the catalogue like its headings (``note.classification``,
+``note.section``), so a French note puts the non-breaking space before ":" throughout.
+It holds no patient identifier (the calculator asks for none): the answers, the
 assessment, the plan with a source tag per item, and which guideline, content version,
 review date, calculator and runtime produced it.
 """
@@ -56,7 +58,8 @@ def note_text(result: dict[str, Any], *, runtime: str, today: date | None = None
     lines.append("")
     for classification in result["classifications"]:
         category = classification["category"]
-        lines.append(f"{classification['label']}: {category['label']}.{_source_tag(category['source'])}")
+        category_line = t("note.classification", label=classification["label"], category=category["label"])
+        lines.append(category_line + _source_tag(category["source"]))
         lines.append(f"  {category['text']}")
     if result["findings"]:
         lines += ["", t("note.findings")]
@@ -65,6 +68,6 @@ def note_text(result: dict[str, Any], *, runtime: str, today: date | None = None
     if not result["sections"]:
         lines.append(f"- {t('note.no_plan')}")
     for section in result["sections"]:
-        lines.append(f"{section['title']}:")
+        lines.append(t("note.section", title=section["title"]))
         lines += [f"- {item['text']}{_source_tag(item['source'])}" for item in section["items"]]
     return "\n".join(lines) + "\n"

@@ -31,6 +31,16 @@ BOOT_TIMEOUT_SECONDS: Final = 15
 """The default of the plugin's ``boot_timeout`` (``mkdocs.yml``): if the calculator is not
 ready by then, the page says so instead of waiting silently."""
 
+LINK_MAX_ANSWERS: Final = 100
+"""The most answers a calculator link (its URL fragment) may carry; a link with more is refused
+with one message (``link.too_large``) before anything in it is read, so a crafted link cannot
+spend the worker's time or fill the summary with a message per key. A guideline asks far fewer
+questions than this."""
+
+LINK_MAX_CHARACTERS: Final = 8000
+"""The longest calculator link fragment (without ``#``, as the address bar percent-encodes it)
+the page reads; longer ones are refused like those with too many answers."""
+
 SERVICE_WORKER_MESSAGES: Final[dict[str, str]] = {
     "skipWaiting": "skip-waiting",
     "cacheRuntime": "cache-runtime",

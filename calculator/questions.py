@@ -76,7 +76,8 @@ class Constraint:
 
     When ``violated_when`` holds, every question in ``fields`` gets ``message`` (which
     should name the other fields, since it is shown beside each of them) and no result
-    is given until the clinician corrects one of them.
+    is given until the clinician corrects one of them. Violated constraints are reported in
+    the order the guideline lists them: list a root cause before those that follow from it.
     """
 
     id: str

@@ -342,3 +342,76 @@ def test_result_names_guideline_and_versions(aimss: Guideline) -> None:
     assert result["guideline"]["id"] == "aimss"
     assert result["guideline"]["content_version"] == aimss.info.content_version
     assert result["calculator_version"]
+
+
+# --- The clinical review of 1.2.0 -----------------------------------------------------------
+
+STOPPED_NO_IMPROVEMENT = with_(
+    DIFFUSE_MILD,
+    onset_weeks_after_ai_start=7,
+    ai_stopped="yes",
+    weeks_since_ai_stopped=5,
+    improved_within_4_weeks_of_stopping="no",
+)
+
+
+def item(result: dict[str, Any], item_id: str) -> dict[str, Any]:
+    everything = [*result["findings"], *(i for s in result["sections"] for i in s["items"])]
+    return next(i for i in everything if i["id"] == item_id)
+
+
+def test_no_improvement_after_stopping_names_the_part_of_the_time_course_not_followed(aimss: Guideline) -> None:
+    # "AIMSS symptoms usually start 6-8 weeks after AI initiation and resolve or improve within
+    # 2-4 weeks of discontinuation": onset at 7 weeks follows the first half, not the second.
+    result = assess(aimss, STOPPED_NO_IMPROVEMENT)
+    assert category(result, "timing") == "usual_window"
+    assert category(result, "assessment") == "atypical_no_improvement"
+    assert "plan_assumes_aimss" not in finding_ids(result)
+    finding = item(result, "plan_assumes_aimss_no_improvement")
+    for words in (finding["text"], finding["short"]):
+        assert "is not met" not in words
+        assert "within 2-4 weeks of discontinuation" in words
+    assert "Convention" in finding["text"] and "by 4 weeks after stopping" in finding["text"]
+
+
+@pytest.mark.parametrize(
+    "changes", [{"onset_weeks_after_ai_start": 12}, {"onset_before_ai": "yes", "onset_weeks_after_ai_start": None}]
+)
+def test_onset_outside_the_time_frame_says_the_basis_for_the_diagnosis_is_not_met(
+    aimss: Guideline, changes: dict[str, Any]
+) -> None:
+    # "the presence of stereotypical symptoms within the appropriate time frame should be enough for diagnosis"
+    result = assess(aimss, with_(DIFFUSE_MILD, **changes))
+    assert "is not met" in item(result, "plan_assumes_aimss")["text"]
+    assert "plan_assumes_aimss_no_improvement" not in finding_ids(result)
+
+
+def test_improvement_after_stopping_is_the_usual_course_not_called_support(aimss: Guideline) -> None:
+    # The source describes the usual course; it does not call it support for the diagnosis.
+    result = assess(aimss, with_(STOPPED_NO_IMPROVEMENT, improved_within_4_weeks_of_stopping="yes"))
+    finding = item(result, "improved_after_stopping")
+    for words in (finding["text"], finding["short"]):
+        assert "support" not in words
+        assert "usually resolve or improve within 2-4 weeks of discontinuation" in words
+
+
+def test_referral_in_the_hopes_of_remaining_on_the_ai_is_not_shown_once_the_ai_is_stopped(aimss: Guideline) -> None:
+    # "referral ... may be pursued in the hopes the patient can remain on AI therapy"
+    assert "referral_palliative_or_pain" in item_ids(assess(aimss, DIFFUSE_MILD))
+    stopped = with_(STOPPED_NO_IMPROVEMENT, improved_within_4_weeks_of_stopping="yes")
+    assert "referral_palliative_or_pain" not in item_ids(assess(aimss, stopped))
+
+
+def test_the_neuropathy_option_says_how_to_record_carpal_tunnel_symptoms(aimss: Guideline) -> None:
+    # "AIs are not known to cause neuropathies"; tendinopathies "can manifest as ... carpal tunnel syndrome"
+    neuropathy = aimss.question("symptoms").option("neuropathy")
+    assert neuropathy is not None
+    assert neuropathy.help.startswith("AIs are not known to cause neuropathies.")
+    assert "carpal tunnel syndrome" in neuropathy.help and "as a tendinopathy" in neuropathy.help
+    assert "Convention" in neuropathy.help
+
+
+def test_the_pattern_question_says_the_guideline_does_not_address_mixed_presentations(aimss: Guideline) -> None:
+    help_text = aimss.question("distribution").help
+    assert "does not address focal and diffuse symptoms together" in help_text
+    assert "Convention (how to answer)" in help_text

@@ -207,7 +207,7 @@ def test_a_module_that_raises_names_the_line(tmp_path: Path) -> None:
 
 
 def test_a_short_form_with_a_dose_its_sentence_does_not_give(tmp_path: Path) -> None:
-    folder = broken(tmp_path, module=lambda s: s.replace("30 mg daily, titrate", "40 mg daily, titrate"))
+    folder = broken(tmp_path, module=lambda s: s.replace("depression): 30 mg daily", "depression): 40 mg daily"))
     at = line(folder, "guideline.py", 'id="diffuse_duloxetine"')
     message = load_error(folder)
     assert f"guideline.py:{at}: entry 'diffuse_duloxetine': short form " in message
@@ -227,10 +227,58 @@ def test_a_short_form_may_not_drop_a_negation_into_a_claim(tmp_path: Path) -> No
     folder = broken(
         tmp_path,
         module=lambda s: s.replace(
-            'short="Improvement after stopping the AI supports AIMSS."', 'short="No improvement: not AIMSS."'
+            '"Improved within 4 weeks of stopping: AIMSS symptoms',
+            '"No improvement within 4 weeks of stopping: not AIMSS',
         ),
     )
     assert "the word 'no' is in neither its sentence nor its text" in load_error(folder)
+
+
+CESSATION_SHORT = (
+    "With widespread visceral disease and limited life expectancy, cessation of the AI and systemic cancer "
+    "treatment may be warranted."
+)
+
+
+def test_a_short_form_that_drops_the_condition_of_its_text(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            '"With widespread visceral disease and limited life expectancy, cessation of the AI and systemic cancer "\n'
+            '                "treatment may be warranted."',
+            '"Cessation of the AI and systemic cancer treatment may be warranted."',
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="ai_cessation"')
+    assert (
+        f"guideline.py:{at}: entry 'ai_cessation': short form 'Cessation of the AI and systemic cancer treatment "
+        "may be warranted.': drops the condition 'With widespread visceral disease and limited life expectancy' "
+        "(missing: widespread, visceral, disease, limited, life, expectancy): a short form may leave out words, "
+        "never the condition under which, or the patients for whom, it holds"
+    ) in load_error(folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "clause"),
+    [
+        ("In patients in whom NSAIDs fail, consider duloxetine.", "Consider duloxetine.", "in whom NSAIDs fail"),
+        ("Continue the AI unless symptoms are severe.", "Continue the AI.", "unless symptoms are severe"),
+        ("When symptoms are refractory, consider injections.", "Consider injections.", "When symptoms are refractory"),
+        ("Give prednisone 5 mg for 1 week, then stop.", "Give prednisone 5 mg, then stop.", "for 1 week"),
+        ("Consider rotation if there is an equally effective treatment.", "Consider rotation.", "if there is"),
+        (
+            "Patients with limited life expectancy should discuss options.",
+            "Discuss options.",
+            "with limited life expectancy",
+        ),
+    ],
+)
+def test_the_short_form_check_keeps_every_qualifying_clause(text: str, short: str, clause: str) -> None:
+    from calculator.loader import short_form_problems
+
+    problems = list(short_form_problems(short, text, text))
+    assert any(problem.startswith(f"drops the condition '{clause}") for problem in problems), problems
+    assert not [problem for problem in short_form_problems(text, text, text) if problem.startswith("drops")]
 
 
 def test_a_short_form_no_shorter_than_its_text(tmp_path: Path) -> None:

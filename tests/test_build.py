@@ -269,6 +269,19 @@ def test_build_fails_on_an_entry_without_a_source_anchor(project_copy: Path) -> 
     assert "entry ring_sign: source anchor '' must be the id of a marked sentence" in completed.stderr
 
 
+def test_build_refuses_links_in_the_content_naming_each_and_its_target(project_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("# Someone's notes\n")
+    (project_copy / "content" / "aimss" / "environ.txt").symlink_to("/proc/self/environ")
+    (project_copy / "content" / "shared").symlink_to(outside)
+    completed = build_site(project_copy, project_copy / "site")
+    assert completed.returncode != 0, "a build with links in content/ must fail"
+    assert "aimss/environ.txt -> /proc/self/environ" in completed.stderr
+    assert f"shared -> {outside}" in completed.stderr
+    assert not (project_copy / "site" / "aimss" / "environ.txt").exists()
+
+
 # --- Decision table: the same rules, readable without JavaScript, linked both ways ------
 
 

@@ -66,11 +66,18 @@ def test_invalid_answers_exit_2_naming_each_field_without_traceback() -> None:
     assert "Traceback" not in completed.stderr
 
 
-@pytest.mark.parametrize("text", ["{", '{"symptoms": NaN}', "", "[1]"])
+@pytest.mark.parametrize("text", ["{", "NaN", "", "[1]"])
 def test_malformed_json_exits_2(text: str) -> None:
     completed = run(stdin=text)
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: answers")
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_refused_number_is_named_by_its_answer() -> None:
+    completed = run(stdin='{"symptoms": NaN}')
+    assert completed.returncode == 2
+    assert "error: symptoms (Which symptoms does the patient have?): NaN is not a number" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 
@@ -96,10 +103,11 @@ def run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     ("stdin", "message"),
     [
         (b"[" * 200_000, b"error: answers: answers are nested too deeply"),
+        (b'{"symptoms": ' + b"[" * 988 + b"]" * 988 + b"}", b"error: answers: answers are nested too deeply"),
         (b'{"symptoms": ["arthralgia\xff"]}', b"error: answers: cannot read"),
         (b'{"weeks_since_ai_start": ' + b"9" * 50_000 + b"}", b"error: "),
     ],
-    ids=["nested-200000-deep", "not-utf-8", "50000-digit-number"],
+    ids=["nested-200000-deep", "nested-988-deep-in-a-field", "not-utf-8", "50000-digit-number"],
 )
 def test_hostile_input_exits_2_with_a_message_not_a_traceback(stdin: bytes, message: bytes) -> None:
     completed = run_bytes(stdin=stdin)
@@ -126,4 +134,26 @@ def test_a_guideline_module_that_fails_to_run_exits_2_naming_its_line(tmp_path: 
     assert completed.stderr.startswith(
         f"error: {module}:3: running the guideline module failed with ZeroDivisionError: division by zero"
     )
+    assert "Traceback" not in completed.stderr
+
+
+def test_language_fr_gives_the_result_and_the_messages_in_french(tmp_path: Path) -> None:
+    completed = run("--language", "fr", stdin=json.dumps(DIFFUSE_MILD))
+    assert completed.returncode == 0, completed.stderr
+    displays = [answer["display"] for answer in json.loads(completed.stdout)["answers"]]
+    assert displays.count("Non") >= 5, displays  # the yes/no questions' catalogue labels
+    inapplicable = {**DIFFUSE_MILD, "tendinopathy_types": ["carpal_tunnel"]}
+    completed = run("--language", "fr", stdin=json.dumps(inapplicable))
+    assert completed.returncode == 2
+    assert "ne s’applique pas à ces réponses (seulement quand" in completed.stderr, completed.stderr
+    assert " comprend " in completed.stderr and " include " not in completed.stderr
+    completed = run("--language", "fr", str(tmp_path / "absent.json"))
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: réponses\u00a0: lecture impossible de "), completed.stderr
+
+
+def test_an_unknown_language_exits_2_naming_those_there_are() -> None:
+    completed = run("--language", "xx", "--schema")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: no catalogue for language 'xx'") and "have: en, fr" in completed.stderr
     assert "Traceback" not in completed.stderr

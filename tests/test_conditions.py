@@ -9,6 +9,7 @@ import pytest
 from fhirpathpy import evaluate as fhirpath_evaluate
 from test_exports import json_logic_holds
 
+from calculator import text
 from calculator.conditions import (
     ALWAYS,
     CONDITION_KINDS,
@@ -150,6 +151,38 @@ def test_truth_and_reasons(condition: Condition, holds: bool, reasons: tuple[Rea
 )
 def test_wording_for_the_decision_table(condition: Condition, words: str) -> None:
     assert condition.describe(LABELS) == words
+
+
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        (ALWAYS, "toujours"),
+        (Is("pick", "b"), "PICK = B"),
+        (IsAnyOf("pick", ("a", "b", "c")), "PICK = A ou B ou C"),
+        (IncludesAny("many", ("x", "y")), "MANY comprend X ou Y"),
+        (IncludesNone("many", ("x", "y")), "MANY\u00a0: réponse donnée, sans X ou Y"),
+        (Between("weeks", 0, 8.7), "WEEKS de 0 à 8.7 weeks"),
+        (Between("plain", 1, 2), "PLAIN de 1 à 2"),
+        (Above("weeks", 8.7), "WEEKS plus de 8.7 weeks"),
+        (Below("plain", 4), "PLAIN moins de 4"),
+        (AtLeast("weeks", 4), "WEEKS 4 weeks ou plus"),
+        (AtLeast("plain", 4), "PLAIN 4 ou plus"),
+        (Exceeds("weeks", "other"), "WEEKS dépasse OTHER"),
+        (SumExceeds(("weeks", "plain"), "other"), "WEEKS plus PLAIN dépasse OTHER"),
+        (
+            all_of(Is("pick", "b"), any_of(Is("pick", "a"), Above("plain", 1))),
+            "PICK = B et (PICK = A ou PLAIN plus de 1)",
+        ),
+    ],
+)
+def test_wording_in_the_sites_language(condition: Condition, words: str) -> None:
+    """A French site's decision table and messages describe conditions in French words (the
+    labels are the guideline's own)."""
+    text.use_language("fr")
+    try:
+        assert condition.describe(LABELS) == words
+    finally:
+        text.use_language("en")
 
 
 @pytest.mark.parametrize(

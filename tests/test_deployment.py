@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, require
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, copy_project, require
 from guideline_site import deploy
 from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
@@ -19,6 +19,7 @@ from test_contract import conforms
 from ui import CALCULATOR, READY_TIMEOUT_MS, answer
 
 from calculator.engine import assess
+from calculator.fragment import encode_fragment
 from calculator.model import Guideline
 
 SUB_PATH = "/intranet/guidelines/aimss/"
@@ -151,7 +152,7 @@ def host_dir(tmp_path: Path) -> Path:
     return tmp_path / "host"
 
 
-def write_host_page(host_dir: Path, calculator_server: NginxServer) -> None:
+def write_host_page(host_dir: Path, calculator_server: NginxServer | SiteServer) -> None:
     (host_dir / "index.html").write_text(
         HOST_PAGE.format(
             calculator=calculator_server.url + "aimss/embed/",
@@ -160,13 +161,27 @@ def write_host_page(host_dir: Path, calculator_server: NginxServer) -> None:
     )
 
 
+def site_sending_results_to(origin: str, tmp_path: Path) -> Path:
+    """The site built with ``result_event_origins: [origin]`` in its ``mkdocs.yml``."""
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    option = "result_event_origins: []"
+    assert option in config.read_text()
+    config.write_text(config.read_text().replace(option, f"result_event_origins: [{origin}]"))
+    site = tmp_path / "site"
+    completed = build_site(project, site)
+    assert completed.returncode == 0, completed.stderr
+    return site
+
+
 @pytest.mark.browser
 def test_calculator_embedded_in_another_sites_page_resizes_and_reports_results(
-    page: Page, built_site: Path, host_dir: Path, aimss: Guideline
+    page: Page, tmp_path: Path, host_dir: Path, aimss: Guideline
 ) -> None:
     require(nginx_available(), "nginx with the brotli module is missing")
     host_port = free_port()
     host_origin = f"http://localhost:{host_port}"  # another site than 127.0.0.1: a cross-site frame
+    built_site = site_sending_results_to(host_origin, tmp_path)
     with NginxServer(built_site, sub_path=SUB_PATH, frame_ancestors=f"'self' {host_origin}") as calculator_server:
         write_host_page(host_dir, calculator_server)
         with SiteServer(host_dir, headers={}, port=host_port) as host:
@@ -207,6 +222,65 @@ def test_calculator_embedded_in_another_sites_page_resizes_and_reports_results(
             frame.get_by_role("button", name="New patient").click()
             page.wait_for_function(f"() => document.querySelector('iframe').getBoundingClientRect().height < {outer}")
             assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("headers", ["shipped", "none"])
+def test_results_go_only_to_origins_the_sites_configuration_allows(
+    page: Page, built_site: Path, host_dir: Path, aimss: Guideline, headers: str
+) -> None:
+    """The host page asks for results (``data-result-events``) and may frame the calculator
+    (``frame-ancestors``, or a server sending no headers at all), but the site allows no origin
+    in ``result_event_origins``: the frame sends it its height, never a result."""
+    require(nginx_available(), "nginx with the brotli module is missing")
+    host_port = free_port()
+    host_origin = f"http://localhost:{host_port}"
+    if headers == "shipped":
+        calculator_server: NginxServer | SiteServer = NginxServer(
+            built_site, sub_path=SUB_PATH, frame_ancestors=f"'self' {host_origin}"
+        )
+    else:
+        calculator_server = SiteServer(built_site, prefix="/intranet/guidelines/", headers={})
+    with calculator_server:
+        write_host_page(host_dir, calculator_server)
+        with SiteServer(host_dir, headers={}, port=host_port) as host:
+            page.goto(host.url.replace("127.0.0.1", "localhost"))
+            frame = page.frame_locator("iframe[data-guideline-calculator]")
+            expect(frame.locator("[data-calculator]")).to_have_attribute(
+                "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+            )
+            answer(frame, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)  # type: ignore[arg-type]
+            expect(frame.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()
+            page.wait_for_timeout(500)  # time for a result message to arrive, were one sent
+            types = page.evaluate("window.guidelineMessages.map((message) => message.type)")
+            assert "guideline-calculator:resize" in types
+            assert "guideline-calculator:result" not in types
+            assert page.evaluate("window.guidelineResults") == []
+
+
+@pytest.mark.browser
+def test_a_page_of_another_origin_that_opened_the_calculator_cannot_change_its_answers(
+    page: Page, site_server: NginxServer | SiteServer, host_dir: Path, aimss: Guideline
+) -> None:
+    """Cross-Origin-Opener-Policy: the opener's handle on the calculator's window is cut."""
+    (host_dir / "index.html").write_text("<!doctype html><title>Another site</title><p>Another site</p>")
+    with SiteServer(host_dir, headers={}) as host:
+        page.goto(host.url.replace("127.0.0.1", "localhost"))
+        calculator = site_server.url + "aimss/calculator/"
+        with page.context.expect_page() as opened:
+            page.evaluate("url => { window.calculator = window.open(url); }", calculator)
+        popup = opened.value
+        expect(popup.locator("[data-calculator]")).to_have_attribute(
+            "data-calculator-state", "ready", timeout=READY_TIMEOUT_MS
+        )
+        page.evaluate(
+            "url => { try { window.calculator.location.href = url; } catch (error) {} }",
+            f"{calculator}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}",
+        )
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.calculator.closed") is True
+        assert popup.url == calculator
+        expect(popup.get_by_label("Joint stiffness", exact=True)).not_to_be_checked()
 
 
 @pytest.mark.browser

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,8 @@ def test_the_french_file_itself_translates_every_key_of_the_english_file() -> No
         "offline.help.ipad_heading",
         "cli.check.vignette.numbered",  # "vignette {number}": the word is French too
         "cli.check.vignette.named",
+        "condition.is",  # "{question} = {option}"
+        "condition.plus",  # "{first} plus {second}": the word is French too
     }, untranslated
 
 
@@ -234,3 +237,46 @@ def test_french_dates_and_rules_links_on_the_guideline_page(french_build: tuple[
     assert review_date is not None
     day = date.fromisoformat(review_date.group(1))
     assert review_date.group(2).endswith(f" {day.year}") and not review_date.group(2)[0:4].isdigit()
+
+
+def test_the_french_decision_table_states_its_conditions_in_french(french_build: tuple[Path, str]) -> None:
+    """The "Posée quand" and "Quand" cells: once the guideline's own labels (English in this
+    project) are taken out, no English word of a condition is left."""
+    site, _ = french_build
+    html = (site / "aimss" / "decision-table" / "index.html").read_text(encoding="utf-8")
+    rule_cells = re.findall(r'<tr id="rule-[^"]*"><td>(.*?)</td>', html, re.S)
+    asked_cells = re.findall(r'<tr id="question-[^"]*">(?:\s*<td>.*?</td>){3}\s*<td>(.*?)</td>\s*</tr>', html, re.S)
+    assert len(rule_cells) > 10 and asked_cells, html
+    text.use_language("fr")
+    from calculator.loader import load_guideline
+
+    guideline = load_guideline(ROOT / "content" / "aimss")
+    labels = [q.label for q in guideline.questions] + [o.label for q in guideline.questions for o in q.options]
+    labels += [q.unit for q in guideline.questions if q.unit]
+    english = text.load_catalogue("en")
+    french = text.load_catalogue("fr")
+    condition_keys = [key for key in english.strings if key.startswith("condition.")]
+
+    def words(catalogue: text.Catalogue) -> set[str]:
+        templates = " ".join(PLACEHOLDER.sub("", catalogue.template(key)) for key in condition_keys)
+        return set(re.findall(r"[a-z]+", templates))
+
+    english_words = words(english) - words(french)
+    assert {"always", "or", "and", "more", "include"} <= english_words
+    for cell in rule_cells + asked_cells:
+        stripped = unescape(re.sub(r"<[^>]+>", "", cell))
+        for label in sorted(labels, key=len, reverse=True):
+            stripped = stripped.replace(label, "")
+        left = set(re.findall(r"[a-z]+", stripped.lower())) & english_words
+        assert not left, (cell, left)
+
+
+def test_the_offline_script_knows_the_language_its_sizes_are_written_in(french_build: tuple[Path, str]) -> None:
+    """offline.js and the offline page write sizes with Intl.NumberFormat in the site's language
+    ("1,5 Mo"): the script's catalogue carries it."""
+    site, _ = french_build
+    html = (site / "offline" / "index.html").read_text(encoding="utf-8")
+    [texts] = re.findall(r"<script src=\"[^\"]*offline\.js\"[^>]* data-texts='([^']*)'", html)
+    catalogue = json.loads(unescape(texts))
+    assert catalogue["language"] == "fr"
+    assert catalogue["strings"]["offline.page.size_mb"] == "{size}\u00a0Mo"

@@ -57,7 +57,6 @@ EXPECTED = textwrap.dedent(
     Approach:
     - Appropriate palliative treatment should consider whether AIMSS symptoms are focal or diffuse. [guideline #focal-or-diffuse]
     - Consider whether symptoms are focal vs diffuse and if non-pharmacologic management may be better indicated. [guideline #key-focal-diffuse]
-    - Referral to palliative care specialists or pain management specialists may be pursued in the hopes the patient can remain on AI therapy. [guideline #referral]
     Focal symptoms: conservative management:
     - NSAIDs. [guideline #focal-conservative]
     - Icing. [guideline #focal-conservative]
@@ -98,3 +97,21 @@ def test_the_browser_session_adds_the_note_only_with_a_result(aimss: Guideline) 
     assert complete["note"] == note_text(complete["result"], runtime="Pyodide 314.0.7")
     partial = json.loads(session.evaluate(json.dumps({"symptoms": ["arthralgia"]})))
     assert partial["note"] is None and partial["result"] is None
+
+
+def test_a_french_note_writes_its_separators_as_french_does(aimss: Guideline) -> None:
+    """French puts a non-breaking space before a colon; the note's own "Label: value" lines follow
+    the catalogue, like its headings ("Réponses :")."""
+    from calculator import text
+
+    result = assess(aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+    text.use_language("fr")
+    try:
+        note = note_text(result, runtime="Pyodide 314.0.7", today=date(2026, 1, 1))
+    finally:
+        text.use_language("en")
+    classification = result["classifications"][0]
+    assert f"{classification['label']}\u00a0: {classification['category']['label']}." in note
+    for section in result["sections"]:
+        assert f"\n{section['title']}\u00a0:\n" in note
+    assert "Réponses\u00a0:" in note

@@ -6,17 +6,24 @@ import json
 import re
 
 import pytest
-from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+from aimss_cases import (
+    DIFFUSE_MODERATE_WITH_DEPRESSION,
+    FOCAL_CARPAL_TUNNEL,
+    FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS,
+    NEUROPATHY_ONLY,
+)
 from conftest import ROOT
 from guideline_site.server import SiteServer
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
 
+from calculator import text
 from calculator.browser import Session
 from calculator.engine import assess, evaluate
 from calculator.fragment import encode_fragment
 from calculator.kinds import kind_of
 from calculator.model import Guideline
+from calculator.protocol import LINK_MAX_ANSWERS, LINK_MAX_CHARACTERS
 
 pytestmark = pytest.mark.browser
 
@@ -112,6 +119,68 @@ def test_a_link_with_bad_answers_shows_the_engines_messages(
     errors = {e["field"]: e["message"] for e in evaluate(aimss, answers)["errors"]}
     expect(page.locator("#gc-symptoms-error")).to_have_text(errors["symptoms"], timeout=READY_TIMEOUT_MS)
     expect(page.locator("[data-gc-summary-body]")).to_contain_text(f"age: {errors['age']}")
+
+
+def test_a_link_with_padded_numbers_shows_in_each_field_the_number_the_result_used(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    padded = {
+        **FOCAL_CARPAL_TUNNEL,
+        "weeks_since_ai_start": "0" * 58 + "20",
+        "onset_weeks_after_ai_start": " " * 120 + "7",
+    }
+    page.goto(f"{site_server.url}{CALCULATOR}#{encode_fragment(padded)}")
+    assert shown_result(page) == expected_display(assess(aimss, FOCAL_CARPAL_TUNNEL), site_server.url + "aimss/")
+    weeks = page.locator('[data-question="weeks_since_ai_start"] input')
+    onset = page.locator('[data-question="onset_weeks_after_ai_start"] input')
+    expect(weeks).to_have_value("20")
+    expect(onset).to_have_value("7")
+
+
+def test_a_link_carrying_more_than_a_link_may_is_refused_with_one_message(page: Page, site_server: SiteServer) -> None:
+    unknown = "&".join(f"question_{n}=1" for n in range(LINK_MAX_ANSWERS + 1))
+    page.goto(f"{site_server.url}{CALCULATOR}#{unknown}")
+    refused = text.t("link.too_large", answers=LINK_MAX_ANSWERS, characters=LINK_MAX_CHARACTERS)
+    summary = page.locator("[data-gc-summary-body]")
+    expect(summary).to_contain_text(refused, timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-calculator]")).to_have_attribute("data-calculator-state", "ready")
+    assert "question_0" not in summary.inner_text()
+    # The clinician's first answer takes the place of the refused link.
+    page.get_by_label("Arthralgia (joint pain)", exact=True).check()
+    expect(summary).not_to_contain_text(refused)
+    assert page.evaluate("location.hash") == "#symptoms=arthralgia"
+
+
+def test_once_an_answer_is_changed_a_new_fragment_asks_before_replacing_the_answers(
+    page: Page, site_server: SiteServer, aimss: Guideline
+) -> None:
+    page.goto(f"{site_server.url}{CALCULATOR}#{encode_fragment(FOCAL_CARPAL_TUNNEL)}")
+    shown_result(page)
+    other = encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)
+    # Not yet edited: the answers are the link's, and a new link replaces them.
+    page.evaluate("fragment => { location.hash = fragment; }", encode_fragment(NEUROPATHY_ONLY))
+    expect(page.get_by_label("Tendinopathy", exact=True)).not_to_be_checked()
+    page.get_by_label("Tendinopathy", exact=True).check()  # the clinician's own answer
+    expect(page).to_have_url(re.compile("symptoms=tendinopathy,neuropathy$"))
+    mine = page.evaluate("location.hash")
+    asked: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.evaluate("fragment => { location.hash = fragment; }", other)
+    expect(page).to_have_url(f"{site_server.url}{CALCULATOR}{mine}")
+    assert asked == [text.t("link.replace_answers")]
+    expect(page.get_by_label("Tendinopathy", exact=True)).to_be_checked()
+    expect(page.get_by_label("Joint stiffness", exact=True)).not_to_be_checked()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.evaluate("fragment => { location.hash = fragment; }", other)
+    expect(page.get_by_label("Joint stiffness", exact=True)).to_be_checked()
+    assert shown_result(page) == expected_display(
+        assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), site_server.url + "aimss/"
+    )
 
 
 def test_new_patient_leaves_no_state(page: Page, site_server: SiteServer, aimss: Guideline) -> None:

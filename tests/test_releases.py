@@ -88,7 +88,7 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     project = copy_project(tmp_path / "project")
     module = project / "content" / "aimss" / "guideline.py"
     text = module.read_text()
-    text = text.replace('content_version="1.1.0"', 'content_version="1.2.0"')
+    text = text.replace('content_version="1.2.0"', 'content_version="1.3.0"')
     text = text.replace('text="Icing.",', 'text="Icing of the painful area.",')
     text = text.replace('short="Occupational therapy.",', 'short="Course of occupational therapy.",')
     module.write_text(text)
@@ -96,7 +96,7 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     completed = build_site(project, project / "site")
     assert completed.returncode == 0, completed.stderr
     page = (project / "site" / "aimss" / "changes" / "index.html").read_text()
-    assert "Compared with release 1.1.0" in page
+    assert "Compared with release 1.2.0" in page
     reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
     assert "<code>focal_icing</code>" in reworded and "<del>Icing.</del>" in reworded
     assert "<ins>Icing of the painful area.</ins>" in reworded
@@ -104,24 +104,17 @@ def test_what_changed_page_compares_with_the_previous_release(tmp_path: Any) -> 
     assert "<code>focal_occupational_therapy</code>" in shortened
     assert "<del>Occupational therapy.</del>" in shortened and "<ins>Course of occupational therapy.</ins>" in shortened
     assert "<code>focal_icing</code>" not in shortened
-    for version in ("1.2.0", "1.1.0", "1.0.0"):
+    for version in ("1.3.0", "1.2.0", "1.1.0", "1.0.0"):
         assert f"{version}: checked against source" in page
 
 
 @pytest.mark.build
-def test_short_forms_added_in_1_1_0_are_listed_as_changes_since_1_0_0(built_site: Any, aimss: Guideline) -> None:
+def test_the_changes_of_1_2_0_are_listed_since_1_1_0(built_site: Any, aimss: Guideline) -> None:
     page = (built_site / "aimss" / "changes" / "index.html").read_text()
-    assert "Compared with release 1.0.0" in page
-    shortened = page[page.index('id="short-forms"') : page.index('id="conditions"')]
-    for entry in aimss.entries():
-        assert (f"<code>{entry.id}</code>" in shortened) == bool(entry.short), entry.id
+    assert "Compared with release 1.1.0" in page
     reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
-    # 1.1.0 changed no full text but the atypical assessments' labels, which now say why
-    assert re.findall(r"<code>([a-z_.]+)</code>", reworded) == [
-        "assessment.atypical_onset_before_ai",
-        "assessment.atypical_late_onset",
-        "assessment.atypical_no_improvement",
-    ]
+    # 1.2.0 (the clinical review) rewords what the review found wrong, and nothing else
+    assert re.findall(r"<code>([a-z_.]+)</code>", reworded) == ["plan_assumes_aimss", "improved_after_stopping"]
 
 
 @pytest.mark.build

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from guideline_site import scaffold
 from guideline_site.cli import main as guideline_site
 from guideline_site.scaffold import ScaffoldError, new_guideline, new_site
 
+from calculator import text
 from calculator.engine import assess
 from calculator.explore import rule_ids
 from calculator.export import decision_logic, without_build_details
@@ -32,6 +34,13 @@ SITE_FILES = [
     "docs/{example}/vignettes.json",
     "mkdocs.yml",
 ]
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """A command may switch the messages to a site's language; the next test starts in English."""
+    yield
+    text.use_language("en")
 
 
 def build_new_site(site: Path, output: Path) -> subprocess.CompletedProcess[str]:
@@ -128,6 +137,7 @@ def test_a_new_site_has_the_calculators_settings_and_its_commands(tmp_path: Path
 def test_the_example_guideline_passes_its_vignettes_and_has_its_release_record(tmp_path: Path, language: str) -> None:
     docs = new_site(tmp_path / "site", language=language) / "docs"
     (folder,) = (p for p in docs.iterdir() if p.is_dir())
+    text.use_language(language)  # as the site's check and build read it
     guideline = load_guideline(folder)  # the authoring checks
     vignettes = load_vignettes(folder)
     assert vignettes
@@ -236,3 +246,40 @@ def test_a_failed_creation_leaves_nothing_behind(tmp_path: Path, monkeypatch: py
         with pytest.raises(OSError, match="disk full"):
             new_site(folder)
     assert files_of(tmp_path) == [] and (tmp_path / "empty").is_dir() and not (tmp_path / "new").exists()
+
+
+def test_new_new_guideline_and_release_record_say_what_is_wrong_in_the_sites_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+    assert guideline_site(["new", str(tmp_path / "taken"), "--language", "fr"]) == 1
+    assert "existe déjà et n’est pas un dossier vide" in capsys.readouterr().err
+    site = new_site(tmp_path / "site", language="fr")
+    monkeypatch.chdir(site)
+    assert guideline_site(["new-guideline", "exemple"]) == 1
+    assert "existe déjà\u00a0: choisissez un autre nom" in capsys.readouterr().err
+    assert guideline_site(["new-guideline", "Mauvais Nom"]) == 1
+    assert "lettres minuscules" in capsys.readouterr().err
+    module = site / "docs" / "exemple" / "guideline.py"
+    module.write_text(
+        module.read_text().replace("la première recommandation,", "la première recommandation, reformulée,")
+    )
+    assert guideline_site(["release-record", "exemple"]) == 1
+    err = capsys.readouterr().err
+    assert "enregistre déjà un contenu 0.1.0 différent" in err and "content_version" in err, err
+
+
+def test_a_french_site_made_by_the_library_passes_its_checks_in_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The release record holds the words of the conditions and of Yes/No in the site's language,
+    whichever language the caller of ``new_site`` speaks, so ``check`` (in French) finds it unchanged."""
+    site = new_site(tmp_path / "site", language="fr")
+    monkeypatch.chdir(site)
+    assert guideline_site(["check"]) == 0, capsys.readouterr()
+    assert text.catalogue().language == "fr"  # the command spoke the site's language
+    text.use_language("en")
+    new_guideline(site / "docs", "goutte", language="fr")
+    assert text.catalogue().language == "en", "new_guideline leaves the caller's language as it was"
+    assert guideline_site(["check"]) == 0, capsys.readouterr()

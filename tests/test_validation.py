@@ -37,7 +37,6 @@ def errors_for(guideline: Guideline, answers: dict[str, Any]) -> dict[str, str]:
         "\uff16",
         "6,5",
         "6.",
-        ".5",
         "",
         "   ",
         "six",
@@ -61,7 +60,7 @@ def test_number_out_of_range_names_the_range_and_unit(aimss: Guideline, bad: Any
     assert errors_for(aimss, {**DIFFUSE_MILD, WEEKS: bad})[WEEKS] == ("must be between 0 and 1040 weeks")
 
 
-@pytest.mark.parametrize("good", [6, 6.5, "6", "6.5", " 6.5 ", "08", 0, 1040])
+@pytest.mark.parametrize("good", [6, 6.5, "6", "6.5", " 6.5 ", "08", 0, 1040, ".5", "0.5"])
 def test_number_accepts_plain_decimals(aimss: Guideline, good: Any) -> None:
     assess(aimss, {**DIFFUSE_MILD, "weeks_since_ai_start": 1040, WEEKS: good})
 
@@ -120,7 +119,7 @@ def test_answers_must_be_an_object(aimss: Guideline, bad: str) -> None:
     assert set(errors_for(aimss, loads(bad))) == {"answers"}
 
 
-@pytest.mark.parametrize("text", ['{"x": NaN}', '{"x": Infinity}', '{"x": -Infinity}', '{"x": 1e999}', "{"])
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "1e999", "{"])
 def test_json_constants_and_overflow_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r"not a number|too large|not valid JSON"):
         loads(text)
@@ -165,9 +164,34 @@ def test_form_errors_name_field_and_label(aimss: Guideline) -> None:
 def test_browser_session_reports_bad_json_as_data(aimss: Guideline) -> None:
     import json
 
-    reply = json.loads(Session(aimss, runtime="CPython").evaluate('{"symptoms": NaN}'))
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate('{"symptoms": ["arthralgia"'))
     assert reply["errors"][0]["field"] == "answers"
     assert reply["result"] is None
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("NaN", "NaN is not a number this calculator accepts"),
+        ("-Infinity", "-Infinity is not a number this calculator accepts"),
+        ("1e400", "1e400 is too large to be a number this calculator accepts"),
+    ],
+)
+def test_a_refused_json_number_is_named_by_its_field(aimss: Guideline, number: str, message: str) -> None:
+    text = json.dumps({**DIFFUSE_MILD, WEEKS: 0}).replace(f'"{WEEKS}": 0', f'"{WEEKS}": {number}')
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate(text))
+    assert [(e["field"], e["message"]) for e in reply["errors"]] == [(WEEKS, message)]
+    assert errors_for(aimss, loads(text)) == {WEEKS: message}
+
+
+def test_a_refused_json_number_inside_a_list_is_named_by_its_field(aimss: Guideline) -> None:
+    text = json.dumps({**DIFFUSE_MILD, "symptoms": ["arthralgia"]}).replace('["arthralgia"]', '["arthralgia", NaN]')
+    assert errors_for(aimss, loads(text))["symptoms"] == "NaN is not a number this calculator accepts"
+
+
+def test_refused_json_numbers_outside_an_object_still_say_so() -> None:
+    with pytest.raises(ValueError, match="NaN is not a number this calculator accepts"):
+        loads("NaN")
 
 
 # --- Impossible combinations: cross-field constraints name every field involved.
@@ -268,8 +292,8 @@ def test_field_errors_read_as_field_label_message(aimss: Guideline) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"x": NaN}', "NaN is not a number this calculator accepts"),
-        ('{"x": 1e999}', "1e999 is too large to be a number this calculator accepts"),
+        ("NaN", "NaN is not a number this calculator accepts"),
+        ("1e999", "1e999 is too large to be a number this calculator accepts"),
         (
             "{",
             "answers are not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
@@ -347,3 +371,59 @@ def test_symptoms_that_started_after_the_ai_was_stopped_are_caught_naming_all_th
     assert set(errors) == {WEEKS, "weeks_since_ai_stopped", "weeks_since_ai_start"}
     assert "started after the AI was stopped" in errors[WEEKS]
     assess(aimss, {**answers, "weeks_since_ai_stopped": 13})  # 7 + 13 = 20: the day it was stopped
+
+
+def nested_list(depth: int) -> list[Any]:
+    """``[[[…]]]`` ``depth`` lists deep, built without recursion."""
+    innermost: list[Any] = []
+    for _ in range(depth - 1):
+        innermost = [innermost]
+    return innermost
+
+
+DEEP_SYMPTOMS = '{"symptoms": ' + "[" * 500 + "]" * 500 + "}"
+"""Far deeper than any answer, shallow enough for the parser under pytest's own stack. (At 988
+levels from the command line, quoting the value back in a message exhausted the stack:
+``test_cli.py``'s ``nested-988-deep-in-a-field``.)"""
+
+
+def test_answers_nested_far_deeper_than_any_answer_are_refused_as_too_deep() -> None:
+    with pytest.raises(ValueError) as raised:
+        loads(DEEP_SYMPTOMS)
+    assert str(raised.value) == "answers are nested too deeply to be answers: send one JSON object of answers"
+
+
+def test_a_deeply_nested_answer_given_as_data_is_named_by_its_field(aimss: Guideline) -> None:
+    errors = errors_for(aimss, {**DIFFUSE_MILD, "symptoms": nested_list(988)})
+    assert errors["symptoms"] == "is nested too deeply to be an answer: give one value or one list of values"
+
+
+def test_the_worker_replies_to_deeply_nested_answers_with_an_error_not_an_exception(aimss: Guideline) -> None:
+    reply = json.loads(Session(aimss, runtime="CPython").evaluate(DEEP_SYMPTOMS))
+    assert reply["result"] is None
+    assert reply["errors"] == [
+        {
+            "field": "answers",
+            "label": "",
+            "message": "answers are nested too deeply to be answers: send one JSON object of answers",
+        }
+    ]
+
+
+def test_the_ai_stopped_before_it_was_started_is_reported_before_its_knock_on_effects(aimss: Guideline) -> None:
+    # Started 10 weeks ago, "stopped" 12 weeks ago: the root cause; that the symptoms (week 7)
+    # then started after stopping follows from it.
+    answers = {
+        **DIFFUSE_MILD,
+        "weeks_since_ai_start": 10,
+        WEEKS: 7,
+        "ai_stopped": "yes",
+        "weeks_since_ai_stopped": 12,
+        "improved_within_4_weeks_of_stopping": "yes",
+    }
+    with pytest.raises(InvalidAnswers) as raised:
+        assess(aimss, answers)
+    first = raised.value.errors[0]
+    assert "cannot have been stopped before it was started" in first.message
+    state = evaluate(aimss, answers)
+    assert "cannot have been stopped before it was started" in state["errors"][0]["message"]

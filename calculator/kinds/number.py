@@ -1,7 +1,9 @@
 """Number questions: a decimal within the question's range, in its unit.
 
 Answers are a JSON number or a string of ASCII digits with an optional ``-`` and one decimal
-point (``6``, ``"6.5"``). Everything else is refused with a message naming the field, including
+point (``6``, ``"6.5"``, ``".5"``), with ASCII whitespace around it at most
+(``calculator.formatting.TYPED_DECIMAL``, ``TYPED_NUMBER_SPACE``: the rule a field restored from a
+link is shown by). Everything else is refused with a message naming the field, including
 what Python's ``float()`` quietly accepts: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1e3"``, non-ASCII
 digits and booleans. In FHIR, a ``decimal`` item with its unit, minimum and maximum.
 """
@@ -10,17 +12,14 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from calculator.conditions import ALWAYS, AllOf, AnswerValue, AnyOf, Condition, Exceeds
-from calculator.formatting import number_text, quantity_text, show_value
+from calculator.formatting import TYPED_DECIMAL, TYPED_NUMBER_SPACE, number_text, quantity_text, show_value
 from calculator.kinds import QuestionKind, Shape, SourceJson, register
 from calculator.questions import GuidelineView, Question, Source
 from calculator.text import t
-
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 NUMBER_STEP = 0.1
 """Numbers are generated on either side of every threshold, this far from it."""
@@ -82,14 +81,15 @@ class Number(QuestionKind):
                 raise ValueError(t("kinds.number.not_finite", value=show_value(value)))
             return number
         if isinstance(value, str):
-            text = value.strip()
+            text = value.strip(TYPED_NUMBER_SPACE)
             if not text:
                 raise ValueError(t("kinds.number.empty"))
-            if not _DECIMAL.fullmatch(text):
-                raise ValueError(
-                    f"{show_value(value)} is not a number; type digits with an optional decimal point, such as 6 or 6.5"
-                )
-            return float(text)
+            if not TYPED_DECIMAL.fullmatch(text):
+                raise ValueError(t("kinds.number.not_digits", value=show_value(value)))
+            number = float(text)
+            if not math.isfinite(number):  # more digits than any float holds
+                raise ValueError(t("kinds.number.too_large", value=text[:20]))
+            return number
         raise ValueError(t("kinds.number.not_a_number", value=show_value(value)))
 
     def in_range(self, question: Question, number: float) -> float:

@@ -115,7 +115,11 @@ symptoms_step = Step(
                 Option(
                     id="neuropathy",
                     label="Neuropathy",
-                    help="AIs are not known to cause neuropathies.",
+                    help=(
+                        "AIs are not known to cause neuropathies. Convention (how to answer): record carpal "
+                        "tunnel syndrome, with its symptoms, as a tendinopathy, not as neuropathy: the guideline "
+                        "lists carpal tunnel syndrome among the tendinopathies of AIMSS."
+                    ),
                     help_source=source("primary-symptoms"),
                 ),
             ),
@@ -205,7 +209,18 @@ timing_step = Step(
     ),
 )
 
+# Reported in this order: the AI stopped before it was started is a root cause, and makes the
+# symptoms seem to start after stopping too; it is named first.
 constraints = (
+    Constraint(
+        id="stopped_before_started",
+        fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
+        message=(
+            "The AI cannot have been stopped before it was started: the weeks since it was stopped "
+            "must not be more than the weeks since it was started."
+        ),
+    ),
     Constraint(
         id="onset_after_today",
         fields=("onset_weeks_after_ai_start", "weeks_since_ai_start"),
@@ -225,15 +240,6 @@ constraints = (
             "to the symptoms, and the weeks since stopping."
         ),
     ),
-    Constraint(
-        id="stopped_before_started",
-        fields=("weeks_since_ai_stopped", "weeks_since_ai_start"),
-        violated_when=Exceeds("weeks_since_ai_stopped", "weeks_since_ai_start"),
-        message=(
-            "The AI cannot have been stopped before it was started: the weeks since it was stopped "
-            "must not be more than the weeks since it was started."
-        ),
-    ),
 )
 
 pattern_step = Step(
@@ -243,7 +249,11 @@ pattern_step = Step(
         single_choice(
             id="distribution",
             label="Are the symptoms focal or diffuse?",
-            help="Appropriate treatment depends on whether symptoms are focal or diffuse.",
+            help=(
+                "Appropriate treatment depends on whether symptoms are focal or diffuse. The guideline does not "
+                "address focal and diffuse symptoms together. Convention (how to answer): with both, answer once "
+                "for each (Focal, then Diffuse) and read both plans, so that neither is dropped."
+            ),
             help_source=source("focal-or-diffuse"),
             options=(
                 Option(id="focal", label="Focal (most often the hand or wrist)"),
@@ -475,28 +485,47 @@ timing = Classification(
     ),
 )
 
-ATYPICAL_TIMING = any_of(
+ONSET_OUTSIDE_TIME_FRAME = any_of(
     Is("onset_before_ai", YES),
     Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
-    all_of(
-        Is("improved_within_4_weeks_of_stopping", NO),
-        AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
-    ),
 )
+"""Onset outside 'the appropriate time frame' (anchor ``diagnosis``): before the AI, or after 2 months."""
+
+NO_IMPROVEMENT_BY_4_WEEKS = all_of(
+    Is("improved_within_4_weeks_of_stopping", NO),
+    AtLeast("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
+)
+"""Not the usual course after stopping: 'resolve or improve within 2-4 weeks of discontinuation'."""
 
 findings = (
     Entry(
         id="plan_assumes_aimss",
         text=(
             "The management plan below is the guideline's palliative treatment of AIMSS. With this "
-            "timing, the guideline's basis for the diagnosis (stereotypical symptoms within the "
-            "appropriate time frame) is not met."
+            "onset, the guideline's basis for the diagnosis (stereotypical symptoms within the "
+            "appropriate time frame) is not met. Convention: 2 months is taken as 8.7 weeks."
         ),
-        when=all_of(HAS_PRIMARY_SYMPTOM, ATYPICAL_TIMING),
+        when=all_of(HAS_PRIMARY_SYMPTOM, ONSET_OUTSIDE_TIME_FRAME),
         source=source("diagnosis", 12),
         short=(
-            "The plan is the palliative treatment of AIMSS: with this timing, the basis for the diagnosis of "
+            "The plan is the palliative treatment of AIMSS: with this onset, the basis for the diagnosis of "
             "AIMSS is not met."
+        ),
+    ),
+    Entry(
+        id="plan_assumes_aimss_no_improvement",
+        text=(
+            "The management plan below is the guideline's palliative treatment of AIMSS. The part of the "
+            "guideline's time course these symptoms do not follow is the course after stopping: AIMSS "
+            "symptoms usually resolve or improve within 2-4 weeks of discontinuation, and these did not by "
+            "4 weeks after stopping (the onset is shown under Timing). Convention, a reading of the source: "
+            "'within 2-4 weeks' is read as by 4 weeks after stopping."
+        ),
+        when=all_of(HAS_PRIMARY_SYMPTOM, NO_IMPROVEMENT_BY_4_WEEKS),
+        source=source("timing", 11),
+        short=(
+            "The plan is the palliative treatment of AIMSS. The symptoms do not follow the course after stopping: "
+            "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation."
         ),
     ),
     Entry(
@@ -553,12 +582,16 @@ findings = (
     Entry(
         id="improved_after_stopping",
         text=(
-            "Resolution or improvement after stopping the AI supports AIMSS: symptoms usually "
-            "resolve or improve within 2-4 weeks of discontinuation."
+            "The symptoms resolved or improved within 4 weeks of stopping the AI, the usual course the "
+            "guideline describes: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
+            "discontinuation. Convention: 'within 2-4 weeks' is read as by 4 weeks after stopping."
         ),
         when=Is("improved_within_4_weeks_of_stopping", YES),
         source=source("timing", 11),
-        short="Improvement after stopping the AI supports AIMSS.",
+        short=(
+            "Improved within 4 weeks of stopping: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
+            "discontinuation."
+        ),
     ),
     Entry(
         id="too_early_to_judge_response",
@@ -572,7 +605,7 @@ findings = (
             Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),
         ),
         source=source("timing", 11),
-        short="AI stopped less than 4 weeks ago: too early to judge the response.",
+        short="AI stopped less than 4 weeks ago and symptoms not improved yet: too early to judge the response.",
     ),
 )
 
@@ -603,7 +636,7 @@ approach = Section(
                 "Referral to palliative care specialists or pain management specialists may be "
                 "pursued in the hopes the patient can remain on AI therapy."
             ),
-            when=HAS_PRIMARY_SYMPTOM,
+            when=all_of(HAS_PRIMARY_SYMPTOM, Is("ai_stopped", NO)),
             source=source("referral"),
             short="Referral to palliative care or pain management specialists may be pursued.",
         ),
@@ -717,7 +750,10 @@ diffuse_management = Section(
                 ),
             ),
             source=source("diffuse-duloxetine", 14),
-            short="Consider duloxetine: 30 mg daily, titrate to 60 mg daily after 1 week.",
+            short=(
+                "Consider duloxetine (moderate to severe symptoms and/or concomitant depression): 30 mg daily, "
+                "titrate to 60 mg daily after 1 week."
+            ),
         ),
         Entry(
             id="diffuse_alternatives",
@@ -757,7 +793,10 @@ ai_therapy = Section(
             ),
             when=Is("equally_effective_alternative", "yes"),
             source=source("ai-rotation"),
-            short="Oncologists may consider rotation to a different AI or a different type of endocrine therapy.",
+            short=(
+                "Oncologists may consider rotation to a different AI or endocrine therapy, as there is an equally "
+                "effective systemic cancer treatment in line with the patient's goals of care."
+            ),
         ),
         Entry(
             id="ai_rotation_if_equally_effective",
@@ -781,7 +820,10 @@ ai_therapy = Section(
             ),
             when=LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE,
             source=source("ai-cessation"),
-            short="Cessation of the AI and systemic cancer treatment may be warranted.",
+            short=(
+                "With widespread visceral disease and limited life expectancy, cessation of the AI and systemic cancer "
+                "treatment may be warranted."
+            ),
         ),
         Entry(
             id="discuss_options_with_oncologist",
@@ -793,8 +835,8 @@ ai_therapy = Section(
             when=LIMITED_LIFE_EXPECTANCY_FROM_METASTASES,
             source=source("key-limited-life-expectancy"),
             short=(
-                "The patient should discuss treatment options, including rotation or cessation of treatment, with "
-                "their oncologist."
+                "Patients with AIMSS and a limited life expectancy from widespread metastases: discuss treatment "
+                "options, including rotation or cessation, with their oncologist."
             ),
         ),
         Entry(
@@ -820,7 +862,7 @@ GUIDELINE = Guideline(
         short_title="AIMSS",
         authors=("Philip Chang DO",),
         source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
-        content_version="1.1.0",
+        content_version="1.2.0",
         review_date="2026-12-03",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
         review_interval_months=12,

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -187,9 +187,15 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def protocol_constants(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS) -> dict[str, Any]:
+def protocol_constants(
+    pyodide_version: str,
+    *,
+    boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS,
+    result_event_origins: Sequence[str] = (),
+) -> dict[str, Any]:
     """The constants of ``calculator.protocol`` as ``protocol.mjs`` exports them (the boot
-    timeout as the site's configuration sets it)."""
+    timeout and the origins an embedded calculator sends results to as the site's
+    configuration sets them)."""
     return {
         "PROTOCOL_VERSION": protocol.PROTOCOL_VERSION,
         "STATES": {state: state for state in protocol.STATES},
@@ -197,6 +203,9 @@ def protocol_constants(pyodide_version: str, *, boot_timeout: int = protocol.BOO
         "BOOT_TIMEOUT_SECONDS": boot_timeout,
         "MESSAGES": protocol.MESSAGES,
         "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
+        "RESULT_EVENT_ORIGINS": list(result_event_origins),
+        "LINK_MAX_ANSWERS": protocol.LINK_MAX_ANSWERS,
+        "LINK_MAX_CHARACTERS": protocol.LINK_MAX_CHARACTERS,
         "PYODIDE_VERSION": pyodide_version,
         "CALCULATOR_VERSION": __version__,
     }
@@ -210,13 +219,18 @@ def _generated_module(constants: dict[str, Any], source: str) -> str:
     for name, value in constants.items():
         literal = json.dumps(value, ensure_ascii=False)
         frozen = f"Object.freeze({literal})" if isinstance(value, dict | list) else literal
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            lines.append("/** @type {readonly string[]} */")  # typed even when empty
         lines.append(f"export const {name} = {frozen};")
     return "\n".join(lines) + "\n"
 
 
-def protocol_module(pyodide_version: str, *, boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS) -> str:
+def protocol_module(
+    pyodide_version: str, *, boot_timeout: int = protocol.BOOT_TIMEOUT_SECONDS, result_event_origins: Sequence[str] = ()
+) -> str:
     """``protocol.mjs``: the constants of ``calculator.protocol`` for the page and worker."""
-    constants = protocol_constants(pyodide_version, boot_timeout=boot_timeout)
+    origins = result_event_origins
+    constants = protocol_constants(pyodide_version, boot_timeout=boot_timeout, result_event_origins=origins)
     return _generated_module(constants, "calculator/protocol.py, package.json and mkdocs.yml")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ def bundle(site: Path, out: Path, config_file: Path) -> Path:
     """Zip the built ``site`` of the project whose configuration is ``config_file`` into ``out``."""
     if not (site / "sw.js").is_file():
         raise site_assets.BuildError(f"{site} is not a built site: run `guideline-site build` first")
+    links = [path for path in sorted(site.rglob("*")) if path.is_symlink()]
+    if links:  # the build refuses links in content/; a folder built otherwise or edited since may hold some
+        named = "; ".join(f"{path.relative_to(site).as_posix()} -> {os.readlink(path)}" for path in links)
+        raise site_assets.BuildError(f"{site} holds links, which a bundle never follows: {named}")
     config = SiteConfig.load(config_file)
     ancestors = config.frame_ancestors
     name = f"{bundle_name(config.site_name)}-{__version__}-{build_id(site)}"

@@ -15,6 +15,7 @@ defaults to the plugin's ``frame_ancestors`` option in ``mkdocs.yml`` (see READM
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +48,16 @@ def content_security_policy(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, repo
 
 
 def security_headers(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS, report_uri: str | None = None) -> dict[str, str]:
+    """The headers every response carries.
+
+    ``Cross-Origin-Opener-Policy: same-origin``: a page of another origin that opened one of
+    ours (``window.open``) keeps no handle on it, so it cannot rewrite a calculator's fragment,
+    its answers, mid-assessment. It binds top-level pages only: the embed page in a host's
+    ``<iframe>`` is unaffected and needs nothing else (it talks to its parent, never to an opener).
+    """
     return {
         "Content-Security-Policy": content_security_policy(frame_ancestors, report_uri),
+        "Cross-Origin-Opener-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
@@ -216,9 +225,10 @@ def apache(
         f'    Header always set Cache-Control "{rule.cache_control}"\n</LocationMatch>'
         for rule in CACHE_RULES
     )
+    substitutes = "\n".join(f"        Substitute 's|{old}|{new}|n'" for old, new in base_rewrites(sub_path))
     return f"""# {DO_NOT_EDIT}
-# Interactive clinical guidelines on Apache httpd 2.4 (documented, not tested here).
-# Needs mod_alias, mod_headers, mod_mime, mod_rewrite, mod_substitute.
+# Interactive clinical guidelines on Apache httpd 2.4 (tested with Debian's apache2).
+# Needs mod_alias, mod_env, mod_headers, mod_mime, mod_rewrite, mod_substitute.
 Alias {sub_path} {root}
 <Directory {root}>
     Require all granted
@@ -232,15 +242,24 @@ Alias {sub_path} {root}
     RewriteCond %{{HTTP:Accept-Encoding}} gzip
     RewriteCond %{{REQUEST_FILENAME}}.gz -f
     RewriteRule ^(.+)$ $1.gz [L]
+    # A stock Debian server says .br is Breton (AddLanguage br .br) and .gz a gzip file, and
+    # compresses text on the fly (mod_deflate): none of that for these files (mod_env).
     <FilesMatch "\\.br$">
+        RemoveLanguage .br
         RemoveType .br
-        Header append Content-Encoding br
+        RemoveEncoding .br
+        Header set Content-Encoding br
         Header append Vary Accept-Encoding
+        SetEnv no-gzip 1
+        SetEnv no-brotli 1
     </FilesMatch>
     <FilesMatch "\\.gz$">
         RemoveType .gz
-        Header append Content-Encoding gzip
+        RemoveEncoding .gz
+        Header set Content-Encoding gzip
         Header append Vary Accept-Encoding
+        SetEnv no-gzip 1
+        SetEnv no-brotli 1
     </FilesMatch>
     # The type of file.js.br is that of file.js (and so on for every suffix).
     <FilesMatch "\\.(js|mjs)\\.(br|gz)$">
@@ -263,10 +282,12 @@ Alias {sub_path} {root}
     </FilesMatch>
     Header always set Cache-Control "{REVALIDATE}"
 {headers}
+    # 404.html is served at any depth; its <base> is rewritten to this sub-path.
     ErrorDocument 404 {sub_path}{NOT_FOUND_PAGE}
-    AddOutputFilterByType SUBSTITUTE text/html
-    Substitute "s|<base href=\\"/\\">|<base href=\\"{sub_path}\\">|n"
-    Substitute "s|\\"base\\": \\"/\\"|\\"base\\": \\"{sub_path}\\"|n"
+    <Files "{NOT_FOUND_PAGE}">
+        SetOutputFilter SUBSTITUTE
+{substitutes}
+    </Files>
 </Directory>
 {immutable}
 """
@@ -281,13 +302,21 @@ def iis(sub_path: str = "/intranet/guidelines/", frame_ancestors: str = DEFAULT_
         f'        <add name="{name}" value="{value.replace(chr(39), "&apos;")}" />'
         for name, value in security_headers(frame_ancestors).items()
     )
+    cache_rules = "\n".join(
+        f'        <rule name="{html.escape(rule.why)}">\n'
+        '          <match serverVariable="RESPONSE_Cache_Control" pattern=".*" />\n'
+        f'          <conditions><add input="{{URL}}" pattern="{html.escape(rule.pattern)}" /></conditions>\n'
+        f'          <action type="Rewrite" value="{rule.cache_control}" />\n'
+        "        </rule>"
+        for rule in CACHE_RULES
+    )
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <!-- {DO_NOT_EDIT} -->
 <!-- Interactive clinical guidelines on IIS 10 (documented, not tested here): put this web.config
      in the site folder, served as the application or virtual directory {sub_path}.
      Precompressed .br/.gz files need the IIS Compression module or URL Rewrite rules; without
-     them IIS compresses dynamically. Immutable caching of assets/pyodide/<version>/ can be set
-     with a web.config in that folder (clientCache cacheControlMaxAge="365.00:00:00"). -->
+     them IIS compresses dynamically. The immutable cache rules are outbound rules of the
+     URL Rewrite module; without it, everything is revalidated (no-cache), which is safe. -->
 <configuration>
   <system.webServer>
     <staticContent>
@@ -300,6 +329,11 @@ def iis(sub_path: str = "/intranet/guidelines/", frame_ancestors: str = DEFAULT_
 {headers}
       </customHeaders>
     </httpProtocol>
+    <rewrite>
+      <outboundRules>
+{cache_rules}
+      </outboundRules>
+    </rewrite>
     <httpErrors errorMode="Custom" existingResponse="Replace">
       <remove statusCode="404" />
       <error statusCode="404" path="{sub_path}{NOT_FOUND_PAGE}" responseMode="ExecuteURL" />

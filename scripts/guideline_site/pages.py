@@ -131,6 +131,17 @@ def widget_modules(files: Files) -> list[str]:
     )
 
 
+def status_texts(runtime_bytes: int) -> list[str]:
+    """Every text the status line shows while Python starts and once it is ready, the download's
+    progress at its widest (as ``assets/calculator/status.mjs`` words them): the page lays them
+    all out unseen so that the line keeps one height through the boot."""
+    widest = f"{runtime_bytes / 1e6:.1f}"
+    progress = text.t("status.progress", loaded=widest, total=widest)
+    labels = [text.t(f"boot.{step}") for step in protocol.BOOT_STEPS if step != "ready"]
+    starting = [text.t("status.starting", step=label + shown) for label in labels for shown in ("", progress)]
+    return [text.t("calculator.starting"), *starting, text.t("status.ready")]
+
+
 def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Runtime, *, embedded: bool) -> str:
     """The step-by-step form; also tells the page's ``<head>`` how to start Python early."""
     page.meta["calculator_boot"] = {
@@ -148,6 +159,7 @@ def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Run
         "schema": schema(site.guideline),
         "kind_partials": {kind.name: kind.partial for kind in kinds().values()},
         "pyodide_version": runtime.pyodide_version,
+        "status_texts": status_texts(runtime.download_bytes),
         "urls": {
             **site_urls(site, page, files),
             "module": url(files, page, site.module_uri),

@@ -29,6 +29,7 @@ import dataclasses
 import json
 import logging
 import mimetypes
+import os
 import re
 import sys
 from datetime import date
@@ -95,6 +96,8 @@ NOT_PUBLISHED_DIRS = (RELEASES_DIR,)
 THEME_NOT_PUBLISHED = ("tsconfig.json", "tsconfig.workers.json", "__init__.py")
 """Files of the theme folder for the type checker (``make lint``) and the package, not for the site."""
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+"""An origin as a browser writes ``MessageEvent.origin``: no path, no trailing slash, no wildcard."""
 _HTML_ID = re.compile(r'\bid="([^"]+)"')
 _ROOT_ABSOLUTE = re.compile(r'\b(href|src|data-service-worker)="/(?!/)')
 
@@ -105,6 +108,13 @@ class GuidelineSiteConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdo
     frame_ancestors = c.Type(str, default=deploy.DEFAULT_FRAME_ANCESTORS)
     """Which pages may show the site in a frame: the CSP ``frame-ancestors`` of the server
     snippets (``make bundle``, ``deploy/``), e.g. ``'self' https://intranet.example.org``."""
+    result_event_origins = c.ListOfItems(c.Type(str), default=[])
+    """The origins (``https://intranet.example.org``: scheme, host and port, nothing else) of the
+    host pages an embedded calculator sends its results to (README, "Embedding"). Empty, the
+    default: no page ever receives a result, whatever it asks and whoever may frame the
+    calculator. Checked inside the frame against each host page's real origin; written into
+    ``protocol.mjs`` at build time. Results carry patient answers: list only pages whose scripts
+    are trusted with them."""
     boot_timeout = c.Type(int, default=protocol.BOOT_TIMEOUT_SECONDS)
     """Seconds after which a calculator that has not started says why it may be slow."""
     theme_color = c.Type(str, default=assets.THEME_COLOR)
@@ -162,6 +172,12 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.boot_timeout <= 0:
             raise PluginError("guideline-site: boot_timeout must be a positive number of seconds")
+        for origin in self.config.result_event_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise PluginError(
+                    f"guideline-site: result_event_origins has {origin!r}, which is not an origin; write the "
+                    "scheme, host and port of the host page only, e.g. https://intranet.example.org"
+                )
         self.build = _Build(Path(config.config_file_path).resolve().parent, self.config.boot_timeout)
         for setting in settings.apply(config):
             log.debug("guideline-site applied %s", setting)
@@ -185,6 +201,11 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the runtime, the wheel, the generated modules, and each guideline's files."""
+        # First, before anything is read: MkDocs follows links in the docs folder, so a link to
+        # /proc/self/environ or to a folder elsewhere on the building machine would be published
+        # (and listed for offline use, and zipped by `bundle`). Links are refused, not sorted into
+        # "inside the project" and "outside": a copy is as easy to make and cannot change under us.
+        _refuse_links(Path(config.docs_dir), self.current.root)
         build = self.current
         cache = assets.cache_dir(build.root)
         try:
@@ -243,7 +264,11 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             raise PluginError(f"guideline-site: {error}") from error
 
     def _add_generated_modules(self, files: Files, config: MkDocsConfig, pyodide_version: str) -> None:
-        protocol_js = assets.protocol_module(pyodide_version, boot_timeout=self.config.boot_timeout)
+        protocol_js = assets.protocol_module(
+            pyodide_version,
+            boot_timeout=self.config.boot_timeout,
+            result_event_origins=self.config.result_event_origins,
+        )
         files.append(File.generated(config, f"{ASSETS_DIR}/protocol.mjs", content=protocol_js))
         catalogue = assets.catalogue_module(text.catalogue())
         files.append(File.generated(config, f"{ASSETS_DIR}/catalogue.mjs", content=catalogue))
@@ -408,7 +433,19 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         env = self._env(config)
         found = build.roles.get(page.file.src_uri)
         if OFFLINE_MARKER in html:
-            html = html.replace(OFFLINE_MARKER, env.get_template("partials/offline-page.html").render(), 1)
+            chooser = {
+                "guidelines": [
+                    {
+                        "folder": g.folder,
+                        "title": g.guideline.info.title,
+                        "content_version": g.guideline.info.content_version,
+                    }
+                    for g in build.guidelines
+                ],
+                # Room for a size not known until the site is written (offline/groups.json).
+                "widest_size": text.t("offline.page.size_mb", size="888.8"),
+            }
+            html = html.replace(OFFLINE_MARKER, env.get_template("partials/offline-page.html").render(chooser), 1)
             build.offline_page = page.url
             page.meta["offline_page"] = True
         if GUIDELINES_MARKER in html:
@@ -515,10 +552,11 @@ def _template_globals() -> dict[str, Any]:
         return Markup(text.catalogue().text(key, escape=escape, **values))
 
     def texts(prefix: str) -> dict[str, Any]:
-        """The catalogue's texts whose keys start with ``prefix``, for a script (offline.js)."""
+        """The catalogue's texts whose keys start with ``prefix``, and its language (for numbers),
+        for a script (offline.js)."""
         whole = text.catalogue().to_json()
         strings = {key: value for key, value in whole["strings"].items() if key.startswith(prefix)}
-        return {"plural": whole["plural"], "strings": strings}
+        return {"language": whole["language"], "plural": whole["plural"], "strings": strings}
 
     return {
         "t": text.t,
@@ -582,6 +620,25 @@ def _load(page_file: File, module_name: object) -> Guideline:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # an author's module that fails to run: say where
         raise PluginError(f"{where}: {module_name} could not be loaded: {error!r}") from error
+
+
+def _refuse_links(docs_dir: Path, root: Path) -> None:
+    """Fail the build naming every symbolic link in ``docs_dir`` (files and folders, not
+    followed) with its target."""
+    links = []
+    for folder, subfolders, names in os.walk(docs_dir, followlinks=False):
+        for name in sorted([*subfolders, *names]):
+            path = Path(folder) / name
+            if path.is_symlink():
+                shown = path.relative_to(root) if path.is_relative_to(root) else path
+                links.append(f"{shown.as_posix()} -> {os.readlink(path)}")
+    if links:
+        raise PluginError(
+            f"guideline-site: {len(links)} links in {docs_dir.name}/, which a build never publishes "
+            "(a link can reach any file of the machine that builds): "
+            + "; ".join(links)
+            + ". Put a copy of the file or folder in its place."
+        )
 
 
 def _check_folders(sites: list[GuidelineSite]) -> None:

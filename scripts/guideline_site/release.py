@@ -16,13 +16,15 @@ from pathlib import Path
 
 from calculator.export import decision_logic, without_build_details
 from calculator.loader import load_guideline
+from calculator.text import t
 
 RELEASES_DIR = "releases"
 """The folder of a guideline that holds its release records (never published as a page)."""
 
 
 class ReleaseRecordError(ValueError):
-    """A record that would silently rewrite a published version; the message says what to do."""
+    """A record that would silently rewrite a published version; the message says what to do
+    (in the active catalogue's language, ``cli.release.changed``)."""
 
 
 def record_path(folder: Path, version: str) -> Path:
@@ -41,10 +43,7 @@ def write_record(folder: Path, *, overwrite: bool = False) -> Path:
     path = record_path(folder, guideline.info.content_version)
     logic = without_build_details(decision_logic(guideline))
     if path.exists() and not overwrite and json.loads(path.read_text(encoding="utf-8")) != logic:
-        raise ReleaseRecordError(
-            f"{path} already records a different content {guideline.info.content_version}: raise content_version "
-            "in guideline.py for a new release (or pass --overwrite to correct an unpublished record)"
-        )
+        raise ReleaseRecordError(t("cli.release.changed", path=path, version=guideline.info.content_version))
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(logic, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -29,6 +29,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from calculator import text
+from calculator.text import t
 from guideline_site.release import write_record
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -41,7 +43,8 @@ RENAMED_ON_WRITE = {"gitignore": ".gitignore"}
 
 
 class ScaffoldError(ValueError):
-    """What was asked cannot be created; the message says why and what to do. Nothing was written."""
+    """What was asked cannot be created; the message says why and what to do (in the active
+    catalogue's language: the command chooses it, ``cli.scaffold.*``). Nothing was written."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,7 +104,7 @@ def new_site(directory: Path, *, language: str = "en", title: str | None = None)
     words = _words(language)
     _check_title("title", title)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise ScaffoldError(f"{directory} already exists and is not an empty folder: choose a new folder for the site")
+        raise ScaffoldError(t("cli.scaffold.not_empty", directory=directory))
     values = {
         "site_name": title or words.site_name,
         "site_description": words.site_description,
@@ -137,15 +140,15 @@ def new_guideline(
     language or an unsafe title.
     """
     if not NAME.match(name):
-        raise ScaffoldError(f"NAME {name!r}: use lower-case letters, digits, '-' and '_', starting with a letter")
+        raise ScaffoldError(t("cli.scaffold.bad_name", name=repr(name)))
     _words(language)
     _check_title("title", title)
-    _check_title("short title", short_title)
+    _check_title("short_title", short_title)
     if not docs_dir.is_dir():
-        raise ScaffoldError(f"{docs_dir} is not a folder: run new-guideline in a site's folder (made by `new DIR`)")
+        raise ScaffoldError(t("cli.scaffold.no_docs_dir", docs_dir=docs_dir))
     folder = docs_dir / name
     if folder.exists():
-        raise ScaffoldError(f"{folder} already exists: choose another NAME")
+        raise ScaffoldError(t("cli.scaffold.taken", folder=folder))
     values = {
         "guideline_id": name.replace("-", "_"),
         "title": title or name.replace("-", " ").replace("_", " ").capitalize(),
@@ -155,19 +158,21 @@ def new_guideline(
     with _removed_on_failure(folder):
         folder.mkdir()
         _write_tree(templates() / "guideline" / language, folder, values)
-        write_record(folder)
+        with _speaking(language):
+            write_record(folder)
     return folder
 
 
 def _words(language: str) -> SiteWords:
     if language not in SITE_WORDS:
-        raise ScaffoldError(f"no template in language {language!r}: choose one of {', '.join(LANGUAGES)}")
+        raise ScaffoldError(t("cli.scaffold.no_template", language=repr(language), languages=", ".join(LANGUAGES)))
     return SITE_WORDS[language]
 
 
 def _check_title(what: str, title: str | None) -> None:
+    """``what``: ``title`` or ``short_title``, named in the message by the catalogue."""
     if title is not None and (not title.strip() or UNSAFE_IN_TITLE.search(title)):
-        raise ScaffoldError(f"{what} {title!r}: give some text without double quotes, backslashes or line breaks")
+        raise ScaffoldError(t("cli.scaffold.unsafe_title", what=t(f"cli.scaffold.{what}"), title=repr(title)))
 
 
 def _write(template: Traversable, folder: Path, values: Mapping[str, str]) -> None:
@@ -186,6 +191,23 @@ def _write_tree(template_folder: Traversable, folder: Path, values: Mapping[str,
             _write_tree(template, folder / template.name, values)
         else:
             _write(template, folder, values)
+
+
+@contextlib.contextmanager
+def _speaking(language: str) -> Iterator[None]:
+    """The catalogue of ``language`` while the release record is written: the record holds the
+    words of Yes/No and of the conditions, which ``check`` and the build read in the site's
+    language. A caller already speaking it (the command, with the site's own overrides) keeps
+    its catalogue; any other gets its own back afterwards."""
+    previous = text.catalogue()
+    if previous.language == language:
+        yield
+        return
+    text.use_language(language)
+    try:
+        yield
+    finally:
+        text.use_catalogue(previous)
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { pluralCategory, t } from "../../theme/assets/calculator/text.mjs";
+import { numberText, pluralCategory, t } from "../../theme/assets/calculator/text.mjs";
 
 const catalogue = {
   plural: { one: [1], few: [2, 3] },
@@ -48,4 +48,12 @@ test("the site's own catalogue speaks through t", () => {
   assert.equal(t("status.ready"), "Calculator ready.");
   assert.equal(t("result.missing", { count: 1 }), "1 question still to answer:");
   assert.equal(t("result.missing", { count: 3 }), "3 questions still to answer:");
+});
+
+test("a size's number is written as the catalogue's language writes it", () => {
+  const french = { ...catalogue, language: "fr" };
+  assert.equal(numberText(1.5, 1, french), "1,5");
+  assert.equal(numberText(3.1, 1, { ...catalogue, language: "en" }), "3.1");
+  assert.equal(numberText(2, 1, { ...catalogue, language: "en" }), "2.0");
+  assert.equal(numberText(12, 0, french), "12");
 });

@@ -7,7 +7,7 @@ import { copyText } from "./clipboard.mjs";
 import { required } from "./dom.mjs";
 import { EmbedBridge } from "./embed-bridge.mjs";
 import { FormView } from "./form.mjs";
-import { decodeFragment, encodeFragment, isAnswerFragment } from "./fragment.mjs";
+import { LINK_MAX_ANSWERS, LINK_MAX_CHARACTERS, decodeFragment, encodeFragment, isAnswerFragment, linkFits } from "./fragment.mjs";
 import { CATALOGUE } from "./catalogue.mjs";
 import { BOOT_TIMEOUT_SECONDS, MESSAGES, STATES } from "./protocol.mjs";
 import { ResultView } from "./result-view.mjs";
@@ -45,6 +45,11 @@ export class Calculator {
     /** @type {RawAnswers | null} */
     this.restoredAnswers = null;
     this.writtenFragment = "";
+    /** Whether the clinician changed an answer since the form was last filled from a link or cleared. */
+    this.answersChanged = false;
+    /** Why the last link was not read (too much in it), shown until the clinician answers. */
+    /** @type {string | null} */
+    this.linkRefused = null;
     /** @type {EmbedBridge | null} */
     this.embed = null;
     this.latestEvaluation = 0;
@@ -80,11 +85,18 @@ export class Calculator {
     form.addEventListener("reset", () => setTimeout(() => this.newPatient(), 0));
     required(this.root, "[data-gc-copy]").addEventListener("click", () => this.copyNote());
     required(this.root, "[data-gc-print]").addEventListener("click", () => window.print());
+    // The page writes its fragment with replaceState, which fires no hashchange: this is a new
+    // link (the address bar, Back, or a page that framed this one changing its src). Answers the
+    // clinician changed are replaced only once they agree. (In a cross-origin frame, Chromium
+    // answers confirm() with false: there, a host page can never replace them.)
     window.addEventListener("hashchange", () => {
-      if (isAnswerFragment(location.hash) && location.hash.slice(1) !== this.writtenFragment) {
-        this.restore(location.hash);
-        this.evaluateNow();
+      if (!isAnswerFragment(location.hash) || location.hash.slice(1) === this.writtenFragment) return;
+      if (linkFits(location.hash) && this.answersChanged && !window.confirm(t("link.replace_answers"))) {
+        this.writeFragment(this.form.answers());
+        return;
       }
+      this.restore(location.hash);
+      this.evaluateNow();
     });
     if (isAnswerFragment(location.hash)) this.restore(location.hash);
     if (this.root.hasAttribute("data-embedded") && window.parent !== window) {
@@ -112,6 +124,8 @@ export class Calculator {
   markEdited() {
     this.lastAnswerAt = performance.now();
     this.restoredAnswers = null;
+    this.answersChanged = true;
+    this.linkRefused = null;
   }
 
   /** @param {number} delay */
@@ -199,10 +213,18 @@ export class Calculator {
    * @param {string} hash
    */
   restore(hash) {
-    const answers = decodeFragment(hash, this.form.listValued);
+    if (!linkFits(hash)) {
+      // Nothing of it is read: one message, and the address shows the answers the form holds.
+      this.linkRefused = t("link.too_large", { answers: LINK_MAX_ANSWERS, characters: LINK_MAX_CHARACTERS });
+      this.writeFragment(this.form.answers());
+      return;
+    }
+    const answers = this.form.asShown(decodeFragment(hash, this.form.listValued));
     this.form.fill(answers);
     this.restoredAnswers = answers;
     this.writtenFragment = hash.slice(1);
+    this.answersChanged = false;
+    this.linkRefused = null;
   }
 
   /**
@@ -211,7 +233,7 @@ export class Calculator {
    */
   render(evaluation, answers) {
     this.form.showApplicable(evaluation.applicable);
-    const general = this.form.showErrors(evaluation.errors);
+    const general = [...(this.linkRefused ? [this.linkRefused] : []), ...this.form.showErrors(evaluation.errors)];
     this.actions.hidden = !evaluation.result;
     this.noteField.value = evaluation.note ?? "";
     const state = summaryState(evaluation, { ready: true, failed: false });
@@ -248,6 +270,8 @@ export class Calculator {
   newPatient() {
     this.form.showErrors([]);
     this.restoredAnswers = null;
+    this.answersChanged = false;
+    this.linkRefused = null;
     this.actions.hidden = true;
     this.noteField.value = "";
     this.writeFragment({});

@@ -1,7 +1,9 @@
 // The embedded calculator's side of embed.js (the host page's script): it posts the page's
 // height so the frame fits its content, and each result, but only to a host page that asked
-// for results (opt-in) and only to that page's origin.
-import { EMBED_MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
+// for results (opt-in) and whose origin the site's configuration lists (the plugin's
+// result_event_origins, written into protocol.mjs at build time), and only to that origin.
+// frame-ancestors is no such check: a server that sends no headers lets any page frame this one.
+import { EMBED_MESSAGES, PROTOCOL_VERSION, RESULT_EVENT_ORIGINS } from "./protocol.mjs";
 
 /** @typedef {import("./contract.mjs").Result} Result */
 /** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
@@ -14,7 +16,7 @@ export class EmbedBridge {
   constructor(host, root) {
     this.host = host;
     this.root = root;
-    /** The origin of a host page that asked for results, else null. */
+    /** The origin of a host page that asked for results and may have them, else null. */
     /** @type {string | null} */
     this.subscriber = null;
   }
@@ -33,7 +35,8 @@ export class EmbedBridge {
     post();
     window.addEventListener("message", (event) => {
       if (event.source !== this.host || event.data?.v !== PROTOCOL_VERSION) return;
-      if (event.data.type === EMBED_MESSAGES.subscribe) this.subscriber = event.origin;
+      const allowed = RESULT_EVENT_ORIGINS.includes(event.origin);
+      if (event.data.type === EMBED_MESSAGES.subscribe && allowed) this.subscriber = event.origin;
       if (event.data.type === EMBED_MESSAGES.viewport) this.place(event.data);
     });
   }

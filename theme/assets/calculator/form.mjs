@@ -3,6 +3,8 @@
 // Each question's container says the shape of its answer (`data-answer`, from its kind in
 // calculator/kinds/): "number" (typed text), "one" (one checked option) or "many" (a list).
 
+import { shownNumber } from "./fragment.mjs";
+
 /** @typedef {import("./fragment.mjs").RawAnswers} RawAnswers */
 /** @typedef {import("./contract.mjs").FieldError} FieldError */
 
@@ -19,6 +21,23 @@ export class FormView {
     );
     /** Questions whose answers are lists (multiple choice): their fragment values too. */
     this.listValued = new Set([...this.questions].filter(([, q]) => q.dataset.answer === "many").map(([id]) => id));
+  }
+
+  /**
+   * Answers from a link as the fields will show them: each number as the engine reads it
+   * ("0020" and "  20" are "20"), so a field never shows other text than the number the result
+   * used; what is not a number stays as given, for the engine to refuse beside its field.
+   * @param {RawAnswers} answers
+   * @returns {RawAnswers}
+   */
+  asShown(answers) {
+    /** @type {RawAnswers} */
+    const shown = {};
+    for (const [id, value] of Object.entries(answers)) {
+      const number = this.questions.get(id)?.dataset.answer === "number" && typeof value === "string";
+      shown[id] = number ? (shownNumber(value) ?? value) : value;
+    }
+    return shown;
   }
 
   /** @param {string} id */
@@ -60,7 +79,7 @@ export class FormView {
   }
 
   /**
-   * Put answers into the fields (from a link); what a field cannot hold the engine reports.
+   * Put answers into the fields (from a link, through `asShown`); what a field cannot hold the engine reports.
    * @param {RawAnswers} answers
    */
   fill(answers) {

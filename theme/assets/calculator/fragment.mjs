@@ -5,6 +5,11 @@
 // Format: `key=value&key=a,b` with keys and values percent-encoded as Python's
 // urllib.parse.quote does (only letters, digits and `_.-~` left as they are, and `,` in
 // values); `+` is a plus sign, never a space (a fragment is not a form submission).
+// A link carries at most LINK_MAX_ANSWERS answers in LINK_MAX_CHARACTERS characters
+// (calculator/protocol.py); the page reads nothing of one that does not fit.
+import { LINK_MAX_ANSWERS, LINK_MAX_CHARACTERS } from "./protocol.mjs";
+
+export { LINK_MAX_ANSWERS, LINK_MAX_CHARACTERS };
 
 /** @typedef {Record<string, string | string[]>} RawAnswers Answers as the form holds them. */
 
@@ -93,3 +98,53 @@ export function decodeFragment(fragment, multiple) {
  * @param {string} hash `location.hash`, with its "#"
  */
 export const isAnswerFragment = (hash) => hash.length > 1 && hash.includes("=");
+
+/**
+ * Whether a fragment (with or without "#") is within what a link may carry.
+ * @param {string} fragment
+ */
+export function linkFits(fragment) {
+  const text = fragment.replace(/^#/, "");
+  if (text.length > LINK_MAX_CHARACTERS) return false;
+  return text.split("&").filter(Boolean).length <= LINK_MAX_ANSWERS;
+}
+
+/** ASCII whitespace, the only space the engine ignores around a typed number (Python's " \t\n\r\f\v"). */
+const TYPED_NUMBER_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
+const TYPED_DECIMAL = /^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
+
+/**
+ * A finite number in full, as calculator.formatting.number_text writes it: the shortest
+ * digits that round-trip (JavaScript and Python choose the same), no exponent, no trailing zeros.
+ * @param {number} number
+ */
+function numberText(number) {
+  const [mantissa, exponent = "0"] = String(Math.abs(number)).split("e");
+  const [whole, fraction = ""] = mantissa.split(".");
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent);
+  let text =
+    point <= 0
+      ? `0.${"0".repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + "0".repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  text = text.replace(/^0+(?=[0-9])/, "");
+  if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  return text === "0" || number >= 0 ? text : `-${text}`;
+}
+
+/**
+ * The text a number field shows for a value from a link: the number the engine reads from it,
+ * written as the engine writes numbers ("0020" and "  20" are "20"); null when the engine reads
+ * no number from it (the field shows it as given, the engine's message beside it). The twin of
+ * calculator.formatting.shown_number, held to the same vectors.
+ * @param {string} typed
+ * @returns {string | null}
+ */
+export function shownNumber(typed) {
+  const text = typed.replace(TYPED_NUMBER_SPACE, "");
+  if (!TYPED_DECIMAL.test(text)) return null;
+  const number = Number(text);
+  return Number.isFinite(number) ? numberText(number) : null;
+}

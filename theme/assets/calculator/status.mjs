@@ -1,7 +1,7 @@
 // The status line's words while Python starts (pure: node's tests cover it): the boot step,
 // how much of the runtime has arrived, and, past the boot timeout, that the device or the
 // connection is slow and the calculator keeps going. Slowness is never shown as a failure.
-import { t } from "./text.mjs";
+import { numberText, t } from "./text.mjs";
 
 /** @typedef {import("./worker-client.mjs").Progress} Progress */
 
@@ -23,7 +23,7 @@ export function stepLabel(step) {
  * @returns {string}
  */
 export function startingStatus({ step, progress, slow, seconds }) {
-  const megabytes = (/** @type {number} */ bytes) => (bytes / 1e6).toFixed(1);
+  const megabytes = (/** @type {number} */ bytes) => numberText(bytes / 1e6, 1);
   const downloading = progress !== null && progress.total > 0 && progress.loaded < progress.total;
   const shown = downloading
     ? t("status.progress", { loaded: megabytes(progress.loaded), total: megabytes(progress.total) })

@@ -46,6 +46,19 @@ export function dateText(iso, catalogue = CATALOGUE) {
 }
 
 /**
+ * A number as the catalogue's language writes it, with exactly `fractionDigits` decimals
+ * (a size: "1.5" in English, "1,5" in French), by the browser's `Intl.NumberFormat`.
+ * @param {number} value
+ * @param {number} fractionDigits
+ * @param {{language?: string}} [catalogue]
+ * @returns {string}
+ */
+export function numberText(value, fractionDigits, catalogue = CATALOGUE) {
+  const digits = { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
+  return new Intl.NumberFormat(catalogue.language || "en", digits).format(value);
+}
+
+/**
  * The same text as nodes: placeholders whose value is a Node (a link, say) are put in as
  * those nodes, the rest as text.
  * @param {TextKey} key

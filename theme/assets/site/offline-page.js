@@ -27,7 +27,10 @@
     missing.textContent = offline.t(reason, { url: location.href });
     missing.hidden = false;
   }
-  if (!offline) return; // offline.js says why offline use is unavailable here
+  if (!offline) {
+    form.hidden = true; // offline.js says why offline use is unavailable here
+    return;
+  }
 
   var groupsUrl = new URL((script && script.getAttribute("data-groups")) || "groups.json", document.baseURI).href;
   var siteRoot = new URL((script && script.getAttribute("data-root")) || "../", document.baseURI);
@@ -39,10 +42,14 @@
    * @typedef {{shell: {bytes: number}, runtime: {bytes: number}, guidelines: Group[]}} Groups
    */
 
-  /** @param {number} bytes */
+  var decimal = new Intl.NumberFormat(offline.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var whole = new Intl.NumberFormat(offline.language, { maximumFractionDigits: 0 });
+
+  /** A size as the site's language writes it: "1.5 MB" in English, "1,5 Mo" in French.
+   * @param {number} bytes */
   function size(bytes) {
-    if (bytes >= 1e6) return t("offline.page.size_mb", { size: (bytes / 1e6).toFixed(1) });
-    return t("offline.page.size_kb", { size: String(Math.max(1, Math.round(bytes / 1e3))) });
+    if (bytes >= 1e6) return t("offline.page.size_mb", { size: decimal.format(bytes / 1e6) });
+    return t("offline.page.size_kb", { size: whole.format(Math.max(1, Math.round(bytes / 1e3))) });
   }
 
   /**
@@ -105,7 +112,7 @@
     });
     saveAll.textContent = all ? t("offline.page.save_all", { size: size(all) }) : t("offline.page.all_kept");
     saveAll.disabled = all === 0;
-    form.hidden = false;
+    saveChosen.disabled = false;
     updateButtons();
   }
 
@@ -210,6 +217,7 @@
         render();
       },
       function () {
+        form.hidden = true; // its rows, from the build, cannot be sized or saved now
         shell.textContent = t("offline.page.choose_offline");
       },
     );

@@ -16,7 +16,7 @@
   var pageHasCalculator = Boolean(calculatorRoot);
   /** The service worker's message names (calculator/protocol.py SERVICE_WORKER_MESSAGES). */
   var MESSAGES = JSON.parse(script.getAttribute("data-messages") || "{}");
-  /** @type {{plural: Record<string, number[]>, strings: Record<string, string | Record<string, string>>}} */
+  /** @type {{language?: string, plural: Record<string, number[]>, strings: Record<string, string | Record<string, string>>}} */
   var CATALOGUE = JSON.parse(script.getAttribute("data-texts") || '{"plural": {}, "strings": {}}');
   var versions = script.getAttribute("data-versions") || "";
   /** This page's guideline, kept on the device when the page is read ("" outside guidelines). */
@@ -291,6 +291,8 @@
     messages: MESSAGES,
     persist: persist,
     t: t,
+    /** The site's language, for numbers written as it writes them (Intl.NumberFormat). */
+    language: CATALOGUE.language || "en",
     /**
      * @param {WorkerReply} status
      * @param {boolean | null} [granted] what the browser said when asked to keep it (persist())
