@@ -67,29 +67,29 @@ sw.addEventListener("install", (event) => {
     (async () => {
       const current = await (await caches.open(STATE_CACHE)).match(CURRENT_KEY);
       const before = current ? await readState(await current.text()) : null;
-      // All or nothing: a failed install deletes every cache it created (never one the
-      // active version uses, which may share a name when a group did not change).
+      // All or nothing: every file of the shell and of every kept guideline is gathered
+      // before any cache is written, so a failed download leaves nothing behind (the browser
+      // may try again on the next request of the new build: no attempt shows another a half
+      // filled cache). Writing that fails deletes every cache it created (never one the active
+      // version uses, which may share a name when a group did not change).
+      const earlierShell = before && (await caches.has(`${OWN_CACHES}site:${before.build}`));
+      const previous = earlierShell && before ? { cache: await caches.open(`${OWN_CACHES}site:${before.build}`), files: before.shell } : null;
+      /** @type {[string, [string, Response][]][]} */
+      const writes = [[SHELL_CACHE, await gather(MANIFEST.shell, previous)]];
+      /** @type {State} */
+      const next = { build: MANIFEST.build, shell: MANIFEST.shell, groups: {} };
+      // Every guideline the device keeps is brought to this build before it may take over.
+      for (const [folder, kept] of Object.entries(before?.groups ?? {})) {
+        const group = await fetchGroup(folder);
+        if (!group) continue;
+        const { saved, files } = await gatherGroup(group, kept);
+        next.groups[folder] = saved;
+        if (files.length) writes.push([saved.cache, files]);
+      }
       /** @type {string[]} */
       const created = [];
-      /** @param {string} name */
-      const creating = async (name) => {
-        if (!(await caches.has(name))) created.push(name);
-      };
       try {
-        await creating(SHELL_CACHE);
-        const shell = await caches.open(SHELL_CACHE);
-        const earlierShell = before && (await caches.has(`${OWN_CACHES}site:${before.build}`));
-        const previous = earlierShell && before ? { cache: await caches.open(`${OWN_CACHES}site:${before.build}`), files: before.shell } : null;
-        await fill(shell, MANIFEST.shell, previous);
-        /** @type {State} */
-        const next = { build: MANIFEST.build, shell: MANIFEST.shell, groups: {} };
-        // Every guideline the device keeps is brought to this build before it may take over.
-        for (const [folder, saved] of Object.entries(before?.groups ?? {})) {
-          const group = await fetchGroup(folder);
-          if (!group) continue;
-          await creating(groupCache(group.folder, group.hash));
-          next.groups[folder] = await saveGroup(group, saved);
-        }
+        for (const [name, files] of writes) if (await store(name, files)) created.push(name);
         await writeState(next);
       } catch (error) {
         for (const name of created) await caches.delete(name);

@@ -92,11 +92,12 @@ async function fromNetwork(request, key) {
 
 /**
  * The server has another version of the site than this device: nothing of it runs here. The
- * browser is asked to install that version (the page then offers "Reload to update").
+ * browser is asked to install that version (the page then offers "Reload to update"), unless
+ * an install is under way: another request would queue a second attempt behind it.
  * @param {Request} request
  */
 function anotherBuild(request) {
-  sw.registration.update().catch(() => undefined);
+  if (!sw.registration.installing) sw.registration.update().catch(() => undefined);
   return request.mode === "navigate" ? standIn("another-build") : Response.error();
 }
 
