@@ -145,7 +145,9 @@ def _listed(relative: str) -> str:
 def offline_manifest(site_dir: Path, runtime_dir: str, library: Library) -> dict[str, Any]:
     """What the service worker keeps, with each file's sha256 (SRI form): the shell (``shell``),
     the runtime (cached on demand) and one group per guideline, whose listing the build writes
-    to ``<folder>offline.json`` and whose summary to ``offline/groups.json``.
+    to ``<folder>offline.json`` and whose summary to ``offline/groups.json``. Each listing names
+    its build: the service worker keeps and serves a group of its own build only, so a device
+    never runs one build's page or guideline with another build's scripts or engine.
 
     Precompressed copies, the worker itself and files nothing requests (``never_used_offline``)
     are left out; so are the library-wide pages, kept as last seen (``visited``).
@@ -179,13 +181,19 @@ def offline_manifest(site_dir: Path, runtime_dir: str, library: Library) -> dict
             integrity = ""  # the server rewrites its <base> to the sub-path: no fixed hash
         shell.append([listed, integrity])
         shell_bytes += size
+    listed_groups = {
+        folder: (hashlib.sha256(json.dumps(files).encode()).hexdigest()[:16], files) for folder, files in groups.items()
+    }
+    listing = json.dumps([shell, runtime, [group_hash for group_hash, _ in listed_groups.values()]]).encode()
+    build = hashlib.sha256(listing).hexdigest()[:16]
     summaries = []
-    for folder, files in groups.items():
+    for folder, (group_hash, files) in listed_groups.items():
         info = library.groups[folder]
         group = {
             "format": OFFLINE_FORMAT,
+            "build": build,
             "folder": folder,
-            "hash": hashlib.sha256(json.dumps(files).encode()).hexdigest()[:16],
+            "hash": group_hash,
             "title": info["title"],
             "short_title": info["short_title"],
             "content_version": info["content_version"],
@@ -193,9 +201,7 @@ def offline_manifest(site_dir: Path, runtime_dir: str, library: Library) -> dict
             "files": files,
         }
         (site_dir / folder / GROUP_FILE).write_text(json.dumps(group, indent=1), encoding="utf-8")
-        summaries.append({key: value for key, value in group.items() if key not in {"files", "format"}})
-    listing = json.dumps([shell, runtime, [s["hash"] for s in summaries]]).encode()
-    build = hashlib.sha256(listing).hexdigest()[:16]
+        summaries.append({key: value for key, value in group.items() if key not in {"files", "format", "build"}})
     index = {
         "format": OFFLINE_FORMAT,
         "build": build,

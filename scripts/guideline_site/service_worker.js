@@ -14,7 +14,12 @@
 //   whole library (the catalogue, its search entries, the list of groups) are kept as last
 //   seen, refreshed whenever the network answers.
 // * Every file is fetched with its sha256 as Subresource Integrity; a group or a build is
-//   kept only once every file arrived intact, so a device never runs a mix of two builds.
+//   kept only once every file arrived intact (a failed install deletes what it created).
+// * One build per device: each <guideline>/offline.json names its build, and this worker keeps
+//   and serves groups of its own build only. What it does not keep comes from the network
+//   only when the server's listing is of this build and the file has the listed sha256; a
+//   page of another build (the server was updated, this device not yet) is never run with
+//   this build's scripts: the offline page stands in, says so, and the update is looked for.
 // * The Pyodide runtime (~6 MB compressed) is cached only when a calculator has been
 //   opened, or on "Make the calculators available offline". Its files live under a
 //   versioned path and are cached by that version.
@@ -30,7 +35,7 @@
  *            groupFile: string, groupSearch: string, savedSearch: string,
  *            runtime: {prefix: string, version: string, files: Listed[]}}} Manifest
  * @typedef {{skipWaiting: string, cacheRuntime: string, status: string, save: string, remove: string}} Messages
- * @typedef {{folder: string, hash: string, title: string, short_title: string, content_version: string,
+ * @typedef {{build: string, folder: string, hash: string, title: string, short_title: string, content_version: string,
  *            bytes: number, files: Listed[]}} Group a guideline's offline.json
  * @typedef {{cache: string, hash: string, title: string, short_title: string, content_version: string,
  *            bytes: number}} SavedGroup
@@ -62,18 +67,34 @@ sw.addEventListener("install", (event) => {
     (async () => {
       const current = await (await caches.open(STATE_CACHE)).match(CURRENT_KEY);
       const before = current ? await readState(await current.text()) : null;
-      const shell = await caches.open(SHELL_CACHE);
+      // All or nothing: every file of the shell and of every kept guideline is gathered
+      // before any cache is written, so a failed download leaves nothing behind (the browser
+      // may try again on the next request of the new build: no attempt shows another a half
+      // filled cache). Writing that fails deletes every cache it created (never one the active
+      // version uses, which may share a name when a group did not change).
       const earlierShell = before && (await caches.has(`${OWN_CACHES}site:${before.build}`));
       const previous = earlierShell && before ? { cache: await caches.open(`${OWN_CACHES}site:${before.build}`), files: before.shell } : null;
-      await fill(shell, MANIFEST.shell, previous);
+      /** @type {[string, [string, Response][]][]} */
+      const writes = [[SHELL_CACHE, await gather(MANIFEST.shell, previous)]];
       /** @type {State} */
       const next = { build: MANIFEST.build, shell: MANIFEST.shell, groups: {} };
       // Every guideline the device keeps is brought to this build before it may take over.
-      for (const [folder, saved] of Object.entries(before?.groups ?? {})) {
+      for (const [folder, kept] of Object.entries(before?.groups ?? {})) {
         const group = await fetchGroup(folder);
-        if (group) next.groups[folder] = await saveGroup(group, saved);
+        if (!group) continue;
+        const { saved, files } = await gatherGroup(group, kept);
+        next.groups[folder] = saved;
+        if (files.length) writes.push([saved.cache, files]);
       }
-      await writeState(next);
+      /** @type {string[]} */
+      const created = [];
+      try {
+        for (const [name, files] of writes) if (await store(name, files)) created.push(name);
+        await writeState(next);
+      } catch (error) {
+        for (const name of created) await caches.delete(name);
+        throw error;
+      }
     })(),
   );
 });
@@ -132,16 +153,14 @@ async function status() {
  * @param {unknown} folders
  */
 async function save(folders) {
-  if (!Array.isArray(folders) || !folders.every((f) => typeof f === "string" && /^([^/.][^/]*\/)+$/.test(f))) {
-    throw new Error("folders: a list of guideline folders, each ending in \"/\"");
-  }
+  if (!Array.isArray(folders)) throw new Error("folders: a list of guideline folders, each ending in \"/\"");
   const own = await state();
   /** @type {string[]} */
   const missing = [];
   for (const folder of folders) {
-    const group = await fetchGroup(folder);
+    const group = siteFolder(folder) === null ? null : await fetchGroup(folder);
     if (!group) {
-      missing.push(folder);
+      missing.push(JSON.stringify(folder));
       continue;
     }
     const earlier = own.groups[folder];
@@ -150,7 +169,7 @@ async function save(folders) {
     await writeState(own);
     if (earlier && earlier.cache !== saved.cache) await caches.delete(earlier.cache);
   }
-  if (missing.length) throw new Error(`no such guideline in this site: ${missing.join(", ")}`);
+  if (missing.length) throw new Error(`not a guideline of this site: ${missing.join(", ")}`);
   return status();
 }
 

@@ -23,15 +23,82 @@ function savedGroupOf(own, key) {
 }
 
 /**
- * Offline, a page this device does not keep: the offline help page in its place, told where
- * it is (its <base>) so that its links and scripts resolve, and that it stands in for another.
+ * The offline help page in place of a page this device cannot show, told where it is (its
+ * <base>) so that its links and scripts resolve, and why it stands in: "offline" (a page this
+ * device does not keep, and no network) or "another-build" (the server has another version
+ * of the site than this device, whose scripts must not run that version's page).
+ * @param {"offline" | "another-build"} reason
  */
-async function notSaved() {
+async function standIn(reason) {
   const page = await (await caches.open(SHELL_CACHE)).match(absolute(MANIFEST.offlinePage));
   if (!page) return Response.error();
-  const base = `<base href="${absolute(MANIFEST.offlinePage)}" data-offline-fallback>`;
+  const base = `<base href="${absolute(MANIFEST.offlinePage)}" data-offline-fallback="${reason}">`;
   const html = (await page.text()).replace("<head>", `<head>${base}`);
   return new Response(html, { status: 503, statusText: "Offline", headers: page.headers });
+}
+
+/** Listings of this build's groups, fetched once per wake-up (a build's listing never changes). */
+/** @type {Map<string, Group>} */
+const listings = new Map();
+
+/**
+ * The sha256 this build lists for a file of a guideline it does not keep: "" for a file of no
+ * guideline (or one its guideline does not list); AnotherBuild when the server has another build.
+ * @param {string} key
+ */
+async function listedIntegrity(key) {
+  const path = key.slice(SCOPE.href.length);
+  for (let end = path.indexOf("/"); end !== -1; end = path.indexOf("/", end + 1)) {
+    const folder = path.slice(0, end + 1);
+    let group = listings.get(folder);
+    if (!group && siteFolder(folder) !== null) {
+      group = (await fetchGroup(folder)) ?? undefined;
+      if (group) listings.set(folder, group);
+    }
+    if (group) return new Map(group.files).get(path) ?? "";
+  }
+  return "";
+}
+
+/**
+ * A file this device does not keep, from the network: a guideline's file only if it is the one
+ * this build lists (its sha256 checked), so that no page, guideline or script of another build
+ * runs with this build's shell. Network failures are thrown, for the caller's offline answers.
+ * @param {Request} request
+ * @param {string} key
+ */
+async function fromNetwork(request, key) {
+  /** @type {string} */
+  let integrity;
+  try {
+    integrity = await listedIntegrity(key);
+  } catch (error) {
+    if (error instanceof AnotherBuild) return anotherBuild(request);
+    throw error;
+  }
+  if (!integrity) return fetch(request);
+  // Checked here rather than by Subresource Integrity, which cannot tell a changed file from
+  // a lost connection. A second try bypasses the HTTP cache (a stale copy revalidated as 304).
+  for (const cache of /** @type {RequestCache[]} */ (["no-cache", "reload"])) {
+    const response = await fetch(new Request(key, { cache, credentials: "same-origin" }));
+    const body = await response.arrayBuffer();
+    if (response.ok && (await sha256Integrity(body)) === integrity) {
+      const { status, statusText, headers } = response;
+      return new Response(body, { status, statusText, headers });
+    }
+  }
+  return anotherBuild(request);
+}
+
+/**
+ * The server has another version of the site than this device: nothing of it runs here. The
+ * browser is asked to install that version (the page then offers "Reload to update"), unless
+ * an install is under way: another request would queue a second attempt behind it.
+ * @param {Request} request
+ */
+function anotherBuild(request) {
+  if (!sw.registration.installing) sw.registration.update().catch(() => undefined);
+  return request.mode === "navigate" ? standIn("another-build") : Response.error();
 }
 
 /** The search entries of every guideline kept on this device (the search worker's saved.json). */
@@ -73,7 +140,7 @@ async function fromSite(request) {
     if (cached) return asRequested(request, cached);
   }
   try {
-    const response = await fetch(request);
+    const response = await fromNetwork(request, key);
     if (visited.has(key) && response.ok) await (await caches.open(VISITED_CACHE)).put(key, response.clone());
     return response;
   } catch (error) {
@@ -85,7 +152,7 @@ async function fromSite(request) {
       const missing = await (await caches.open(SHELL_CACHE)).match(absolute(MANIFEST.notFound));
       if (missing) return new Response(missing.body, { status: 404, statusText: "Not Found", headers: missing.headers });
     }
-    return notSaved();
+    return standIn("offline");
   }
 }
 

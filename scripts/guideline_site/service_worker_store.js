@@ -41,22 +41,41 @@ async function download(url, integrity) {
 }
 
 /**
- * Fill `cache` with `files`: a file an earlier cache holds with the same hash is copied from
- * it, any other is downloaded and verified. All or nothing: the caller deletes a cache whose
- * filling failed.
- * @param {Cache} cache
+ * `files` to be saved, each as [url, response]: a file an earlier cache holds with the same hash
+ * is taken from it, any other is downloaded and verified. Nothing is written here, so a file
+ * that fails leaves nothing behind: no cache is created before every file arrived intact.
  * @param {Listed[]} files
  * @param {{cache: Cache, files: Listed[]} | null} earlier
+ * @returns {Promise<[string, Response][]>}
  */
-async function fill(cache, files, earlier) {
+async function gather(files, earlier) {
   const known = new Map(earlier ? earlier.files : []);
-  await Promise.all(
+  return Promise.all(
     files.map(async ([path, integrity]) => {
       const url = absolute(path);
       const kept = integrity && known.get(path) === integrity && earlier ? await earlier.cache.match(url) : undefined;
-      await cache.put(url, kept ?? (await download(url, integrity)));
+      return /** @type {[string, Response]} */ ([url, kept ?? (await download(url, integrity))]);
     }),
   );
+}
+
+/**
+ * Write gathered files into the cache `name`. A cache this call created is deleted if writing
+ * fails (storage full), so none is left half written.
+ * @param {string} name
+ * @param {[string, Response][]} files
+ * @returns {Promise<boolean>} whether the cache was created here
+ */
+async function store(name, files) {
+  const created = !(await caches.has(name));
+  try {
+    const cache = await caches.open(name);
+    for (const [url, response] of files) await cache.put(url, response);
+  } catch (error) {
+    if (created) await caches.delete(name);
+    throw error;
+  }
+  return created;
 }
 
 /** @param {string} build @returns {Promise<State | null>} */
@@ -98,8 +117,27 @@ function serially(work) {
 }
 
 /**
- * A guideline's group as this build lists it; null when the build has no such guideline.
- * @param {string} folder a guideline folder, such as "guideline/"
+ * A folder of this site, such as "guideline/", or null: a path inside the scope, without a
+ * query, a fragment, a percent-encoded character (`%2e%2e/` is `../` to URL parsing) or a
+ * segment starting with a dot. Whether it is a guideline is the server's listing to say.
+ * @param {unknown} folder
+ * @returns {string | null}
+ */
+function siteFolder(folder) {
+  if (typeof folder !== "string" || !/^([^/.%\\?#][^/%\\?#]*\/)+$/.test(folder)) return null;
+  return absolute(folder).startsWith(SCOPE.href) ? folder : null;
+}
+
+/** Thrown when the server has another build than this worker's: nothing of it is kept or run. */
+class AnotherBuild extends Error {}
+
+/**
+ * A guideline's group as this build lists it; null when the server has no such guideline of
+ * this site (a site served under this site's path has listings of its own).
+ * A listing of another build is refused (AnotherBuild): a device never keeps one build's
+ * guideline beside another build's shell, nor runs it with another build's engine. So are
+ * files listed outside the group's folder.
+ * @param {string} folder a folder of this site (siteFolder), such as "guideline/"
  * @returns {Promise<Group | null>}
  */
 async function fetchGroup(folder) {
@@ -107,36 +145,50 @@ async function fetchGroup(folder) {
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`${folder}${MANIFEST.groupFile}: ${response.status}`);
   const group = /** @type {Group} */ (await response.json());
-  if (group.folder !== folder) throw new Error(`${folder}${MANIFEST.groupFile} describes ${group.folder}`);
+  if (group.build !== MANIFEST.build) {
+    throw new AnotherBuild(`${folder}: another version of the site is on the server (build ${group.build}; this device keeps build ${MANIFEST.build}), and is being installed`);
+  }
+  if (group.folder !== folder) return null; // another site's guideline, served under this site's path
+  const outside = group.files.find(([path]) => !path.startsWith(folder) || !absolute(path).startsWith(absolute(folder)));
+  if (outside) throw new Error(`${folder}${MANIFEST.groupFile} lists ${outside[0]}, outside its folder`);
   return group;
 }
 
 /**
  * Save one guideline's group in a cache named after its hash (the group file kept with it),
- * reusing files an earlier copy of the group holds unchanged.
+ * reusing files an earlier copy of the group holds unchanged. Nothing is written until every
+ * file arrived intact.
  * @param {Group} group
  * @param {SavedGroup | undefined} earlier
- * @returns {Promise<SavedGroup>}
+ * @returns {Promise<{saved: SavedGroup, files: [string, Response][]}>} the record of the group
+ *   and its files, to be written with `store(saved.cache, files)`; no files when `earlier` is
+ *   the same group, already kept
  */
-async function saveGroup(group, earlier) {
+async function gatherGroup(group, earlier) {
   const name = groupCache(group.folder, group.hash);
   const { title, short_title, content_version, bytes, hash } = group;
   const saved = { cache: name, hash, title, short_title, content_version, bytes };
-  if (earlier && earlier.cache === name && (await caches.has(name))) return saved;
+  if (earlier && earlier.cache === name && (await caches.has(name))) return { saved, files: [] };
   let previous = null;
   if (earlier && (await caches.has(earlier.cache))) {
     const cache = await caches.open(earlier.cache);
     const listing = await cache.match(absolute(group.folder + MANIFEST.groupFile));
     if (listing) previous = { cache, files: /** @type {Group} */ (await listing.json()).files };
   }
-  const cache = await caches.open(name);
-  try {
-    await fill(cache, group.files, previous);
-    const headers = { "Content-Type": "application/json" };
-    await cache.put(absolute(group.folder + MANIFEST.groupFile), new Response(JSON.stringify(group), { headers }));
-  } catch (error) {
-    if (name !== earlier?.cache) await caches.delete(name);
-    throw error;
-  }
+  const files = await gather(group.files, previous);
+  const headers = { "Content-Type": "application/json" };
+  files.push([absolute(group.folder + MANIFEST.groupFile), new Response(JSON.stringify(group), { headers })]);
+  return { saved, files };
+}
+
+/**
+ * Save one guideline's group (see gatherGroup), kept whole or not at all.
+ * @param {Group} group
+ * @param {SavedGroup | undefined} earlier
+ * @returns {Promise<SavedGroup>}
+ */
+async function saveGroup(group, earlier) {
+  const { saved, files } = await gatherGroup(group, earlier);
+  if (files.length) await store(saved.cache, files);
   return saved;
 }

@@ -19,10 +19,12 @@
   var progress = /** @type {HTMLElement} */ (page.querySelector("[data-offline-progress]"));
   var missing = /** @type {HTMLElement} */ (page.querySelector("[data-offline-missing]"));
 
-  // Standing in for a page the device does not keep (the service worker set this <base>).
+  // Standing in for a page the device cannot show (the service worker set this <base>): one
+  // it does not keep, offline, or one of another version of the site than the device's.
   var base = document.querySelector("base[data-offline-fallback]");
   if (base && offline) {
-    missing.textContent = offline.t("offline.page.missing", { url: location.href });
+    var reason = base.getAttribute("data-offline-fallback") === "another-build" ? "offline.page.another_build" : "offline.page.missing";
+    missing.textContent = offline.t(reason, { url: location.href });
     missing.hidden = false;
   }
   if (!offline) {

@@ -23,6 +23,18 @@
   var folder = script.getAttribute("data-guideline-folder") || "";
   var shortTitle = script.getAttribute("data-short-title") || "";
   var serviceWorkerUrl = script.getAttribute("data-service-worker") || "sw.js";
+  var serviceWorkerHref = new URL(serviceWorkerUrl, document.baseURI).href;
+
+  /**
+   * Whether this site's own worker controls the page. A site served under another site's path
+   * (/a/b/ under /a/) is controlled by the other site's worker until its own takes over, so
+   * `navigator.serviceWorker.controller` and `.ready` may be the other site's: this file only
+   * ever talks to the registration it made itself.
+   */
+  function ownController() {
+    var controller = navigator.serviceWorker.controller;
+    return Boolean(controller && controller.scriptURL === serviceWorkerHref);
+  }
 
   /**
    * The site's words (calculator/locales), with {name} placeholders and plural forms by `count`.
@@ -176,7 +188,7 @@
     show("ready-without-calculator", t("offline.ready_without_calculator", { versions: versions }) + " " + kept + (note || ""), {
       label: t("offline.runtime_button"),
       run: function () {
-        navigator.serviceWorker.ready.then(function (registration) {
+        own.then(function (registration) {
           cacheRuntime(registration.active, true);
         });
       },
@@ -187,7 +199,7 @@
   function track(installing) {
     if (!installing) return;
     installing.addEventListener("statechange", function () {
-      if (installing.state === "installed" && navigator.serviceWorker.controller) offerUpdate(installing);
+      if (installing.state === "installed" && hasActiveVersion()) offerUpdate(installing);
       if (installing.state === "redundant" && !hasActiveVersion()) {
         show("error", t("offline.install_failed", { versions: versions }));
       }
@@ -208,7 +220,7 @@
    */
   function watch(registration) {
     watched = registration;
-    if (registration.waiting && navigator.serviceWorker.controller) return offerUpdate(registration.waiting);
+    if (registration.waiting && registration.active) return offerUpdate(registration.waiting);
     track(registration.installing);
     registration.addEventListener("updatefound", function () {
       track(registration.installing);
@@ -217,8 +229,9 @@
 
   // A new version took over (from this page, or from another open page of the site): this
   // page still shows the old one, so it must reload before it fetches anything else.
-  var hadController = Boolean(navigator.serviceWorker.controller);
+  var hadController = ownController();
   navigator.serviceWorker.addEventListener("controllerchange", function () {
+    if (!ownController()) return;
     if (updating) {
       location.reload();
     } else if (hadController) {
@@ -232,10 +245,42 @@
     hadController = true;
   });
 
+  /** @type {(registration: ServiceWorkerRegistration) => void} */
+  var registered = function () {};
+  /** This site's registration (never another site's, see ownController), once it has an active version. */
+  var own = new Promise(function (resolve) {
+    registered = resolve;
+  }).then(activated);
   /** The service worker, once active, for the offline page's requests. */
-  var active = navigator.serviceWorker.ready.then(function (registration) {
+  var active = own.then(function (registration) {
     return registration.active;
   });
+
+  /**
+   * The registration once it has an active version (`navigator.serviceWorker.ready` would be
+   * the version of whichever registration's scope is closest to the page, maybe another site's).
+   * @param {ServiceWorkerRegistration} registration
+   * @returns {Promise<ServiceWorkerRegistration>}
+   */
+  function activated(registration) {
+    return new Promise(function (resolve) {
+      function check() {
+        if (!registration.active) return false;
+        resolve(registration);
+        return true;
+      }
+      if (check()) return;
+      /** @param {ServiceWorker | null} worker */
+      function follow(worker) {
+        if (worker) worker.addEventListener("statechange", check);
+      }
+      follow(registration.installing);
+      follow(registration.waiting);
+      registration.addEventListener("updatefound", function () {
+        follow(registration.installing);
+      });
+    });
+  }
   /** @type {Window & {gcOffline?: object}} */ (window).gcOffline = {
     /** @param {string} type @param {Record<string, unknown>} [details] */
     ask: function (type, details) {
@@ -289,7 +334,7 @@
 
   /** Registers the service worker: the first copy, then the guideline being read and the runtime. */
   function register() {
-    show("saving", navigator.serviceWorker.controller ? t("offline.saving") : t("offline.saving") + " " + t("offline.first_copy"));
+    show("saving", ownController() ? t("offline.saving") : t("offline.saving") + " " + t("offline.first_copy"));
     navigator.serviceWorker
       .register(serviceWorkerUrl, { updateViaCache: "none" })
       .then(function (registration) {
@@ -298,14 +343,15 @@
         // browser's own check may come late: ask now, when shown again and when back online
         // (a ward tablet woken up). Offline the check fails; the saved version goes on serving.
         function check() {
-          if (navigator.serviceWorker.controller) registration.update().catch(function () {});
+          if (registration.active) registration.update().catch(function () {});
         }
         check();
         window.addEventListener("online", check);
         document.addEventListener("visibilitychange", function () {
           if (document.visibilityState === "visible") check();
         });
-        return navigator.serviceWorker.ready;
+        registered(registration);
+        return own;
       })
       .then(function (registration) {
         if (box.getAttribute("data-offline-state") === "update") return;
