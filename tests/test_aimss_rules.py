@@ -63,6 +63,31 @@ def test_onset_timing_windows(aimss: Guideline, weeks: Any, timing: str, assessm
     assert category(result, "assessment") == assessment
 
 
+def test_onset_in_the_week_the_ai_started_is_consistent_with_aimss_by_a_convention_the_result_names(
+    aimss: Guideline,
+) -> None:
+    # "the presence of stereotypical symptoms within the appropriate time frame should be enough
+    # for diagnosis": the source does not say where that frame begins, so 0 weeks counts by
+    # convention, and the result carries the convention apart, for the summary to mark it.
+    result = assess(aimss, with_(DIFFUSE_MILD, onset_weeks_after_ai_start=0))
+    assessment = result["classifications"][0]["category"]
+    assert assessment["id"] == "consistent_with_aimss"
+    assert "0 to 2 months (8.7 weeks)" in assessment["convention"]
+    assert "0 weeks" in assessment["convention"]
+    assert assessment["text"].endswith(f"Convention: {assessment['convention']}")
+    timing = result["classifications"][2]["category"]
+    assert "8.7 weeks" in timing["convention"]
+    assert "8.7 weeks" in item(result, "index_of_suspicion")["convention"]
+
+
+def test_rules_the_source_settles_alone_carry_no_convention(aimss: Guideline) -> None:
+    result = assess(aimss, with_(DIFFUSE_MILD, onset_weeks_after_ai_start=7))
+    assert category(result, "timing") == "usual_window"
+    assert "convention" not in result["classifications"][2]["category"]
+    assert "convention" not in item(result, "arthralgia_sites")
+    assert all("convention" not in i for s in result["sections"] for i in s["items"])
+
+
 def test_symptoms_before_the_ai_are_atypical(aimss: Guideline) -> None:
     answers = with_(DIFFUSE_MILD, onset_before_ai="yes", onset_weeks_after_ai_start=None)
     result = assess(aimss, answers)
