@@ -113,6 +113,24 @@ def test_improvement_within_weeks_of_stopping_supports_aimss(aimss: Guideline) -
     assert "improved_after_stopping" in finding_ids(result)
 
 
+@pytest.mark.parametrize("weeks_ago", [0, "0.5"])
+def test_improved_answered_in_the_week_the_ai_was_stopped_is_too_early_to_judge_not_the_usual_course(
+    aimss: Guideline, weeks_ago: Any
+) -> None:
+    # "resolve or improve within 2-4 weeks of discontinuation": an improvement recorded less than
+    # a week after stopping is not read as that course; the result says so and asks to check.
+    result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "yes")))
+    assert "improved_after_stopping" not in finding_ids(result)
+    finding = item(result, "improvement_too_early_to_judge")
+    assert "too early to judge" in finding["short"] and "within 2-4 weeks of discontinuation" in finding["text"]
+    assert "less than 1 week" in finding["convention"]
+    assert why(result, "improvement_too_early_to_judge") == {
+        "improved_within_4_weeks_of_stopping": "Yes",
+        "weeks_since_ai_stopped": f"{weeks_ago} weeks",
+    }
+    assert "improvement_too_early_to_judge" not in finding_ids(assess(aimss, with_(DIFFUSE_MILD, **stopped(1, "yes"))))
+
+
 @pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 24])
 def test_no_improvement_four_or_more_weeks_after_stopping_is_atypical(aimss: Guideline, weeks_ago: Any) -> None:
     result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "no")))

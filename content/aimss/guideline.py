@@ -599,12 +599,27 @@ findings = (
             "discontinuation."
         ),
         convention=BY_4_WEEKS,
-        when=Is("improved_within_4_weeks_of_stopping", YES),
+        when=all_of(Is("improved_within_4_weeks_of_stopping", YES), AtLeast("weeks_since_ai_stopped", 1)),
         source=source("timing", 11),
         short=(
             "Improved within 4 weeks of stopping: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
             "discontinuation."
         ),
+    ),
+    Entry(
+        id="improvement_too_early_to_judge",
+        text=(
+            "The symptoms are recorded as resolved or improved, but the AI was stopped less than 1 week ago: "
+            "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too early "
+            "to judge the response. Check the answer about improvement after stopping."
+        ),
+        convention=(
+            "an improvement recorded less than 1 week after stopping is not read as the usual course; "
+            "'within 2-4 weeks' is read as by 4 weeks after stopping."
+        ),
+        when=all_of(Is("improved_within_4_weeks_of_stopping", YES), Below("weeks_since_ai_stopped", 1)),
+        source=source("timing", 11),
+        short="AI stopped less than 1 week ago: too early to judge the response. Check the answer.",
     ),
     Entry(
         id="too_early_to_judge_response",
