@@ -17,7 +17,8 @@ from (``scripts/guideline_site/assets.py``, ``contract.d.mts``):
 * ``questions``: what ``python -m calculator --schema`` prints.
 
 A change that removes or renames a field, or changes its meaning, takes a new version;
-adding an optional field does not. The site publishes these files under
+adding an optional field does not (``convention`` on a result's categories and items was added
+so, within ``guideline-result/1``). The site publishes these files under
 ``assets/calculator/schema/``; the README's "For integrators" describes them.
 """
 
@@ -82,7 +83,13 @@ _RESULT_DEFS: dict[str, Any] = {
             "short": {**_STRING, "description": "the author's short form for summaries (the full text where none)"},
             "why": {"type": "array", "items": _ref("Reason")},
             "source": _ref("Source"),
-        }
+            "convention": {
+                **_STRING,
+                "description": "the interface convention this rests on, where the guideline does not settle it; "
+                "also at the end of the text, labelled; absent when none",
+            },
+        },
+        optional=("convention",),
     ),
     "Category": _object(
         {
@@ -91,7 +98,13 @@ _RESULT_DEFS: dict[str, Any] = {
             "text": _STRING,
             "why": {"type": "array", "items": _ref("Reason")},
             "source": {"anyOf": [_ref("Source"), {"type": "null"}], "description": "null for 'not assessed'"},
-        }
+            "convention": {
+                **_STRING,
+                "description": "the interface convention this rests on, where the guideline does not settle it; "
+                "also at the end of the text, labelled; absent when none",
+            },
+        },
+        optional=("convention",),
     ),
     "Classification": _object({"id": _STRING, "label": _STRING, "category": _ref("Category")}),
     "Section": _object({"id": _STRING, "title": _STRING, "items": {"type": "array", "items": _ref("Item")}}),

@@ -125,19 +125,16 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
                 f"classification {classification.id!r} has no category for these answers: "
                 "end its categories with one that uses ALWAYS"
             )
-        classifications.append(
-            {
-                "id": classification.id,
-                "label": classification.label,
-                "category": {
-                    "id": category.id,
-                    "label": category.label,
-                    "text": category.text,
-                    "why": _why(guideline, category.when, answers),
-                    "source": _source(guideline, category.source),
-                },
-            }
-        )
+        shown: dict[str, Any] = {
+            "id": category.id,
+            "label": category.label,
+            "text": category.full_text,
+            "why": _why(guideline, category.when, answers),
+            "source": _source(guideline, category.source),
+        }
+        if category.convention:
+            shown["convention"] = category.convention
+        classifications.append({"id": classification.id, "label": classification.label, "category": shown})
     sections = []
     for section in guideline.sections:
         items = [_item(guideline, e, answers) for e in section.entries if e.when.holds(answers)]
@@ -171,13 +168,16 @@ def _result(guideline: Guideline, answers: Mapping[str, AnswerValue]) -> dict[st
 
 
 def _item(guideline: Guideline, entry: Entry, answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
-    return {
+    item: dict[str, Any] = {
         "id": entry.id,
-        "text": entry.text,
+        "text": entry.full_text,
         "short": entry.short or entry.text,
         "why": _why(guideline, entry.when, answers),
         "source": _source(guideline, entry.source),
     }
+    if entry.convention:
+        item["convention"] = entry.convention
+    return item
 
 
 def _why(guideline: Guideline, condition: Condition, answers: Mapping[str, AnswerValue]) -> list[dict[str, str]]:

@@ -38,7 +38,7 @@ def _condition(guideline: Guideline, condition: Condition) -> dict[str, Any]:
 def _entry(guideline: Guideline, entry: Entry) -> dict[str, Any]:
     described = {
         "id": entry.id,
-        "text": entry.text,
+        "text": entry.full_text,
         "when": _condition(guideline, entry.when),
         "source": _source(guideline, entry.source),
     }
@@ -86,7 +86,7 @@ def decision_logic(guideline: Guideline) -> dict[str, Any]:
                     {
                         "id": k.id,
                         "label": k.label,
-                        "text": k.text,
+                        "text": k.full_text,
                         "when": _condition(guideline, k.when),
                         "source": _source(guideline, k.source),
                     }

@@ -168,7 +168,7 @@ def _action(
 def _entry_action(guideline: Guideline, entry: Entry) -> dict[str, Any]:
     when = entry.when.describe(guideline)
     return _action(
-        guideline, _fhir_id(entry.id), entry.id, entry.text, fhirpath(entry.when, guideline), when, entry.source
+        guideline, _fhir_id(entry.id), entry.id, entry.full_text, fhirpath(entry.when, guideline), when, entry.source
     )
 
 
@@ -195,7 +195,7 @@ def plan_definition(guideline: Guideline) -> dict[str, Any]:
                     guideline,
                     _fhir_id(f"{classification.id}.{category.id}"),
                     f"{classification.label}: {category.label}",
-                    category.text,
+                    category.full_text,
                     effective,
                     when,
                     category.source,

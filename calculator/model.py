@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from calculator.conditions import CONDITION_KINDS, Condition, foreign_conditions
 from calculator.kinds import kinds
 from calculator.questions import NO, YES, Constraint, Option, Question, Source
+from calculator.text import t
 
 __all__ = [
     "NO",
@@ -38,12 +39,23 @@ __all__ = [
     "line_of",
     "lines_of",
     "owner_ids",
+    "with_convention",
 ]
 """Every name a guideline module or the machinery imports from here; ``Source``, ``Option``,
 ``Question``, ``Constraint`` and the yes/no options are defined in ``calculator.questions``."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def with_convention(text: str, convention: str) -> str:
+    """``text`` followed by ``convention`` labelled as one (``result.convention``), or ``text`` alone.
+
+    A convention is kept apart from the text it qualifies so that a short view (the bedside
+    summary) can still mark a classification or finding that rests on one; every full view
+    (the result, the note, the decision table, the exports) shows this joined text.
+    """
+    return t("result.convention", text=text, convention=convention) if convention else text
 
 
 class GuidelineDefinitionError(ValueError):
@@ -70,6 +82,14 @@ class Entry:
     short: str = ""
     """The author's short form for the result summary, from the same sentence (the build checks
     that its words and numbers are the source sentence's or the text's); empty: the text is used."""
+    convention: str = ""
+    """The interface convention the entry rests on where its source sentence does not settle it
+    (e.g. how many weeks "2 months" is); empty: none. See ``with_convention``."""
+
+    @property
+    def full_text(self) -> str:
+        """The text with its convention, labelled: what every full view shows."""
+        return with_convention(self.text, self.convention)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -82,6 +102,13 @@ class Category:
     when: Condition
     source: Source | None = None
     """``None`` only for a category that says the question was not assessed."""
+    convention: str = ""
+    """The interface convention the category rests on (as ``Entry.convention``); empty: none."""
+
+    @property
+    def full_text(self) -> str:
+        """The text with its convention, labelled: what every full view shows."""
+        return with_convention(self.text, self.convention)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

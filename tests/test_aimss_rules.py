@@ -63,6 +63,31 @@ def test_onset_timing_windows(aimss: Guideline, weeks: Any, timing: str, assessm
     assert category(result, "assessment") == assessment
 
 
+def test_onset_in_the_week_the_ai_started_is_consistent_with_aimss_by_a_convention_the_result_names(
+    aimss: Guideline,
+) -> None:
+    # "the presence of stereotypical symptoms within the appropriate time frame should be enough
+    # for diagnosis": the source does not say where that frame begins, so 0 weeks counts by
+    # convention, and the result carries the convention apart, for the summary to mark it.
+    result = assess(aimss, with_(DIFFUSE_MILD, onset_weeks_after_ai_start=0))
+    assessment = result["classifications"][0]["category"]
+    assert assessment["id"] == "consistent_with_aimss"
+    assert "0 to 2 months (8.7 weeks)" in assessment["convention"]
+    assert "0 weeks" in assessment["convention"]
+    assert assessment["text"].endswith(f"Convention: {assessment['convention']}")
+    timing = result["classifications"][2]["category"]
+    assert "8.7 weeks" in timing["convention"]
+    assert "8.7 weeks" in item(result, "index_of_suspicion")["convention"]
+
+
+def test_rules_the_source_settles_alone_carry_no_convention(aimss: Guideline) -> None:
+    result = assess(aimss, with_(DIFFUSE_MILD, onset_weeks_after_ai_start=7))
+    assert category(result, "timing") == "usual_window"
+    assert "convention" not in result["classifications"][2]["category"]
+    assert "convention" not in item(result, "arthralgia_sites")
+    assert all("convention" not in i for s in result["sections"] for i in s["items"])
+
+
 def test_symptoms_before_the_ai_are_atypical(aimss: Guideline) -> None:
     answers = with_(DIFFUSE_MILD, onset_before_ai="yes", onset_weeks_after_ai_start=None)
     result = assess(aimss, answers)
@@ -86,6 +111,24 @@ def test_improvement_within_weeks_of_stopping_supports_aimss(aimss: Guideline) -
     result = assess(aimss, with_(DIFFUSE_MILD, **stopped(3, "yes")))
     assert category(result, "assessment") == "consistent_with_aimss"
     assert "improved_after_stopping" in finding_ids(result)
+
+
+@pytest.mark.parametrize("weeks_ago", [0, "0.5"])
+def test_improved_answered_in_the_week_the_ai_was_stopped_is_too_early_to_judge_not_the_usual_course(
+    aimss: Guideline, weeks_ago: Any
+) -> None:
+    # "resolve or improve within 2-4 weeks of discontinuation": an improvement recorded less than
+    # a week after stopping is not read as that course; the result says so and asks to check.
+    result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "yes")))
+    assert "improved_after_stopping" not in finding_ids(result)
+    finding = item(result, "improvement_too_early_to_judge")
+    assert "too early to judge" in finding["short"] and "within 2-4 weeks of discontinuation" in finding["text"]
+    assert "less than 1 week" in finding["convention"]
+    assert why(result, "improvement_too_early_to_judge") == {
+        "improved_within_4_weeks_of_stopping": "Yes",
+        "weeks_since_ai_stopped": f"{weeks_ago} weeks",
+    }
+    assert "improvement_too_early_to_judge" not in finding_ids(assess(aimss, with_(DIFFUSE_MILD, **stopped(1, "yes"))))
 
 
 @pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 24])

@@ -143,6 +143,28 @@ def test_on_a_phone_the_bar_takes_the_clinician_to_the_result_in_one_tap(
     expect(bar).to_be_hidden()  # with the summary on screen, the bar steps aside
 
 
+def test_an_assessment_resting_on_a_convention_is_marked_in_the_summary_and_the_tag_opens_it(
+    watched_context: Callable[..., BrowserContext], site_server: SiteServer, aimss: Guideline
+) -> None:
+    """Onset in the week the AI started is 'within the appropriate time frame' only by convention."""
+    page = watched_context(**TABLET).new_page()
+    open_calculator(page, site_server)
+    answers = {**VIGNETTES["diffuse_mild"].answers, "onset_weeks_after_ai_start": 0}
+    tap_through(page, aimss, answers)
+    convention = assess(aimss, answers)["classifications"][0]["category"]["convention"]
+    summary = page.locator("[data-gc-summary-body]")
+    assessment = summary.locator("dd").filter(has=page.locator('[data-summary-classification="assessment"]'))
+    expect(assessment.locator("[data-summary-classification]")).to_have_text("Consistent with AIMSS")
+    tag = assessment.get_by_text("convention", exact=True)
+    words = assessment.get_by_text(convention)
+    expect(tag).to_be_visible()
+    expect(words).to_be_hidden()
+    tag.tap()
+    expect(words).to_be_visible()
+    pattern = summary.locator("dd").filter(has=page.locator('[data-summary-classification="pattern"]'))
+    expect(pattern.get_by_text("convention", exact=True)).to_have_count(0)  # Diffuse rests on none
+
+
 def test_the_summary_lists_what_is_left_as_links_and_never_takes_focus(
     device_page: Page, kind: str, site_server: SiteServer, aimss: Guideline
 ) -> None:

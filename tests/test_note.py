@@ -40,7 +40,7 @@ EXPECTED = textwrap.dedent(
     - Is there an equally effective systemic cancer treatment that is in line with the patient's goals of care? Not known
 
     Assessment: Consistent with AIMSS. [guideline #diagnosis, citation 12]
-      Stereotypical symptoms started within the appropriate time frame after AI initiation. The guideline states that this should be enough for diagnosis (non-validated criteria exist). Convention: the appropriate time frame is taken as 0 to 2 months (8.7 weeks) after AI initiation.
+      Stereotypical symptoms started within the appropriate time frame after AI initiation. The guideline states that this should be enough for diagnosis (non-validated criteria exist). Convention: the appropriate time frame is taken as 0 to 2 months (8.7 weeks) after AI initiation, onset in the week the AI was started (0 weeks) included.
     Pattern: Focal. [guideline #focal-site]
       Focal symptoms most often occur in the hand or wrist.
     Timing: Within 1-2 months of starting the AI. [guideline #key-suspicion]
@@ -50,8 +50,8 @@ EXPECTED = textwrap.dedent(
     - Arthralgias may occur anywhere but most commonly occur in the legs, lower back, hands, and wrists. [guideline #arthralgia-sites, citation 10]
     - Tendinopathies of AIMSS commonly occur in the wrist/hand area and can manifest as de Quervain's tenosynovitis, trigger fingers, or carpal tunnel syndrome. [guideline #tendinopathies]
     - A wedding ring that no longer fits due to finger swelling is a possible presenting sign. [guideline #ring-sign]
-    - Have a strong index of suspicion for arthralgias/stiffness within 1-2 months of initiating AI therapy. [guideline #key-suspicion]
-    - The AI was stopped less than 4 weeks ago and the symptoms have not improved yet: AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too early to judge the response. [guideline #timing, citation 11]
+    - Have a strong index of suspicion for arthralgias/stiffness within 1-2 months of initiating AI therapy. Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks counts as within 1-2 months. [guideline #key-suspicion]
+    - The AI was stopped less than 4 weeks ago and the symptoms have not improved yet: AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too early to judge the response. Convention: 'within 2-4 weeks' is read as by 4 weeks after stopping. [guideline #timing, citation 11]
 
     Plan:
     Approach:

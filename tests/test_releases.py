@@ -113,8 +113,18 @@ def test_the_changes_of_1_2_0_are_listed_since_1_1_0(built_site: Any, aimss: Gui
     page = (built_site / "aimss" / "changes" / "index.html").read_text()
     assert "Compared with release 1.1.0" in page
     reworded = page[page.index('id="reworded"') : page.index('id="short-forms"')]
-    # 1.2.0 (the clinical review) rewords what the review found wrong, and nothing else
-    assert re.findall(r"<code>([a-z_.]+)</code>", reworded) == ["plan_assumes_aimss", "improved_after_stopping"]
+    # 1.2.0 (the clinical review) rewords what the review found wrong, and nothing else: two
+    # findings, and each rule resting on a convention now names it (a category's "by convention"
+    # and a rule that rested on 8.7 weeks or on 4 weeks without saying so)
+    assert re.findall(r"<code>([a-z_.]+)</code>", reworded) == [
+        "assessment.atypical_late_onset",
+        "assessment.consistent_with_aimss",
+        "timing.before_ai",
+        "plan_assumes_aimss",
+        "index_of_suspicion",
+        "improved_after_stopping",
+        "too_early_to_judge_response",
+    ]
 
 
 @pytest.mark.build

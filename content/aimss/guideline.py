@@ -64,6 +64,12 @@ USUAL_ONSET_WEEKS = (6.0, 8.0)
 RESPONSE_WINDOW_WEEKS = 4.0
 """Convention: upper end of 'resolve or improve within 2-4 weeks of discontinuation'."""
 
+WITHIN_TWO_MONTHS = "2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks counts as within 1-2 months."
+"""The convention behind every rule on onset 'within 1-2 months', shown with it (``Category.convention``)."""
+
+BY_4_WEEKS = "'within 2-4 weeks' is read as by 4 weeks after stopping."
+"""The convention behind every rule on the course after stopping, shown with it."""
+
 MAX_WEEKS = 1040
 """Convention: plausibility limit for every duration (20 years)."""
 
@@ -356,9 +362,9 @@ assessment = Classification(
             label="Atypical for AIMSS: started before the AI",
             text=(
                 "The symptoms started before the AI, whereas AIMSS symptoms usually start 6-8 "
-                "weeks after AI initiation. Convention: timing outside what the guideline "
-                "describes is labelled atypical."
+                "weeks after AI initiation."
             ),
+            convention="timing outside what the guideline describes is labelled atypical.",
             when=Is("onset_before_ai", YES),
             source=source("timing", 11),
         ),
@@ -368,8 +374,10 @@ assessment = Classification(
             text=(
                 "The symptoms started more than 2 months after AI initiation, outside the time "
                 "frame the guideline describes (usually 6-8 weeks; strong index of suspicion "
-                "within 1-2 months). Convention: timing outside what the guideline describes "
-                "is labelled atypical."
+                "within 1-2 months)."
+            ),
+            convention=(
+                "2 months is taken as 8.7 weeks, and timing outside what the guideline describes is labelled atypical."
             ),
             when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
             source=source("timing", 11),
@@ -380,8 +388,11 @@ assessment = Classification(
             text=(
                 "The symptoms did not resolve or improve within 4 weeks of stopping the AI, "
                 "whereas AIMSS symptoms usually resolve or improve within 2-4 weeks of "
-                "discontinuation. Convention: 'within 2-4 weeks' is read as by 4 weeks after "
-                "stopping, and timing outside what the guideline describes is labelled atypical."
+                "discontinuation."
+            ),
+            convention=(
+                "'within 2-4 weeks' is read as by 4 weeks after stopping, and timing outside what the guideline "
+                "describes is labelled atypical."
             ),
             when=all_of(
                 Is("improved_within_4_weeks_of_stopping", NO),
@@ -395,8 +406,11 @@ assessment = Classification(
             text=(
                 "Stereotypical symptoms started within the appropriate time frame after AI "
                 "initiation. The guideline states that this should be enough for diagnosis "
-                "(non-validated criteria exist). Convention: the appropriate time frame is "
-                "taken as 0 to 2 months (8.7 weeks) after AI initiation."
+                "(non-validated criteria exist)."
+            ),
+            convention=(
+                "the appropriate time frame is taken as 0 to 2 months (8.7 weeks) after AI initiation, "
+                "onset in the week the AI was started (0 weeks) included."
             ),
             when=all_of(HAS_PRIMARY_SYMPTOM, Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS)),
             source=source("diagnosis", 12),
@@ -441,10 +455,8 @@ timing = Classification(
         Category(
             id="before_ai",
             label="Started before the AI",
-            text=(
-                "AIMSS symptoms usually start 6-8 weeks after AI initiation; by convention, "
-                "symptoms that started before the AI are labelled atypical."
-            ),
+            text=("AIMSS symptoms usually start 6-8 weeks after AI initiation."),
+            convention="symptoms that started before the AI are labelled atypical.",
             when=Is("onset_before_ai", YES),
             source=source("timing", 11),
         ),
@@ -460,19 +472,17 @@ timing = Classification(
             label="Within 1-2 months of starting the AI",
             text=(
                 "Outside the usual 6-8 weeks but within 1-2 months of initiating AI therapy, "
-                "when the guideline advises a strong index of suspicion for arthralgias/stiffness. "
-                "Convention: 2 months is taken as 8.7 weeks, and onset from 0 to 8.7 weeks counts as within 1-2 months."
+                "when the guideline advises a strong index of suspicion for arthralgias/stiffness."
             ),
+            convention=WITHIN_TWO_MONTHS,
             when=Between("onset_weeks_after_ai_start", 0, TWO_MONTHS_IN_WEEKS),
             source=source("key-suspicion"),
         ),
         Category(
             id="later_than_two_months",
             label="More than 2 months after starting the AI",
-            text=(
-                "Later than the time frame in which AIMSS symptoms usually start. "
-                "Convention: 2 months is taken as 8.7 weeks."
-            ),
+            text=("Later than the time frame in which AIMSS symptoms usually start."),
+            convention="2 months is taken as 8.7 weeks.",
             when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
             source=source("timing", 11),
         ),
@@ -503,8 +513,9 @@ findings = (
         text=(
             "The management plan below is the guideline's palliative treatment of AIMSS. With this "
             "onset, the guideline's basis for the diagnosis (stereotypical symptoms within the "
-            "appropriate time frame) is not met. Convention: 2 months is taken as 8.7 weeks."
+            "appropriate time frame) is not met."
         ),
+        convention="2 months is taken as 8.7 weeks.",
         when=all_of(HAS_PRIMARY_SYMPTOM, ONSET_OUTSIDE_TIME_FRAME),
         source=source("diagnosis", 12),
         short=(
@@ -518,9 +529,9 @@ findings = (
             "The management plan below is the guideline's palliative treatment of AIMSS. The part of the "
             "guideline's time course these symptoms do not follow is the course after stopping: AIMSS "
             "symptoms usually resolve or improve within 2-4 weeks of discontinuation, and these did not by "
-            "4 weeks after stopping (the onset is shown under Timing). Convention, a reading of the source: "
-            "'within 2-4 weeks' is read as by 4 weeks after stopping."
+            "4 weeks after stopping (the onset is shown under Timing)."
         ),
+        convention=BY_4_WEEKS,
         when=all_of(HAS_PRIMARY_SYMPTOM, NO_IMPROVEMENT_BY_4_WEEKS),
         source=source("timing", 11),
         short=(
@@ -578,20 +589,37 @@ findings = (
         ),
         source=source("key-suspicion"),
         short="Arthralgias/stiffness within 1-2 months of initiating AI therapy: strong index of suspicion.",
+        convention=WITHIN_TWO_MONTHS,
     ),
     Entry(
         id="improved_after_stopping",
         text=(
             "The symptoms resolved or improved within 4 weeks of stopping the AI, the usual course the "
             "guideline describes: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
-            "discontinuation. Convention: 'within 2-4 weeks' is read as by 4 weeks after stopping."
+            "discontinuation."
         ),
-        when=Is("improved_within_4_weeks_of_stopping", YES),
+        convention=BY_4_WEEKS,
+        when=all_of(Is("improved_within_4_weeks_of_stopping", YES), AtLeast("weeks_since_ai_stopped", 1)),
         source=source("timing", 11),
         short=(
             "Improved within 4 weeks of stopping: AIMSS symptoms usually resolve or improve within 2-4 weeks of "
             "discontinuation."
         ),
+    ),
+    Entry(
+        id="improvement_too_early_to_judge",
+        text=(
+            "The symptoms are recorded as resolved or improved, but the AI was stopped less than 1 week ago: "
+            "AIMSS symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too early "
+            "to judge the response. Check the answer about improvement after stopping."
+        ),
+        convention=(
+            "an improvement recorded less than 1 week after stopping is not read as the usual course; "
+            "'within 2-4 weeks' is read as by 4 weeks after stopping."
+        ),
+        when=all_of(Is("improved_within_4_weeks_of_stopping", YES), Below("weeks_since_ai_stopped", 1)),
+        source=source("timing", 11),
+        short="AI stopped less than 1 week ago: too early to judge the response. Check the answer.",
     ),
     Entry(
         id="too_early_to_judge_response",
@@ -600,6 +628,7 @@ findings = (
             "symptoms usually resolve or improve within 2-4 weeks of discontinuation, so it is too "
             "early to judge the response."
         ),
+        convention=BY_4_WEEKS,
         when=all_of(
             Is("improved_within_4_weeks_of_stopping", NO),
             Below("weeks_since_ai_stopped", RESPONSE_WINDOW_WEEKS),

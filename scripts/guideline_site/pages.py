@@ -192,16 +192,16 @@ def decision_table(env: Any, site: GuidelineSite, page: Page, files: Files) -> s
         {
             "id": c.id,
             "label": c.label,
-            "rows": [rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.text) for k in c.categories],
+            "rows": [rule(f"{c.id}.{k.id}", k.when, k.source, label=k.label, text=k.full_text) for k in c.categories],
         }
         for c in guideline.classifications
     ]
-    findings = [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in guideline.findings]
+    findings = [rule(e.id, e.when, e.source, text=e.full_text, short=e.short) for e in guideline.findings]
     sections = [
         {
             "id": s.id,
             "title": s.title,
-            "rows": [rule(e.id, e.when, e.source, text=e.text, short=e.short) for e in s.entries],
+            "rows": [rule(e.id, e.when, e.source, text=e.full_text, short=e.short) for e in s.entries],
         }
         for s in guideline.sections
     ]

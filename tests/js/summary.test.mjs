@@ -76,10 +76,23 @@ test("a result: the bar names the first classification's category", () => {
 test("the result in short: categories, the plan by section, findings, each in its short form", () => {
   assert.deepEqual(resultLines(result), {
     classifications: [
-      { id: "assessment", label: "Assessment", value: "Consistent" },
-      { id: "pattern", label: "Pattern", value: "Diffuse" },
+      { id: "assessment", label: "Assessment", value: "Consistent", convention: "" },
+      { id: "pattern", label: "Pattern", value: "Diffuse", convention: "" },
     ],
-    sections: [{ id: "s", title: "Section", items: [{ id: "i", text: "Long thing." }] }],
-    findings: [{ id: "f", text: "Finding." }],
+    sections: [{ id: "s", title: "Section", items: [{ id: "i", text: "Long thing.", convention: "" }] }],
+    findings: [{ id: "f", text: "Finding.", convention: "" }],
   });
+});
+
+test("a category or finding that rests on a convention keeps it in short, to be marked", () => {
+  const convention = "the time frame is taken as 0 to 8.7 weeks.";
+  const [assessment, pattern] = result.classifications;
+  const marked = {
+    ...result,
+    classifications: [{ ...assessment, category: { ...assessment.category, convention } }, pattern],
+    findings: [{ ...item("f", "A long finding.", "Finding."), convention }],
+  };
+  const lines = resultLines(marked);
+  assert.deepEqual(lines.classifications.map((c) => c.convention), [convention, ""]);
+  assert.deepEqual(lines.findings, [{ id: "f", text: "Finding.", convention }]);
 });

@@ -10,6 +10,27 @@ import { dateText, nodes, t } from "./text.mjs";
 /** @typedef {import("./contract.mjs").Result} Result */
 /** @typedef {import("./result-view.mjs").QuestionLink} QuestionLink */
 
+/**
+ * A line that rests on a convention is marked by a small native disclosure: the tag says
+ * "convention", opening it shows which (the full result carries it too, labelled). The line's
+ * own words stay in their [data-summary-classification] or [data-summary-item] span.
+ * @param {string} convention
+ * @returns {(Node | string)[]}
+ */
+function marked(convention) {
+  if (!convention) return [];
+  const tag = el("summary", {}, t("summary.convention"));
+  return [" ", el("details", { class: "gc-convention", "data-summary-convention": "" }, tag, el("span", {}, convention))];
+}
+
+/**
+ * An item of the plan or a finding, in short, marked when it rests on a convention.
+ * @param {import("./summary.mjs").Line} item
+ */
+function line(item) {
+  return el("li", {}, el("span", { "data-summary-item": item.id }, item.text), ...marked(item.convention));
+}
+
 export class SummaryView {
   /**
    * @param {HTMLElement} panel the [data-gc-summary] aside
@@ -96,21 +117,21 @@ export class SummaryView {
   result(result) {
     const lines = resultLines(result);
     const classifications = el("dl", { class: "gc-summary__classifications" });
-    for (const { id, label, value } of lines.classifications) {
-      classifications.append(el("dt", {}, label), el("dd", { "data-summary-classification": id }, value));
+    for (const { id, label, value, convention } of lines.classifications) {
+      classifications.append(el("dt", {}, label), el("dd", {}, el("span", { "data-summary-classification": id }, value), ...marked(convention)));
     }
     /** @type {(Node | string)[]} */
     const parts = [classifications, el("h4", {}, t("summary.plan"))];
     if (!lines.sections.length) parts.push(el("p", {}, t("summary.no_plan")));
     for (const section of lines.sections) {
       const items = el("ul", { class: "gc-summary__items" });
-      for (const item of section.items) items.append(el("li", { "data-summary-item": item.id }, item.text));
+      for (const item of section.items) items.append(line(item));
       parts.push(el("section", { class: "gc-summary__section", "data-summary-section": section.id },
         el("h5", {}, section.title), items));
     }
     if (lines.findings.length) {
       const findings = el("ul", { class: "gc-summary__items" });
-      for (const item of lines.findings) findings.append(el("li", { "data-summary-item": item.id }, item.text));
+      for (const item of lines.findings) findings.append(line(item));
       parts.push(el("h4", {}, t("summary.findings")), findings);
     }
     parts.push(el("p", { class: "gc-summary__details" }, jumpLink(t("summary.details_link"), "gc-result-heading", "start")));

@@ -41,22 +41,29 @@ export function summaryState(evaluation, { ready, failed }) {
 }
 
 /**
- * @typedef {{id: string, text: string}} Line
- * @typedef {{classifications: {id: string, label: string, value: string}[],
+ * @typedef {{id: string, text: string, convention: string}} Line
+ * @typedef {{classifications: {id: string, label: string, value: string, convention: string}[],
  *            sections: {id: string, title: string, items: Line[]}[], findings: Line[]}} ResultLines
+ *   `convention`: the interface convention the line rests on, to be marked beside it; "" when none.
  */
 
 /**
  * The result in short, grouped as the guideline groups it: each classification's category,
- * the plan by section, then the findings, each item in its author's short form.
+ * the plan by section, then the findings, each item in its author's short form. A short form
+ * drops the full text's convention, so each line keeps it apart, to be marked.
  * @param {Result} result
  * @returns {ResultLines}
  */
 export function resultLines(result) {
-  /** @param {{id: string, short: string}} item */
-  const line = (item) => ({ id: item.id, text: item.short });
+  /** @param {{id: string, short: string, convention?: string}} item */
+  const line = (item) => ({ id: item.id, text: item.short, convention: item.convention ?? "" });
   return {
-    classifications: result.classifications.map((c) => ({ id: c.id, label: c.label, value: c.category.label })),
+    classifications: result.classifications.map((c) => ({
+      id: c.id,
+      label: c.label,
+      value: c.category.label,
+      convention: c.category.convention ?? "",
+    })),
     sections: result.sections.map((s) => ({ id: s.id, title: s.title, items: s.items.map(line) })),
     findings: result.findings.map(line),
   };
