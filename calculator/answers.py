@@ -80,7 +80,7 @@ def _nested_deeper_than(value: object, limit: int) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RefusedNumber:
     """A JSON number the calculator refuses (``NaN``, ``Infinity``, ``1e400``), kept in place by
     ``loads`` so that ``parse_answers`` names the answer it was given for, not the whole text."""
@@ -89,13 +89,13 @@ class RefusedNumber:
 
 
 def _reject_constant(name: str) -> RefusedNumber:
-    return RefusedNumber(t("answers.constant", value=name))
+    return RefusedNumber(message=t("answers.constant", value=name))
 
 
 def _finite_float(text: str) -> float | RefusedNumber:
     value = float(text)
     if not math.isfinite(value):
-        return RefusedNumber(t("answers.too_large", value=text))
+        return RefusedNumber(message=t("answers.too_large", value=text))
     return value
 
 

@@ -118,6 +118,9 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
         "BOOT_TIMEOUT_SECONDS": protocol.BOOT_TIMEOUT_SECONDS,
         "MESSAGES": protocol.MESSAGES,
         "EMBED_MESSAGES": protocol.EMBED_MESSAGES,
+        "RESULT_EVENT_ORIGINS": [],  # mkdocs.yml: result_event_origins
+        "LINK_MAX_ANSWERS": protocol.LINK_MAX_ANSWERS,
+        "LINK_MAX_CHARACTERS": protocol.LINK_MAX_CHARACTERS,
         "PYODIDE_VERSION": PYODIDE_VERSION,
         "CALCULATOR_VERSION": __version__,
     }

@@ -62,6 +62,7 @@ def test_the_french_file_itself_translates_every_key_of_the_english_file() -> No
         "changes.questions",
         "note.calculator",
         "offline.help.ipad_heading",
+        "summary.convention",  # "convention": the word is French too
         "cli.check.vignette.numbered",  # "vignette {number}": the word is French too
         "cli.check.vignette.named",
         "condition.is",  # "{question} = {option}"
