@@ -25,6 +25,7 @@ from engines.firefox import FIREFOX, FirefoxDriver, FirefoxEngine
 from engines.webkit import MINIBROWSER, PERSISTENT_BROWSER, WEBKITWEBDRIVER, Xvfb, in_webkit
 from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
+from test_deployment import site_sending_results_to
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR
 
@@ -191,22 +192,26 @@ document.addEventListener("guideline-calculator:result", (event) => window.guide
 
 @pytest.mark.parametrize("engine_name", ENGINES)
 def test_embedded_in_another_sites_page_it_reports_its_result(
-    engine_name: str, request: pytest.FixtureRequest, built_site: Path, tmp_path: Path, aimss: Guideline
+    engine_name: str, request: pytest.FixtureRequest, tmp_path: Path, aimss: Guideline
 ) -> None:
     require(nginx_available(), "nginx with the brotli module is missing")
     host_port = free_port()
     host_origin = f"http://localhost:{host_port}"
     answers = VIGNETTES["diffuse_mild"]
+    # Results go only to the origins the site's configuration names (result_event_origins).
+    site = site_sending_results_to(host_origin, tmp_path / "calculator")
+    host_dir = tmp_path / "host"
+    host_dir.mkdir()
     with NginxServer(
-        built_site, sub_path="/guidelines/", frame_ancestors=f"'self' {host_origin}", csp_reports=True
+        site, sub_path="/guidelines/", frame_ancestors=f"'self' {host_origin}", csp_reports=True
     ) as calculator:
-        (tmp_path / "index.html").write_text(
+        (host_dir / "index.html").write_text(
             HOST_PAGE.format(
                 calculator=calculator.url + "aimss/embed/", embed_js=calculator.url + "assets/calculator/embed.js"
             )
         )
-        (tmp_path / "host.js").write_text(HOST_SCRIPT)
-        with SiteServer(tmp_path, headers={}, port=host_port) as host:
+        (host_dir / "host.js").write_text(HOST_SCRIPT)
+        with SiteServer(host_dir, headers={}, port=host_port) as host:
 
             def body(engine: Engine) -> None:
                 engine.open(host.url.replace("127.0.0.1", "localhost"))
