@@ -35,6 +35,8 @@ TBT_TARGET_MS = 200.0
 """The decision table's mobile Total Blocking Time must stay under this (issue 10)."""
 CLS_TARGET = 0.1
 """Web Vitals' "good" layout shift, for every page."""
+ATTEMPTS = 3
+"""Lighthouse now and then loses a page load's trace (NO_NAVSTART) and asks to be run again."""
 
 
 def lighthouse() -> Path:
@@ -64,8 +66,11 @@ def audit(url: str) -> dict[str, float]:
         f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
     ]
     env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
-    if done.returncode != 0:
+    for _ in range(ATTEMPTS):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+        if done.returncode == 0:
+            break
+    else:
         raise RuntimeError(f"Lighthouse failed on {url}: {done.stderr.strip()[-2000:]}")
     audits = json.loads(done.stdout)["audits"]
     groups = {item["group"]: item["duration"] for item in audits["mainthread-work-breakdown"]["details"]["items"]}
