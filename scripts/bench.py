@@ -19,7 +19,8 @@ idle, when visible), and times ``make site`` against a plain Material build of t
 content (rebuilds with the build cache, and a fresh clone's first build without it).
 It also measures the bedside layout before and after the live summary (``bench_layout.py``),
 the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``), and
-what a library of 1 to 500 guidelines costs (``bench_library.py``).
+what a library of 1 to 500 guidelines costs (``bench_library.py``), and Lighthouse's mobile
+Total Blocking Time and layout shift of the decision table and other pages (``bench_audits.py``).
 Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
 markers; the analysis written below them is kept). Timings here swing run to run: compare
 the ratios, which are measured alternately within one run.
@@ -50,6 +51,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
 
+import bench_audits  # noqa: E402
 import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
 import bench_library  # noqa: E402
@@ -64,6 +66,8 @@ MIN_RUNS = 5
 LIBRARY_ROUNDS = 3
 """Builds per library size (N = 1 … 500), alternating: the N = 500 build is the slow part."""
 """Fewer cold and warm runs per page than this give no meaningful median."""
+AUDIT_RUNS = 3
+"""Lighthouse audits per page (bench_audits.py; each takes 10 to 20 s)."""
 
 OBSERVE = """
 window.__bench = { longtasks: [], frames: [], firstQuestion: null };
@@ -608,6 +612,9 @@ def main() -> None:
                 print(f"[{index}/{len(plan)}] {key}: ready {results[key][-1]['ready'] or 0:.0f} ms", flush=True)
             results["offline"] = [runner.offline_bytes(subject.path) for _ in range(3)]
             layout = bench_layout.bedside_layout(playwright, base, subject)
+            audits_body, audit_targets = bench_audits.report(
+                bench_audits.measure({"site": base}, folder, AUDIT_RUNS), AUDIT_RUNS
+            )
             # Last: it removes sw.js from the served copy (both pages on the HTTP cache alike).
             engines_body, engine_targets = bench_engines.report(
                 bench_engines.measure(served, base, subject.path, args.runs), args.runs
@@ -617,9 +624,9 @@ def main() -> None:
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
         )
-        more = [*engine_targets, *library_targets]
+        more = [*audit_targets, *engine_targets, *library_targets]
         body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by, more)
-        body += "\n" + layout + "\n" + engines_body + "\n" + library_body
+        body += "\n" + layout + "\n" + audits_body + "\n" + engines_body + "\n" + library_body
         write_benchmarks(args.out, body, machine())
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")

@@ -334,6 +334,48 @@ def test_calculator_without_javascript_points_to_the_decision_table(built_site: 
     assert "data-gc-needs-server" in html
 
 
+class _RowContainers(HTMLParser):
+    """For each ``<table>`` and each ``<li id="sentence-…">``: the classes of its nearest ``div``/``ul``."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str]] = []
+        self.containers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table" or (tag == "li" and (found.get("id") or "").startswith("sentence-")):
+            self.containers.append(next((cls for name, cls in reversed(self.open) if name in ("div", "ul")), ""))
+        if tag not in self.VOID:
+            self.open.append((tag, found.get("class") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+
+def test_decision_table_rows_are_laid_out_only_near_the_screen(built_site: Path) -> None:
+    """Each table and the sentence list are in a container the stylesheet skips until it nears the
+    screen (on a phone, laying out the whole page at load blocked it for most of a second), and
+    print shows them all."""
+    html = _decision_table(built_site)
+    article = html[html.index("<article") : html.index("</article>")]
+    parser = _RowContainers()
+    parser.feed(article)
+    assert len(parser.containers) > 10
+    assert all(cls.split()[:1] in (["gc-rows"], ["gc-sentences"]) for cls in parser.containers), parser.containers
+    css = (built_site / "assets" / "calculator" / "calculator.css").read_text(encoding="utf-8")
+    skipped = re.search(r"\.md-typeset \.gc-rows,\s*\.md-typeset \.gc-sentences \{([^}]*)\}", css)
+    assert skipped and "content-visibility: auto" in skipped.group(1)
+    printed = css[css.index("@media print", skipped.end()) :]
+    assert re.match(
+        r"@media print \{\s*\.md-typeset \.gc-rows,\s*\.md-typeset \.gc-sentences \{\s*content-visibility: visible",
+        printed,
+    )
+
+
 def test_vignettes_are_test_data_not_part_of_the_site(built_site: Path) -> None:
     assert not list(built_site.rglob("vignettes.json"))
 
