@@ -539,6 +539,61 @@ class SumExceeds:
             yield (part, "number")
 
 
+@dataclass(frozen=True, slots=True)
+class DifferenceBelow:
+    """Two number answers are both given and the first minus the second is less than ``threshold``.
+
+    Compares two answers in the same unit (``Guideline.check`` refuses two units, or a question
+    compared with itself): e.g. weeks since the AI was started minus weeks since it was stopped
+    less than 1 week, "the AI was stopped within a week of starting it". With a threshold of a
+    step finer than the answers are given in, it reads as "the two answers are equal".
+    """
+
+    question: str
+    other: str
+    threshold: float
+
+    def holds(self, answers: Answers) -> bool:
+        value, other = answers.get(self.question), answers.get(self.other)
+        return isinstance(value, float) and isinstance(other, float) and value - other < self.threshold
+
+    def reasons(self, answers: Answers) -> tuple[Reason, ...]:
+        if not self.holds(answers):
+            return ()
+        return (Reason(question=self.question), Reason(question=self.other))
+
+    def describe(self, labels: Labels) -> str:
+        unit = labels.unit(self.question)
+        text = t(
+            "condition.difference_below",
+            question=labels.question_label(self.question),
+            other=labels.question_label(self.other),
+            threshold=number_text(self.threshold),
+            unit=unit,
+        )
+        return text if unit else text.replace("  ", " ").rstrip()
+
+    def question_ids(self) -> frozenset[str]:
+        return frozenset({self.question, self.other})
+
+    def option_refs(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"difference_below": {"question": self.question, "other": self.other, "threshold": self.threshold}}
+
+    def fhirpath(self, paths: FhirPaths) -> str:
+        first, second = paths.numbers(self.question), paths.numbers(self.other)
+        return f"({first}.exists() and {second}.exists() and ({first}.first() - {second}.first()) < {self.threshold})"
+
+    def thresholds(self, question_id: str) -> tuple[float, ...]:
+        return ()
+
+    def shapes(self) -> Iterator[tuple[str, Shape]]:
+        yield (self.question, "number")
+        yield (self.other, "number")
+
+
 def _any_code(paths: FhirPaths, question: str, options: tuple[str, ...]) -> str:
     test = " or ".join(f"$this = '{option}'" for option in options)
     return f"{paths.codes(question)}.where({test}).exists()"
@@ -669,6 +724,7 @@ CONDITION_KINDS: tuple[type, ...] = (
     AtLeast,
     Exceeds,
     SumExceeds,
+    DifferenceBelow,
     AllOf,
     AnyOf,
 )
@@ -683,3 +739,19 @@ def foreign_conditions(condition: Condition) -> Iterator[str]:
     elif isinstance(condition, AllOf | AnyOf):
         for part in condition.parts:
             yield from foreign_conditions(part)
+
+
+COMPARISONS: tuple[type, ...] = (Exceeds, SumExceeds, DifferenceBelow)
+"""Kinds of condition that compare number answers with each other (not with a threshold)."""
+
+
+def compared_answers(condition: Condition) -> Iterator[tuple[str, ...]]:
+    """For each part of ``condition`` that compares answers with each other, the questions it
+    compares (first the ones on the left): ``Guideline.check`` requires one unit among them."""
+    if isinstance(condition, AllOf | AnyOf):
+        for part in condition.parts:
+            yield from compared_answers(part)
+    elif isinstance(condition, Exceeds | DifferenceBelow):
+        yield (condition.question, condition.other)
+    elif isinstance(condition, SumExceeds):
+        yield (*condition.parts, condition.other)

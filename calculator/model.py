@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from calculator.conditions import CONDITION_KINDS, Condition, foreign_conditions
+from calculator.conditions import CONDITION_KINDS, Condition, compared_answers, foreign_conditions
 from calculator.kinds import kinds
 from calculator.questions import NO, YES, Constraint, Option, Question, Source
 from calculator.text import t
@@ -505,6 +505,26 @@ def _question_problems(
 SHAPE_WORDS = {"one": "one option", "many": "several options", "number": "a number"}
 
 
+def _comparison_problems(
+    guideline: Guideline, where: str, compared: tuple[str, ...], at: tuple[str, ...]
+) -> Iterator[Problem]:
+    """A condition comparing answers with each other compares two different questions of one unit."""
+    if len(set(compared)) < len(compared):
+        repeated = next(question for question in compared if compared.count(question) > 1)
+        yield Problem(
+            message=f"{where}: a condition compares question {repeated!r} with itself: compare two different questions",
+            at=at,
+        )
+    known = [guideline.question(q) for q in dict.fromkeys(compared) if guideline.has_question(q)]
+    units = {question.unit for question in known}
+    if len(units) > 1:
+        listed = ", ".join(f"{question.id!r} in {question.unit or 'no unit'!s}" for question in known)
+        yield Problem(
+            message=f"{where}: a condition compares answers in different units ({listed}): compare answers in one unit",
+            at=at,
+        )
+
+
 def _condition_problems(
     guideline: Guideline, where: str, condition: Condition, at: tuple[str, ...], *, check_ids: bool = True
 ) -> Iterator[Problem]:
@@ -519,7 +539,7 @@ def _condition_problems(
                     + {
                         "one": "use Is or IsAnyOf",
                         "many": "use IncludesAny, Includes or IncludesNone",
-                        "number": "use Between, Above, Below, AtLeast, Exceeds or SumExceeds",
+                        "number": "use Between, Above, Below, AtLeast, Exceeds, SumExceeds or DifferenceBelow",
                     }[kind.shape]
                 )
                 yield Problem(message=message, at=at)
@@ -527,6 +547,8 @@ def _condition_problems(
         for read in sorted(condition.question_ids()):
             if not guideline.has_question(read):
                 yield Problem(message=f"{where}: condition reads unknown question {read!r}", at=at)
+    for compared in compared_answers(condition):
+        yield from _comparison_problems(guideline, where, compared, at)
     for question_id, option_id in condition.option_refs():
         if guideline.has_question(question_id):
             question = guideline.question(question_id)

@@ -131,6 +131,63 @@ def test_improved_answered_in_the_week_the_ai_was_stopped_is_too_early_to_judge_
     assert "improvement_too_early_to_judge" not in finding_ids(assess(aimss, with_(DIFFUSE_MILD, **stopped(1, "yes"))))
 
 
+@pytest.mark.parametrize(
+    ("started", "onset", "stopped_weeks", "improved"),
+    [(10, 0, 10, "yes"), (10, 0, 10, "no"), (0, 0, 0, "no"), (30, "0.5", "29.5", "yes"), (30, 0, "29.1", "yes")],
+)
+def test_symptoms_the_week_the_ai_started_with_the_ai_stopped_that_week_are_not_classified_but_checked(
+    aimss: Guideline, started: Any, onset: Any, stopped_weeks: Any, improved: str
+) -> None:
+    # "AIMSS symptoms usually start 6-8 weeks after AI initiation and resolve or improve within
+    # 2-4 weeks of discontinuation": the source gives no rule for an AI stopped in the week it was
+    # started with symptoms that week. No confident assessment, neither "Consistent with AIMSS"
+    # (onset 0 by convention) nor "atypical" (no improvement): the result asks to check, by a
+    # convention it names.
+    answers = with_(
+        DIFFUSE_MILD, weeks_since_ai_start=started, onset_weeks_after_ai_start=onset, **stopped(stopped_weeks, improved)
+    )
+    result = assess(aimss, answers)
+    assessment = result["classifications"][0]["category"]
+    assert assessment["id"] == "check_durations_ai_stopped_in_first_week"
+    assert assessment["label"] == "Not classified: check the durations"
+    assert (
+        "6-8 weeks after AI initiation and resolve or improve within 2-4 weeks of discontinuation"
+        in (assessment["text"])
+    )
+    assert "Check the weeks since starting" in assessment["text"]
+    assert "are not classified: the guideline gives no rule for this combination" in assessment["convention"]
+    assert assessment["text"].endswith(f"Convention: {assessment['convention']}")
+    assert assessment["source"]["anchor"] == "timing" and assessment["source"]["citations"] == [11]
+    assert {reason["question"] for reason in assessment["why"]} == {
+        "onset_weeks_after_ai_start",
+        "weeks_since_ai_start",
+        "weeks_since_ai_stopped",
+    }
+
+
+@pytest.mark.parametrize(
+    ("started", "onset", "stopped_weeks", "assessment"),
+    [
+        (10, 0, 9, "consistent_with_aimss"),  # the AI taken for 1 week
+        (30, 1, 29, "consistent_with_aimss"),  # symptoms in the week after starting, stopped then
+        (30, 0, 25, "consistent_with_aimss"),
+        (30, 6, 20, "consistent_with_aimss"),
+    ],
+)
+def test_an_ai_taken_for_a_week_or_more_is_assessed_as_before(
+    aimss: Guideline, started: Any, onset: Any, stopped_weeks: Any, assessment: str
+) -> None:
+    answers = with_(
+        DIFFUSE_MILD, weeks_since_ai_start=started, onset_weeks_after_ai_start=onset, **stopped(stopped_weeks, "yes")
+    )
+    assert category(assess(aimss, answers), "assessment") == assessment
+
+
+def test_the_ai_still_taken_is_never_the_check_durations_case(aimss: Guideline) -> None:
+    answers = with_(DIFFUSE_MILD, weeks_since_ai_start=0, onset_weeks_after_ai_start=0)
+    assert category(assess(aimss, answers), "assessment") == "consistent_with_aimss"
+
+
 @pytest.mark.parametrize("weeks_ago", [4, "4.0", 10, 24])
 def test_no_improvement_four_or_more_weeks_after_stopping_is_atypical(aimss: Guideline, weeks_ago: Any) -> None:
     result = assess(aimss, with_(DIFFUSE_MILD, **stopped(weeks_ago, "no")))

@@ -315,6 +315,39 @@ def test_a_condition_reading_a_question_as_another_shape(tmp_path: Path) -> None
     ) in load_error(folder)
 
 
+def test_a_condition_comparing_a_question_with_itself(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'DifferenceBelow("weeks_since_ai_start", "weeks_since_ai_stopped", 1)',
+            'DifferenceBelow("weeks_since_ai_start", "weeks_since_ai_start", 1)',
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="check_durations_ai_stopped_in_first_week"')
+    assert (
+        f"guideline.py:{at}: category 'check_durations_ai_stopped_in_first_week': a condition compares question "
+        "'weeks_since_ai_start' with itself: compare two different questions"
+    ) in load_error(folder)
+
+
+def test_a_condition_comparing_answers_in_different_units(tmp_path: Path) -> None:
+    folder = broken(
+        tmp_path,
+        module=lambda s: s.replace(
+            'label="How many weeks ago was the AI stopped?",\n            unit="weeks",',
+            'label="How many weeks ago was the AI stopped?",\n            unit="days",',
+        ),
+    )
+    at = line(folder, "guideline.py", 'id="check_durations_ai_stopped_in_first_week"')
+    message = load_error(folder)
+    assert (
+        f"guideline.py:{at}: category 'check_durations_ai_stopped_in_first_week': a condition compares answers in "
+        "different units ('weeks_since_ai_start' in weeks, 'weeks_since_ai_stopped' in days): compare answers in "
+        "one unit"
+    ) in message
+    assert "constraint 'stopped_before_started': a condition compares answers in different units" in message
+
+
 def test_a_question_of_an_unknown_kind(tmp_path: Path) -> None:
     folder = broken(
         tmp_path,

@@ -165,6 +165,31 @@ def test_an_assessment_resting_on_a_convention_is_marked_in_the_summary_and_the_
     expect(pattern.get_by_text("convention", exact=True)).to_have_count(0)  # Diffuse rests on none
 
 
+def test_symptoms_the_week_the_ai_started_with_the_ai_stopped_that_week_ask_to_check_with_the_convention_marked(
+    watched_context: Callable[..., BrowserContext], site_server: SiteServer, aimss: Guideline
+) -> None:
+    """The source gives no rule for this combination: the summary shows no confident assessment but
+    asks to check the durations, and its convention tag opens the convention's text."""
+    page = watched_context(**TABLET).new_page()
+    open_calculator(page, site_server)
+    answers = VIGNETTES["ai_stopped_in_the_week_symptoms_started"].answers
+    tap_through(page, aimss, answers)
+    convention = assess(aimss, answers)["classifications"][0]["category"]["convention"]
+    summary = page.locator("[data-gc-summary-body]")
+    assessment = summary.locator("dd").filter(has=page.locator('[data-summary-classification="assessment"]'))
+    expect(assessment.locator("[data-summary-classification]")).to_have_text("Not classified: check the durations")
+    expect(summary).not_to_contain_text("Consistent with AIMSS")
+    tag = assessment.get_by_text("convention", exact=True)
+    words = assessment.get_by_text(convention)
+    expect(tag).to_be_visible()
+    expect(words).to_be_hidden()
+    tag.tap()
+    expect(words).to_be_visible()
+    full = page.locator("[data-gc-result-body]")
+    expect(full).to_contain_text("Check the weeks since starting, the weeks from starting to the symptoms")
+    expect(full).to_contain_text(f"Convention: {convention}")
+
+
 def test_the_summary_lists_what_is_left_as_links_and_never_takes_focus(
     device_page: Page, kind: str, site_server: SiteServer, aimss: Guideline
 ) -> None:

@@ -157,10 +157,10 @@ def test_changed_decision_logic_without_a_new_release_record_is_a_problem(projec
     assert problems == [
         Problem(
             path=MODULE,
-            line=_line(edited, 'content_version="1.2.0"'),
+            line=_line(edited, 'content_version="1.3.0"'),
             message=(
-                "the decision logic differs from content/aimss/releases/1.2.0.json, the release record of content "
-                "version 1.2.0 (changed: focal_icing): a clinical change needs a new content_version here, then "
+                "the decision logic differs from content/aimss/releases/1.3.0.json, the release record of content "
+                "version 1.3.0 (changed: focal_icing): a clinical change needs a new content_version here, then "
                 "`guideline-site release-record content/aimss`; a version never published may be recorded again "
                 "with `guideline-site release-record content/aimss --overwrite`"
             ),
@@ -169,11 +169,11 @@ def test_changed_decision_logic_without_a_new_release_record_is_a_problem(projec
 
 
 def test_a_new_content_version_without_its_release_record_is_a_problem(project: Path) -> None:
-    edited = _edit(project, MODULE, 'content_version="1.2.0"', 'content_version="1.3.0"')
+    edited = _edit(project, MODULE, 'content_version="1.3.0"', 'content_version="1.4.0"')
     problems = check_site(project, "content")
     assert [str(p) for p in problems] == [
-        f"content/aimss/guideline.py:{_line(edited, 'content_version=')}: content version 1.3.0 has no release "
-        "record (content/aimss/releases/1.3.0.json): record it with `guideline-site release-record content/aimss`"
+        f"content/aimss/guideline.py:{_line(edited, 'content_version=')}: content version 1.4.0 has no release "
+        "record (content/aimss/releases/1.4.0.json): record it with `guideline-site release-record content/aimss`"
     ]
 
 

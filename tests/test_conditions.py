@@ -18,6 +18,7 @@ from calculator.conditions import (
     Below,
     Between,
     Condition,
+    DifferenceBelow,
     Exceeds,
     Includes,
     IncludesAny,
@@ -98,6 +99,12 @@ TRUTH: list[tuple[Condition, bool, tuple[Reason, ...]]] = [
     ),
     (SumExceeds(("weeks", "missing"), "other"), False, ()),
     (SumExceeds(("weeks", "plain"), "missing"), False, ()),
+    (DifferenceBelow("weeks", "other", 5), True, (Reason(question="weeks"), Reason(question="other"))),  # 8 - 4
+    (DifferenceBelow("weeks", "other", 4), False, ()),  # 8 - 4 is 4, not less
+    (DifferenceBelow("other", "weeks", 0), True, (Reason(question="other"), Reason(question="weeks"))),  # 4 - 8
+    (DifferenceBelow("weeks", "weeks", 0.5), True, (Reason(question="weeks"), Reason(question="weeks"))),
+    (DifferenceBelow("weeks", "missing", 100), False, ()),
+    (DifferenceBelow("missing", "weeks", 100), False, ()),
     (
         all_of(Is("pick", "b"), Above("weeks", 1), Is("pick", "b")),
         True,
@@ -139,6 +146,8 @@ def test_truth_and_reasons(condition: Condition, holds: bool, reasons: tuple[Rea
         (AtLeast("plain", 4), "PLAIN 4 or more"),
         (Exceeds("weeks", "other"), "WEEKS more than OTHER"),
         (SumExceeds(("weeks", "plain"), "other"), "WEEKS plus PLAIN more than OTHER"),
+        (DifferenceBelow("weeks", "other", 1), "WEEKS minus OTHER less than 1 weeks"),
+        (DifferenceBelow("plain", "other", 0.5), "PLAIN minus OTHER less than 0.5"),
         (
             all_of(Is("pick", "b"), any_of(Is("pick", "a"), Above("plain", 1))),
             "PICK = B and (PICK = A or PLAIN more than 1)",
@@ -169,6 +178,7 @@ def test_wording_for_the_decision_table(condition: Condition, words: str) -> Non
         (AtLeast("plain", 4), "PLAIN 4 ou plus"),
         (Exceeds("weeks", "other"), "WEEKS dépasse OTHER"),
         (SumExceeds(("weeks", "plain"), "other"), "WEEKS plus PLAIN dépasse OTHER"),
+        (DifferenceBelow("weeks", "other", 1), "WEEKS moins OTHER\u00a0: moins de 1 weeks"),
         (
             all_of(Is("pick", "b"), any_of(Is("pick", "a"), Above("plain", 1))),
             "PICK = B et (PICK = A ou PLAIN plus de 1)",
@@ -222,6 +232,12 @@ def test_wording_in_the_sites_language(condition: Condition, words: str) -> None
             SumExceeds(("weeks", "plain"), "other"),
             {"sum_exceeds": {"questions": ["weeks", "plain"], "other": "other"}},
             {"weeks", "plain", "other"},
+            [],
+        ),
+        (
+            DifferenceBelow("weeks", "other", 1),
+            {"difference_below": {"question": "weeks", "other": "other", "threshold": 1}},
+            {"weeks", "other"},
             [],
         ),
         (

@@ -127,6 +127,15 @@ def test_plan_definition_conditions_evaluated_by_fhirpath_select_what_the_engine
     assert selected == rules_shown(assess(guideline, vignette.answers))
 
 
+def _as_number(value: Any) -> float | None:
+    """A number answer as JSON carries it (a number, or digits in a string), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return float(value) if isinstance(value, str) and value[:1].isdigit() else None
+
+
 # An evaluator of the exported decision logic written from its data format alone,
 # independent of calculator.conditions: the JSON export says everything the engine knows.
 def json_logic_holds(logic: dict[str, Any], answers: dict[str, Any]) -> bool:
@@ -142,6 +151,9 @@ def json_logic_holds(logic: dict[str, Any], answers: dict[str, Any]) -> bool:
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             return False
         return sum(values[:-1]) > values[-1]
+    if operator == "difference_below":
+        first, second = (_as_number(answers.get(argument[key])) for key in ("question", "other"))
+        return first is not None and second is not None and first - second < argument["threshold"]
     value = answers.get(argument["question"])
     chosen = set(value) if isinstance(value, list) else ({value} if isinstance(value, str) else set())
     number = (

@@ -13,6 +13,9 @@ Conventions (interface needs the source does not settle; labelled where shown):
 * ``RESPONSE_WINDOW_WEEKS``: "resolve or improve within 2-4 weeks of discontinuation"
   is read as "by 4 weeks after stopping": no improvement 4 or more weeks after stopping
   is atypical; before 4 weeks it is too early to judge.
+* Symptoms starting in the week the AI was started, with the AI stopped less than 1 week after
+  it was started, are not classified: the source gives no rule for this combination; the result
+  ("Not classified: check the durations") asks to check the durations.
 * Durations are accepted from 0 to 1040 weeks (20 years) as a plausibility range only.
   The weeks since the AI was started are asked only to catch inconsistent durations
   (symptoms starting, or the AI stopping, later than today).
@@ -28,6 +31,7 @@ from calculator.conditions import (
     AtLeast,
     Below,
     Between,
+    DifferenceBelow,
     Exceeds,
     Includes,
     IncludesAny,
@@ -85,6 +89,16 @@ LIMITED_LIFE_EXPECTANCY_FROM_VISCERAL_DISEASE = all_of(
     Is("limited_prognosis", YES), Is("widespread_visceral_disease", YES)
 )
 """'In cases of widespread visceral disease with limited life expectancy' (anchor ``ai-cessation``)."""
+
+
+AI_STOPPED_IN_THE_WEEK_THE_SYMPTOMS_STARTED = all_of(
+    Below("onset_weeks_after_ai_start", 1),
+    DifferenceBelow("weeks_since_ai_start", "weeks_since_ai_stopped", 1),
+)
+"""Convention: symptoms in the week the AI was started and the AI stopped less than 1 week after
+starting it (weeks since starting minus weeks since stopping under 1), a combination the source
+does not address ('usually start 6-8 weeks after AI initiation and resolve or improve within
+2-4 weeks of discontinuation'): not classified, the durations to be checked."""
 
 
 def source(anchor: str, *citations: int) -> Source:
@@ -380,6 +394,24 @@ assessment = Classification(
                 "2 months is taken as 8.7 weeks, and timing outside what the guideline describes is labelled atypical."
             ),
             when=Above("onset_weeks_after_ai_start", TWO_MONTHS_IN_WEEKS),
+            source=source("timing", 11),
+        ),
+        Category(
+            id="check_durations_ai_stopped_in_first_week",
+            label="Not classified: check the durations",
+            text=(
+                "By these durations the symptoms started in the week the AI was started, and the AI was stopped "
+                "less than 1 week after it was started. AIMSS symptoms usually start 6-8 weeks after AI "
+                "initiation and resolve or improve within 2-4 weeks of discontinuation; the guideline gives no "
+                "rule for an AI stopped in the week it was started. Check the weeks since starting, the weeks "
+                "from starting to the symptoms, and the weeks since stopping."
+            ),
+            convention=(
+                "symptoms starting in the week the AI was started, with the AI stopped less than 1 week after "
+                "it was started, are not classified: the guideline gives no rule for this combination, so the "
+                "result asks to check the durations."
+            ),
+            when=AI_STOPPED_IN_THE_WEEK_THE_SYMPTOMS_STARTED,
             source=source("timing", 11),
         ),
         Category(
@@ -891,7 +923,7 @@ GUIDELINE = Guideline(
         short_title="AIMSS",
         authors=("Philip Chang DO",),
         source='Fast Fact "Aromatase Inhibitor Associated Musculoskeletal Symptoms"',
-        content_version="1.2.0",
+        content_version="1.3.0",
         review_date="2026-12-03",
         reviewer="Pending: transcription checked against the source; clinical sign-off not yet given",
         review_interval_months=12,
