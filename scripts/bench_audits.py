@@ -1,6 +1,7 @@
 """``make bench``, page audits: what a phone's main thread and layout go through on each page.
 
     python scripts/bench_audits.py [--site site] [--runs 3] [--guideline NAME] [--before OTHER_SITE]
+    python scripts/bench_audits.py --scores [--desktop] [--site site]
 
 Lighthouse 12.2.3 (package.json's devDependency; 13 needs Node 22) audits the decision table,
 the calculator, the offline page and the home page in Debian's Chromium with its mobile
@@ -10,6 +11,12 @@ minimum and maximum: Total Blocking Time (main-thread tasks past 50 ms between f
 interactive), Cumulative Layout Shift, the style and layout time of the main thread, and the
 element count. Standalone, it prints the table; ``--before`` audits a second build in the same
 rounds, alternating, to compare a change with what it replaces.
+
+With ``--scores`` (and ``--desktop`` for Lighthouse's desktop preset), it audits accessibility,
+best practices and SEO instead, once per kind of page the build writes (home, guideline text,
+calculator, decision table, changes, embed, offline, authoring, and the 404 page at its own
+address: Lighthouse refuses to audit a response whose status is 404), and prints each page's
+scores with the audits that failed.
 
 ``LIGHTHOUSE_BIN`` overrides where Lighthouse is (default: ``node_modules/.bin/lighthouse``).
 """
@@ -24,6 +31,7 @@ import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts")]
@@ -54,12 +62,32 @@ def pages(folder: str) -> dict[str, str]:
     }
 
 
-def audit(url: str) -> dict[str, float]:
-    """One Lighthouse mobile performance audit of ``url`` on a fresh Chromium profile."""
+SCORED = ("accessibility", "best-practices", "seo")
+"""The categories ``--scores`` reports (issue 21: 100 on every page)."""
+
+
+def page_kinds(folder: str) -> dict[str, str]:
+    """Every kind of page the build writes (label: path under the site's root), for ``--scores``."""
+    return {
+        "Home": "",
+        "Guideline text": f"{folder}/",
+        "Calculator": f"{folder}/calculator/",
+        "Decision table": f"{folder}/decision-table/",
+        "What changed": f"{folder}/changes/",
+        "Embed": f"{folder}/embed/",
+        "Offline": "offline/",
+        "Authoring": "authoring/",
+        "404": "404.html",
+    }
+
+
+def run_lighthouse(url: str, categories: str, *, desktop: bool = False) -> dict[str, object]:
+    """One Lighthouse run of ``url`` (mobile, or ``desktop``) on a fresh Chromium profile: its JSON report."""
     command = [
         str(lighthouse()),
         url,
-        "--only-categories=performance",
+        f"--only-categories={categories}",
+        *(["--preset=desktop"] if desktop else []),
         "--output=json",
         "--output-path=stdout",
         "--quiet",
@@ -72,7 +100,28 @@ def audit(url: str) -> dict[str, float]:
             break
     else:
         raise RuntimeError(f"Lighthouse failed on {url}: {done.stderr.strip()[-2000:]}")
-    audits = json.loads(done.stdout)["audits"]
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def scores(url: str, *, desktop: bool = False) -> tuple[dict[str, int], list[str]]:
+    """Accessibility, best practices and SEO scores (0-100) of ``url``, and the audits that failed
+    (``category: audit id (title)``)."""
+    report: dict[str, Any] = run_lighthouse(url, ",".join(SCORED), desktop=desktop)
+    found = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in SCORED}
+    failed = [
+        f"{name}: {ref['id']} ({report['audits'][ref['id']]['title']})"
+        for name in SCORED
+        for ref in report["categories"][name]["auditRefs"]
+        if ref["weight"] > 0 and report["audits"][ref["id"]]["score"] not in (None, 1)
+    ]
+    return found, failed
+
+
+def audit(url: str) -> dict[str, float]:
+    """One Lighthouse mobile performance audit of ``url`` on a fresh Chromium profile."""
+    report: dict[str, Any] = run_lighthouse(url, "performance")
+    audits = report["audits"]
     groups = {item["group"]: item["duration"] for item in audits["mainthread-work-breakdown"]["details"]["items"]}
     return {
         "tbt": audits["total-blocking-time"]["numericValue"],
@@ -155,8 +204,15 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a second build audited in the same rounds (e.g. before a change)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--guideline", help="the guideline folder name (default: the first under content/)")
+    parser.add_argument(
+        "--scores", action="store_true", help="accessibility, best practices and SEO of every page kind"
+    )
+    parser.add_argument("--desktop", action="store_true", help="with --scores: Lighthouse's desktop preset")
     args = parser.parse_args()
     folder = bench.Subject(args.guideline).path.split("/")[0]
+    if args.scores:
+        print_scores(args.site, folder, desktop=args.desktop)
+        return
     sites = {"this build": args.site, **({"before": args.before} if args.before else {})}
     with ExitStack() as stack:
         bases = {label: stack.enter_context(bench.server(site))[0] for label, site in sites.items()}
@@ -164,6 +220,22 @@ def main() -> None:
     print(body)
     for name, value, met in targets:
         print(f"{'MET ' if met else 'MISS'} {name}: {value}")
+
+
+def print_scores(site: Path, folder: str, *, desktop: bool = False) -> None:
+    """The ``--scores`` table: one row per kind of page, then each page's failed audits."""
+    import bench
+
+    rows, failures = [], []
+    with bench.server(site) as (base, _):
+        for page, path in page_kinds(folder).items():
+            found, failed = scores(base + path, desktop=desktop)
+            print(f"[scores] {page}: {found} {failed}", file=sys.stderr, flush=True)
+            rows.append(f"| {page} | " + " | ".join(f"{found[name]}" for name in SCORED) + " |")
+            failures += [f"- {page}: {audit}" for audit in failed]
+    print("| Page | Accessibility | Best practices | SEO |\n| --- | --- | --- | --- |")
+    print("\n".join(rows))
+    print("\n".join(failures) or "No failed audit.")
 
 
 if __name__ == "__main__":
