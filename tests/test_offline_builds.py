@@ -12,12 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
+from aimss_cases import FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
 from conftest import Launch, build_site, copy_project
 from guideline_site import deploy
 from guideline_site.server import SiteServer
 from nginx_server import free_port
 from playwright.sync_api import Page, expect
 from test_offline import CALCULATOR, OFFLINE_READY_MS, calculator_ready, search_finds
+from ui import answer
+
+from calculator.model import Guideline
 
 pytestmark = pytest.mark.browser
 
@@ -121,22 +125,22 @@ def test_saving_refuses_a_folder_that_is_not_a_guideline_of_this_site(launch: La
         assert [path for path in server.requested[before:] if not path.startswith(PREFIX + "offline")] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not enforced: script-URL policies work (branch sw-trusted-types), but Material 9.8.2's bundle "
-    "assigns strings to innerHTML (search results cleared with an empty innerHTML and built by its JSX helper's "
-    "innerHTML+=), so every page with search throws and search finds nothing without a createHTML policy",
-)
-def test_pages_offline_page_and_search_run_under_trusted_types(page: Page, built_site: Path) -> None:
-    """The CSP requires Trusted Types for scripts: no page assigns HTML to a sink, and the
-    browser suite's CSP watch reports any attempt as a violation."""
+def test_pages_offline_page_and_search_run_under_trusted_types(page: Page, built_site: Path, aimss: Guideline) -> None:
+    """The CSP requires Trusted Types for scripts: the calculator (its worker), the service
+    worker, search (Material's worker and ours) and the embed page start through the site's
+    policies, and the browser suite's CSP watch reports any refused sink as a violation."""
     assert "require-trusted-types-for 'script'" in deploy.content_security_policy()
     with SiteServer(built_site, prefix=PREFIX, port=free_port()) as server:
         response = page.goto(server.url + CALCULATOR)
         assert response is not None
         assert "require-trusted-types-for 'script'" in response.headers["content-security-policy"]
         calculator_ready(page)
-        page.get_by_role("group").first.get_by_role("radio").first.check()
+        answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+        expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible()
+        page.goto(server.url + "aimss/embed/")
+        calculator_ready(page)
+        answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+        expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible()
         page.goto(server.url + "offline/")
         expect(page.locator("[data-offline-rows] > *").first).to_be_visible(timeout=30_000)
         page.goto(server.url + "aimss/")

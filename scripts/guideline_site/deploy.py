@@ -33,6 +33,11 @@ CSP_DIRECTIVES = (
     ("object-src", "'none'"),
     ("base-uri", "'self'"),
     ("form-action", "'self'"),
+    # Trusted Types: a script URL (a worker, the service worker, importScripts) only through one of
+    # these policies, which accept this site's .js/.mjs files only (assets/site/trusted-types.js);
+    # no policy makes HTML or script from a string.
+    ("require-trusted-types-for", "'script'"),
+    ("trusted-types", "guideline-site default"),
 )
 
 
