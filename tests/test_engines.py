@@ -13,6 +13,7 @@ each test: no CSP violation reported, no script error, no request to another ori
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -307,3 +308,59 @@ def test_a_csp_violation_reaches_the_server_from_every_engine(
             in_webkit(request.getfixturevalue("display"), body)
         reports = nginx.csp_violations()
         assert reports and "img-src" in json.dumps(reports), reports
+
+
+TRUSTED_TYPES = {"firefox": True, "webkit": True}
+"""Whether the engine enforces Trusted Types (``window.trustedTypes``): asserted, not assumed."""
+MATERIAL_BUNDLE = r"/assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js$"
+SEARCH = """(() => {
+  const input = document.querySelector("input.md-search__input");
+  input.focus();
+  input.value = "duloxetine";
+  input.dispatchEvent(new KeyboardEvent("keyup", { key: "e", bubbles: true }));
+  return true;
+})()"""
+
+
+def test_trusted_types_the_pages_run_and_search_finds_without_our_code_reaching_the_default_policy(
+    run: Any, server: NginxServer, aimss: Guideline, request: pytest.FixtureRequest
+) -> None:
+    """As in Chromium (tests/test_offline_builds.py): under the site's CSP with
+    ``require-trusted-types-for 'script'``, the calculator, the embed page, the offline page and
+    search work; the default policy is never called by our scripts (the embed page: never; the
+    calculator and offline pages: only Material clearing its empty result list); search's
+    results pass through its sanitizer. The server fixture fails the test on any CSP report (a
+    document's or a worker's). An engine without Trusted Types is named in TRUSTED_TYPES, and
+    the test asserts it lacks ``window.trustedTypes`` and still runs every page."""
+    engine_name = request.node.callspec.params["run"]
+    enforced = TRUSTED_TYPES[engine_name]
+    answers = VIGNETTES["focal_carpal_tunnel"]
+
+    def material_clears_only(engine: Engine) -> None:
+        calls = engine.js("window.gcTrustedTypesDefaultCalls || []")
+        assert all(re.search(MATERIAL_BUNDLE, call["script"]) and call["length"] == 0 for call in calls), calls
+
+    def body(engine: Engine) -> None:
+        engine.open(server.url + CALCULATOR)
+        assert engine.js("typeof window.trustedTypes") == ("object" if enforced else "undefined")
+        assert engine.js("Array.isArray(window.gcTrustedTypesDefaultCalls)") is enforced
+        assert engine.ready() == "ready"
+        engine.answer(steps_for(aimss, answers))
+        assert engine.wait_js(f"{NOTE} === {json.dumps(cpython_note(aimss, answers))}", timeout=30)
+        engine.wait_js("document.querySelector('[data-offline]').dataset.offlineState === 'ready'", timeout=180)
+        material_clears_only(engine)
+        engine.open(server.url + "aimss/embed/")
+        assert engine.ready() == "ready"
+        assert engine.js("window.gcTrustedTypesDefaultCalls || []") == []
+        engine.open(server.url + "offline/")
+        engine.wait_js("document.querySelector('[data-offline-rows] > *') !== null", timeout=30)
+        material_clears_only(engine)
+        engine.open(server.url + "aimss/")
+        engine.wait_js("document.querySelector('input.md-search__input') !== null")
+        engine.wait_js(SEARCH)
+        found = "document.querySelector('.md-search-result__item mark')?.textContent.toLowerCase() === 'duloxetine'"
+        assert engine.wait_js(found, timeout=30)
+        if enforced:
+            assert engine.js("window.gcTrustedTypesDefaultCalls.some((call) => call.length > 0)")
+
+    run(body)
