@@ -15,21 +15,27 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_CARPAL_TUNNEL, NEUROPATHY_ONLY
 from conftest import ROOT, require
 from engines import NOTE, Engine, steps_for
 from engines.firefox import FIREFOX, FirefoxDriver, FirefoxEngine
 from engines.webkit import MINIBROWSER, PERSISTENT_BROWSER, WEBKITWEBDRIVER, Xvfb, in_webkit
 from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 from test_deployment import site_sending_results_to
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR
 
+from calculator import text
 from calculator.browser import Session
 from calculator.fragment import encode_fragment
 from calculator.model import Guideline
@@ -38,6 +44,7 @@ from calculator.vignettes import load_vignettes
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 ENGINES = ["firefox", "webkit"]
+PREFIX = "/intranet/guidelines/"
 PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
 VIGNETTES = {v.id: v.answers for v in load_vignettes(ROOT / "content" / "aimss")}
 CASES = ["focal_carpal_tunnel", "diffuse_mild", "diffuse_limited_life_expectancy_visceral"]
@@ -364,3 +371,111 @@ def test_trusted_types_the_pages_run_and_search_finds_without_our_code_reaching_
             assert engine.js("window.gcTrustedTypesDefaultCalls.some((call) => call.length > 0)")
 
     run(body)
+
+
+# --- Finding 4: another origin cannot rewrite the answers ---------------------------------------
+
+
+def change_fragment_from_outside(engine: Engine, fragment: str, reply: str) -> list[str]:
+    """Set the calculator's fragment as a link, an opener or a frame's host would, and answer
+    ``reply`` ("accept" or "dismiss") to the question the page asks, if it asks: the messages
+    of the page's dialogs. Firefox: puppeteer's dialog events (firefox_drive.mjs ``dialogs``);
+    WebKit: WebDriver's user prompts."""
+    if isinstance(engine, FirefoxEngine):
+        engine.driver("dialogs", answer=reply)
+        engine.js(f"(location.hash = {json.dumps(fragment)}, true)")
+        deadline = time.monotonic() + 5
+        messages: list[str] = []
+        while not messages and time.monotonic() < deadline:
+            messages = engine.driver("dialogs")["messages"]
+            time.sleep(0.1)
+        return messages
+    driver = engine.driver  # type: ignore[attr-defined]
+    driver.execute_script("location.hash = arguments[0]", fragment)
+    try:
+        WebDriverWait(driver, 5, poll_frequency=0.1).until(expected_conditions.alert_is_present())
+    except TimeoutException:
+        return []
+    prompt = driver.switch_to.alert
+    message = str(prompt.text)
+    prompt.accept() if reply == "accept" else prompt.dismiss()
+    return [message]
+
+
+CHECKED = "document.getElementById('gc-symptoms-{}').checked"
+
+
+def test_once_an_answer_is_changed_a_fragment_from_outside_asks_before_replacing_the_answers(
+    run: Any, server: NginxServer, aimss: Guideline
+) -> None:
+    """As test_outputs.py's Chromium test, with each engine's own dialog: a link's answers are
+    replaced by a new fragment until the clinician changes an answer; then a fragment changed
+    from outside (an opener's or an embedding page's write) asks first: refused, the answers
+    and the address stay the clinician's; accepted, the new answers and their result show."""
+    other = encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)
+
+    def body(engine: Engine) -> None:
+        engine.open(f"{server.url}{CALCULATOR}#{encode_fragment(FOCAL_CARPAL_TUNNEL)}")
+        assert engine.ready() == "ready"
+        assert engine.wait_js(f"{NOTE} === {json.dumps(cpython_note(aimss, FOCAL_CARPAL_TUNNEL))}", timeout=30)
+        # Not yet edited: the answers are the link's, and a new fragment replaces them unasked.
+        assert change_fragment_from_outside(engine, encode_fragment(NEUROPATHY_ONLY), "dismiss") == []
+        assert engine.wait_js(f"!{CHECKED.format('tendinopathy')} && {CHECKED.format('neuropathy')}")
+        engine.answer([{"question": "symptoms", "labels": ["Tendinopathy"]}])  # the clinician's own answer
+        assert engine.wait_js("location.hash.endsWith('symptoms=tendinopathy,neuropathy')")
+        mine = engine.js("location.hash")
+        assert change_fragment_from_outside(engine, other, "dismiss") == [text.t("link.replace_answers")]
+        assert engine.wait_js(f"location.hash === {json.dumps(mine)}")
+        assert engine.js(CHECKED.format("tendinopathy")) is True
+        assert engine.js(CHECKED.format("joint-stiffness")) is False
+        assert change_fragment_from_outside(engine, other, "accept") == [text.t("link.replace_answers")]
+        assert engine.wait_js(CHECKED.format("joint-stiffness"))
+        expected = cpython_note(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+        assert engine.wait_js(f"{NOTE} === {json.dumps(expected)}", timeout=30)
+
+    run(body)
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_page_of_another_origin_that_opened_the_calculator_keeps_no_handle_on_it(
+    engine_name: str, request: pytest.FixtureRequest, built_site: Path, tmp_path: Path
+) -> None:
+    """Cross-Origin-Opener-Policy: same-origin, in each engine. A page of another origin opens
+    the calculator with window.open: the calculator loads (nginx serves it), and the opener's
+    handle reads as closed, so it can neither read nor navigate it (a fragment written through it
+    goes nowhere). The popup itself is not inspected: firefox_drive.mjs and WebKitWebDriver
+    drive one page, and COOP gives the opener no way to reach the popup's document either."""
+    require(nginx_available(), "nginx with the brotli module is missing")
+    host_dir = tmp_path / "host"
+    host_dir.mkdir()
+    (host_dir / "index.html").write_text("<!doctype html><title>Another site</title><p>Another site</p>")
+    with (
+        NginxServer(built_site, sub_path="/intranet/guidelines/", csp_reports=True) as calculator,
+        SiteServer(host_dir, headers={}) as host,
+    ):
+        url = calculator.url + CALCULATOR
+        link = f"{url}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}"
+
+        def body(engine: Engine) -> None:
+            engine.open(host.url.replace("127.0.0.1", "localhost"))
+            assert engine.js(f"(window.calculator = window.open({json.dumps(url)})) !== null")
+            deadline = time.monotonic() + 60
+            while not any(f"GET {PREFIX}{CALCULATOR} " in line for line in calculator.requests()):
+                assert time.monotonic() < deadline, "the calculator was never opened"
+                time.sleep(0.2)
+            assert engine.wait_js("window.calculator.closed === true", timeout=30)
+            write = f"window.calculator.location.href = {json.dumps(link)};"
+            engine.js(f"(() => {{ try {{ {write} }} catch {{}} return true; }})()")
+
+        if engine_name == "firefox":
+            engine = request.getfixturevalue("firefox")
+            engine.page_errors()
+            body(engine)
+            assert engine.page_errors() == []
+        else:
+            # MiniBrowser, like Safari, blocks a window a script opens without a click unless told.
+            arguments = ("--javascript-can-open-windows-automatically=true",)
+            in_webkit(request.getfixturevalue("display"), body, arguments=arguments)
+        # Written through a cut handle, the fragment opened nothing: one visit to the calculator.
+        assert len([line for line in calculator.requests() if f"GET {PREFIX}{CALCULATOR} " in line]) == 1
+        assert calculator.csp_violations() == []
