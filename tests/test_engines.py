@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_CARPAL_TUNNEL, NEUROPATHY_ONLY
-from conftest import ROOT, require
-from engines import NOTE, Engine, steps_for
+from conftest import ROOT, build_site, copy_project, require
+from engines import NOTE, READY_STATE, Engine, steps_for
 from engines.firefox import FIREFOX, FirefoxDriver, FirefoxEngine
 from engines.webkit import MINIBROWSER, PERSISTENT_BROWSER, WEBKITWEBDRIVER, Xvfb, in_webkit
 from guideline_site.server import SiteServer
@@ -479,3 +479,153 @@ def test_a_page_of_another_origin_that_opened_the_calculator_keeps_no_handle_on_
         # Written through a cut handle, the fragment opened nothing: one visit to the calculator.
         assert len([line for line in calculator.requests() if f"GET {PREFIX}{CALCULATOR} " in line]) == 1
         assert calculator.csp_violations() == []
+
+
+# --- Finding 2: a device never runs a mix of two builds ----------------------------------------
+
+CHANGED_SHELL_PAGE = "authoring/"
+"""A page of the site's shell (not of a guideline), changed in build 2 (as test_offline_builds.py)."""
+OFFLINE_STATE = "document.querySelector('[data-offline]')?.dataset.offlineState"
+
+
+@pytest.fixture(scope="module")
+def second_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build 2 of the site: the guideline's text and a page of the shell changed."""
+    work = tmp_path_factory.mktemp("second-build")
+    changed = copy_project(work / "project")
+    text_file = changed / "content" / "aimss" / "index.md"
+    text_file.write_text(text_file.read_text().replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1))
+    authoring = changed / "content" / "authoring.md"
+    authoring.write_text(authoring.read_text() + "\nChanged in build 2.\n")
+    completed = build_site(changed, work / "site-v2")
+    assert completed.returncode == 0, completed.stderr
+    return work / "site-v2"
+
+
+def cache_names(engine: Engine) -> list[str]:
+    return list(engine.run_async("() => caches.keys()", None))
+
+
+def eventually(engine: Engine, expression: str, timeout: float = 180) -> Any:
+    """``expression`` (a promise is awaited) once truthy, read again while a page navigates."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = engine.run_async(f"() => Promise.resolve({expression})", None, timeout=30)
+        except Exception:  # the document went away mid-call (a reload): ask the next one
+            value = None
+        if value and not (isinstance(value, dict) and "scriptError" in value):
+            return value
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.2)
+
+
+def in_each_engine(engine_name: str, request: pytest.FixtureRequest, body: Callable[[Engine], None]) -> None:
+    """``body`` in a fresh browser of the engine (a new profile: no service worker of an earlier test)."""
+    if engine_name == "firefox":
+        engine = request.getfixturevalue("firefox")
+        engine.launch()
+        body(engine)
+        assert engine.page_errors() == []
+    else:
+        in_webkit(request.getfixturevalue("display"), body)
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_page_of_another_build_never_runs_with_the_kept_builds_scripts_nor_is_its_guideline_kept(
+    engine_name: str, request: pytest.FixtureRequest, built_site: Path, second_build: Path, tmp_path: Path
+) -> None:
+    """As test_offline_builds.py's Chromium test: the device keeps build 1's shell; the server
+    switches to build 2, whose changed shell page arrives corrupt, so build 2 never installs.
+    Opening build 2's guideline page, the device shows no page of build 2 with build 1's
+    scripts (it says another version is on the server), the build-1 worker refuses to keep
+    build 2's guideline, and the failed install leaves no partial cache."""
+    require(nginx_available(), "nginx with the brotli module is missing")
+    corrupt_site = tmp_path / "site-v2"
+    shutil.copytree(second_build, corrupt_site)
+    corrupt = corrupt_site / CHANGED_SHELL_PAGE / "index.html"
+    corrupt.write_text(corrupt.read_text() + "\n<!-- damaged on the way -->\n")
+    for copy in (corrupt.with_name("index.html.br"), corrupt.with_name("index.html.gz")):
+        copy.unlink(missing_ok=True)
+    port = free_port()
+    first = NginxServer(built_site, port=port, csp_reports=True)
+    second = NginxServer(corrupt_site, port=port, csp_reports=True)
+
+    def body(engine: Engine) -> None:
+        engine.open(first.url + "offline/")  # the shell only: no guideline is kept yet
+        eventually(engine, f"{OFFLINE_STATE} === 'ready-without-calculator'")
+        assert not [name for name in cache_names(engine) if ":guideline:" in name]
+        first.stop()
+        second.start()
+        engine.open(second.url + "aimss/")
+        deadline = time.monotonic() + 180
+        while not any(f"{PREFIX}{CHANGED_SHELL_PAGE} " in line for line in second.requests()):  # build 2's install
+            assert time.monotonic() < deadline, "build 2 was never installed"
+            time.sleep(0.2)
+        eventually(engine, "navigator.serviceWorker.getRegistration().then((r) => !r.installing && !r.waiting)")
+        missing = "document.querySelector('[data-offline-missing]')?.textContent || ''"
+        assert "another version of the site" in eventually(engine, missing, timeout=60)
+        assert "UPDATED BUILD" not in engine.js("document.body.textContent")
+        refused = engine.run_async(
+            """() => window.gcOffline.ask(window.gcOffline.messages.save, {folders: ["aimss/"]})
+                 .then(() => "saved", (error) => error.message)""",
+            None,
+        )
+        assert "another version of the site" in refused
+        names = cache_names(engine)
+        assert not [name for name in names if ":guideline:" in name]
+        assert len([name for name in names if ":site:" in name]) == 1  # build 2's partial shell is gone
+
+    try:
+        first.start()
+        in_each_engine(engine_name, request, body)
+    finally:
+        for server in (first, second):
+            server.__exit__(None, None, None)
+    assert first.csp_violations() == second.csp_violations() == []
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_new_build_is_installed_whole_before_it_runs_and_the_old_one_removed(
+    engine_name: str, request: pytest.FixtureRequest, built_site: Path, second_build: Path, aimss: Guideline
+) -> None:
+    """As test_offline.py's Chromium test: the device runs build 1 (shell, guideline, Python);
+    the server switches to build 2. Mid-assessment the page stays build 1's (the answers and
+    result shown) and offers the update once build 2 is installed whole; after "Reload to
+    update" the device keeps build 2 only (one shell cache, one group, neither build 1's) and
+    shows build 2's guideline."""
+    require(nginx_available(), "nginx with the brotli module is missing")
+    port = free_port()
+    first = NginxServer(built_site, port=port, csp_reports=True)
+    second = NginxServer(second_build, port=port, csp_reports=True)
+    answers = DIFFUSE_MODERATE_WITH_DEPRESSION
+    note = json.dumps(cpython_note(aimss, answers))
+
+    def body(engine: Engine) -> None:
+        engine.open(first.url + CALCULATOR)
+        assert engine.ready() == "ready"
+        eventually(engine, f"{OFFLINE_STATE} === 'ready'")
+        old = cache_names(engine)
+        first.stop()
+        second.start()
+        engine.open(f"{second.url}{CALCULATOR}#{encode_fragment(answers)}")
+        eventually(engine, f"{OFFLINE_STATE} === 'update'")
+        assert engine.wait_js(f"{NOTE} === {note}", timeout=60)
+        engine.click_button("Reload to update")
+        eventually(engine, f"{READY_STATE} === 'ready' && {NOTE} === {note} && {OFFLINE_STATE} !== 'update'")
+        new = cache_names(engine)
+        old_site, new_site = ([name for name in names if ":site:" in name] for names in (old, new))
+        assert len(old_site) == len(new_site) == 1 and old_site != new_site
+        old_group, new_group = ([name for name in names if ":guideline:aimss/:" in name] for names in (old, new))
+        assert len(old_group) == len(new_group) == 1 and old_group != new_group
+        assert not set(old_site + old_group) & set(new)
+        engine.open(second.url + "aimss/")
+        assert "UPDATED BUILD" in engine.js("document.querySelector('article').textContent")
+
+    try:
+        first.start()
+        in_each_engine(engine_name, request, body)
+    finally:
+        for server in (first, second):
+            server.__exit__(None, None, None)
+    assert first.csp_violations() == second.csp_violations() == []
