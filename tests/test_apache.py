@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
 from apache_server import ApacheServer, apache_available
-from conftest import ROOT, require
+from conftest import ROOT, Launch, require
 from guideline_site import deploy
 from playwright.sync_api import Page, expect
 from test_deployment import PYODIDE, SERVED_FILES, SUB_PATH, fetch
+from test_offline import calculator_ready, search_finds, wait_offline_ready
+from ui import CALCULATOR, answer, expected_display, shown_result
+
+from calculator.engine import assess
+from calculator.fragment import encode_fragment
+from calculator.model import Guideline
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +135,44 @@ def test_iis_config_serves_the_site_404_page(web_config: ET.Element) -> None:
     assert error.get("path") == f"/intranet/guidelines/{deploy.NOT_FOUND_PAGE}"
     assert error.get("responseMode") == "ExecuteURL"
     assert web_config.find("httpErrors/remove[@statusCode='404']") is not None
+
+
+@pytest.mark.browser
+def test_apache_offline_the_calculator_search_and_a_link_work_with_the_server_stopped(
+    launch: Launch, built_site: Path, aimss: Guideline
+) -> None:
+    """The offline test of nginx (test_offline.py), on apache2 with the shipped snippet: one
+    visit installs the service worker (the shell, the guideline, the Python runtime); with
+    apache2 stopped, the calculator reloads and answers, the guideline and its search work, and
+    a browser restarted on the same profile restores a link's result."""
+    require(apache_available(), "apache2 missing: apt-get install apache2")
+    server = ApacheServer(built_site, sub_path=SUB_PATH).start()
+    base = server.url
+    try:
+        context = launch()
+        page = context.new_page()
+        response = page.goto(base + CALCULATOR)
+        assert (
+            response is not None and "require-trusted-types-for 'script'" in response.headers["content-security-policy"]
+        )
+        calculator_ready(page)
+        wait_offline_ready(page)
+        caches = page.evaluate("caches.keys()")
+        assert any(":runtime:" in name for name in caches) and any(":site:" in name for name in caches)
+        assert any(":guideline:aimss/:" in name for name in caches)
+    finally:
+        server.__exit__(None, None, None)  # the network is gone
+    page.reload()
+    calculator_ready(page)
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    assert shown_result(page) == expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), base + "aimss/")
+    page.goto(base + "aimss/")
+    expect(page.locator("#focal-injection")).to_contain_text("corticosteroid injections")
+    search_finds(page, "duloxetine")
+    context.close()
+
+    context = launch()  # switched off and on again, still offline
+    page = context.new_page()
+    page.goto(f"{base}{CALCULATOR}#{encode_fragment(DIFFUSE_MODERATE_WITH_DEPRESSION)}")
+    calculator_ready(page)
+    expect(page.locator('[data-item="diffuse_duloxetine"]')).to_be_visible()

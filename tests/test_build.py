@@ -398,26 +398,59 @@ class _InlineStyles(HTMLParser):
             self.found.append(self.get_starttag_text() or tag)
 
 
-def test_python_starts_from_the_first_script_of_the_calculator_page(built_site: Path) -> None:
+TRUSTED_TYPES_SCRIPTS = ("assets/site/html-sanitizer.js", "assets/site/trusted-types.js")
+"""The first scripts of every page: the Trusted Types policies, before any script needs one."""
+
+
+def head_scripts(page: Path) -> list[str]:
+    html = page.read_text(encoding="utf-8")
+    return re.findall(r"<script\b[^>]*>", html[: html.index("</head>")])
+
+
+def test_python_starts_from_the_first_script_of_the_calculator_page_after_the_trusted_types_policies(
+    built_site: Path,
+) -> None:
     """boot.js starts the worker before the main thread is busy with the page: the first script
-    in <head>, before the stylesheets, and parser-blocking (async, it ran only after the
-    stylesheets had been parsed: `make bench` measured the worker starting 150-300 ms late)."""
-    html = (built_site / "aimss" / "calculator" / "index.html").read_text(encoding="utf-8")
-    head = html[: html.index("</head>")]
-    scripts = re.findall(r"<script\b[^>]*>", head)
-    assert "assets/calculator/boot.js" in scripts[0] and "data-calculator-boot" in scripts[0]
-    assert not re.search(r"\b(async|defer)\b", scripts[0]) and 'type="module"' not in scripts[0]
-    assert head.index(scripts[0]) < head.index('rel="stylesheet"')
+    in <head> after the two small Trusted Types scripts its worker URL needs, before the
+    stylesheets, and parser-blocking (async, it ran only after the stylesheets had been parsed:
+    `make bench` measured the worker starting 150-300 ms late)."""
+    page = built_site / "aimss" / "calculator" / "index.html"
+    head = page.read_text(encoding="utf-8")
+    scripts = head_scripts(page)
+    assert [name in script for name, script in zip(TRUSTED_TYPES_SCRIPTS, scripts, strict=False)] == [True, True]
+    boot = scripts[len(TRUSTED_TYPES_SCRIPTS)]
+    assert "assets/calculator/boot.js" in boot and "data-calculator-boot" in boot
+    for script in [*scripts[: len(TRUSTED_TYPES_SCRIPTS)], boot]:
+        assert not re.search(r"\b(async|defer)\b", script) and 'type="module"' not in script
+    assert head.index(boot) < head.index('rel="stylesheet"')
 
 
-def test_pages_have_no_inline_scripts_or_styles_and_store_nothing(built_site: Path) -> None:
-    for page in built_site.rglob("*.html"):
+def page_problems(site: Path) -> list[str]:
+    """What the CSP would refuse or Trusted Types miss on a page of ``site``: an inline script
+    or style, or a script before the Trusted Types policies (every page: its first two scripts)."""
+    problems = []
+    for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
+        name = page.relative_to(site)
         inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html)
-        assert inline == [], page
+        problems += [f"{name}: inline {script}" for script in inline]
         styles = _InlineStyles()
         styles.feed(html)
-        assert styles.found == [], page
+        problems += [f"{name}: inline style {style}" for style in styles.found]
+        if "<script" in html:
+            first = re.findall(r"<script\b[^>]*>", html)[: len(TRUSTED_TYPES_SCRIPTS)]
+            if [f'src="{n}"' in s or f'/{n}"' in s for n, s in zip(TRUSTED_TYPES_SCRIPTS, first, strict=False)] != [
+                True,
+                True,
+            ]:
+                problems.append(f"{name}: the Trusted Types scripts are not its first scripts ({first})")
+    return problems
+
+
+def test_pages_have_no_inline_scripts_or_styles_start_with_the_trusted_types_policies_and_store_nothing(
+    built_site: Path,
+) -> None:
+    assert page_problems(built_site) == []
     # Our scripts never touch browser storage (Material's helpers are replaced by no-ops).
     code_only = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
     for script in [*(ROOT / "theme" / "assets").rglob("*.js"), *(ROOT / "theme" / "assets").rglob("*.mjs")]:

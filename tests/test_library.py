@@ -24,6 +24,7 @@ from guideline_site.server import SiteServer
 from nginx_server import NginxServer, free_port, nginx_available
 from playwright.sync_api import Page, expect
 from test_accessibility import axe_violations
+from test_build import page_problems
 
 GUIDELINES = 4
 """AIMSS and three synthetic guidelines."""
@@ -111,6 +112,15 @@ def test_each_guideline_is_an_offline_group_of_its_own_and_the_shell_holds_none(
         "offline/groups.json",
         *(f + "offline.json" for f in folders),
     }
+
+
+def test_every_page_of_the_library_passes_the_page_checks_of_the_site(library_site: Path) -> None:
+    """The checks test_build.py makes on the site's pages, on every page of the library (each
+    guideline's text, calculator, embed, decision table, changes): no inline script or style
+    (the CSP), and the Trusted Types policies as its first scripts."""
+    pages = list(library_site.rglob("*.html"))
+    assert len([page for page in pages if page.parent.name == "calculator"]) == GUIDELINES
+    assert page_problems(library_site) == []
 
 
 def test_search_every_page_loads_is_empty_and_each_guideline_has_its_own(library_site: Path) -> None:

@@ -7,17 +7,23 @@ to its own service worker only; nothing outside a site's guidelines is saved.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Launch, build_site, copy_project
+from aimss_cases import FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS
+from conftest import CspWatch, Launch, build_site, copy_project, require
 from guideline_site import deploy
 from guideline_site.server import SiteServer
-from nginx_server import free_port
-from playwright.sync_api import Page, expect
+from nginx_server import NginxServer, free_port, nginx_available
+from playwright.sync_api import BrowserContext, Page, expect
 from test_offline import CALCULATOR, OFFLINE_READY_MS, calculator_ready, search_finds
+from ui import answer
+
+from calculator.model import Guideline
 
 pytestmark = pytest.mark.browser
 
@@ -121,23 +127,102 @@ def test_saving_refuses_a_folder_that_is_not_a_guideline_of_this_site(launch: La
         assert [path for path in server.requested[before:] if not path.startswith(PREFIX + "offline")] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not enforced: script-URL policies work (branch sw-trusted-types), but Material 9.8.2's bundle "
-    "assigns strings to innerHTML (search results cleared with an empty innerHTML and built by its JSX helper's "
-    "innerHTML+=), so every page with search throws and search finds nothing without a createHTML policy",
+MATERIAL_BUNDLE = re.compile(r"/assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js$")
+ATTACKS = (
+    '<img src="x" onerror="window.attacked = 1"><script>window.attacked = 2</script>'
+    '<a href="javascript:window.attacked = 3">a</a><a href="java&#x09;script:window.attacked = 4">b</a>'
+    '<iframe srcdoc="<script>parent.attacked = 5</script>"></iframe><style>body{display:none}</style>'
+    '<svg onload="window.attacked = 6"><path d="M0 0"></path><foreignObject><img src=x onerror=1></foreignObject></svg>'
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.attacked = 7"></style>'
+    "</mglyph></table></mtext></math>"
+    '<noscript><p title="</noscript><img src=x onerror=window.attacked=8>"></p></noscript>'
+    '<p class="kept" onclick="window.attacked = 9">kept <mark data-md-highlight="">text</mark></p>'
 )
-def test_pages_offline_page_and_search_run_under_trusted_types(page: Page, built_site: Path) -> None:
-    """The CSP requires Trusted Types for scripts: no page assigns HTML to a sink, and the
-    browser suite's CSP watch reports any attempt as a violation."""
+"""Script, handlers, javascript: URLs (one with a tab the URL parser drops), frames, styles, and
+two known mutation-XSS shapes (math/mglyph/style, noscript with a closing tag in an attribute)."""
+
+
+def default_policy_calls(page: Page) -> list[dict[str, Any]]:
+    """The calls of the Trusted Types default policy on this page (assets/site/trusted-types.js)."""
+    return list(page.evaluate("window.gcTrustedTypesDefaultCalls"))
+
+
+def only_materials_result_list_cleared(calls: list[dict[str, Any]]) -> bool:
+    """Every call is Material's bundle clearing its search result list (``innerHTML = ""``, done
+    when its worker answers the empty query every page starts with): none from our scripts."""
+    return all(MATERIAL_BUNDLE.search(call["script"]) and call["length"] == 0 for call in calls)
+
+
+def test_pages_offline_page_and_search_run_under_trusted_types(
+    page: Page, context: BrowserContext, built_site: Path, aimss: Guideline
+) -> None:
+    """Trusted Types enforced (``require-trusted-types-for 'script'``): the calculator (its
+    worker and Pyodide), copy to note, the service worker, the embed page and the offline page
+    run, and none of them reaches the default policy from our code: the embed page never calls
+    it, the calculator and offline pages only through Material clearing its empty result list.
+    Search, whose results Material writes with innerHTML, finds "duloxetine" through the default
+    policy's sanitizer. Any violation fails: the page's events (the CSP watch) and the reports of every
+    document and worker (nginx's report-uri collector)."""
+    require(nginx_available(), "nginx with the brotli module is missing")
     assert "require-trusted-types-for 'script'" in deploy.content_security_policy()
-    with SiteServer(built_site, prefix=PREFIX, port=free_port()) as server:
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    with NginxServer(built_site, sub_path=PREFIX, csp_reports=True) as server:
         response = page.goto(server.url + CALCULATOR)
         assert response is not None
         assert "require-trusted-types-for 'script'" in response.headers["content-security-policy"]
+        assert page.evaluate("typeof trustedTypes.createPolicy") == "function"  # enforced, not ignored
         calculator_ready(page)
-        page.get_by_role("group").first.get_by_role("radio").first.check()
+        answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+        expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible()
+        page.get_by_role("button", name="Copy to note").click()
+        expect(page.locator("[data-gc-announce]")).to_contain_text("on the clipboard")
+        assert "AIMSS" in page.evaluate("navigator.clipboard.readText()")
+        offline_state(page, "ready")  # the service worker, registered through the site's policy
+        calls = default_policy_calls(page)
+        assert only_materials_result_list_cleared(calls), calls
+
+        page.goto(server.url + "aimss/embed/")
+        calculator_ready(page)
+        answer(page, aimss, FOCAL_DE_QUERVAIN_REFRACTORY_LIMITED_PROGNOSIS)
+        expect(page.locator('[data-item="focal_corticosteroid_injection"]')).to_be_visible()
+        assert default_policy_calls(page) == []
+
         page.goto(server.url + "offline/")
         expect(page.locator("[data-offline-rows] > *").first).to_be_visible(timeout=30_000)
+        calls = default_policy_calls(page)
+        assert only_materials_result_list_cleared(calls), calls
+
         page.goto(server.url + "aimss/")
         search_finds(page, "duloxetine")
+        expect(page.locator(".md-search-result mark").first).to_have_text("duloxetine", ignore_case=True)
+        link = page.locator("a.md-search-result__link").first.get_attribute("href")
+        assert link is not None and link.startswith(server.url)
+        assert any(call["length"] > 0 for call in default_policy_calls(page))  # the results, sanitized
+
+        assert server.csp_violations() == [], "CSP violations reported by a document or worker"
+
+
+@pytest.mark.csp_violations_expected
+def test_the_default_policy_drops_scripts_handlers_and_javascript_urls_through_the_browsers_parser(
+    page: Page, built_site: Path, csp_watch: CspWatch
+) -> None:
+    """HTML a script writes through the default policy (as Material does) is parsed by the
+    browser in an inert document and cleaned by the allowlist: nothing of the attacks is kept or
+    runs, Material's markup is. The only violations are the CSP's refusals of the handlers and
+    inline styles met while parsing the inert copy (script-src-attr, style-src-elem: reported,
+    never applied): an injection attempt is reported to the site's CSP report address."""
+    with SiteServer(built_site, prefix=PREFIX, port=free_port()) as server:
+        page.goto(server.url + "aimss/")
+        cleaned = page.evaluate("(html) => trustedTypes.defaultPolicy.createHTML(html).toString()", ATTACKS)
+        kept = '<p class="kept">kept <mark data-md-highlight="">text</mark></p>'
+        assert cleaned == '<a>a</a><a>b</a><svg><path d="M0 0"></path></svg>' + kept
+        scripts = page.evaluate("document.scripts.length")
+        page.evaluate("(html) => { document.body.insertAdjacentHTML('beforeend', html); }", ATTACKS)
+        expect(page.locator("p.kept")).to_have_text("kept text")
+        page.wait_for_timeout(500)  # an image's error event, had one been kept
+        assert page.evaluate("window.attacked") is None
+        assert page.evaluate("document.querySelectorAll('[onerror], [onclick], [onload], iframe, style').length") == 0
+        assert page.evaluate("document.scripts.length") == scripts
+    assert csp_watch.violations, "the handlers in the inert copy are refused and reported"
+    refusals = ("script-src-attr", "style-src-elem", "inline event handler", "inline style")
+    assert all(any(refusal in text for refusal in refusals) for text in csp_watch.violations), csp_watch.violations

@@ -33,6 +33,12 @@ CSP_DIRECTIVES = (
     ("object-src", "'none'"),
     ("base-uri", "'self'"),
     ("form-action", "'self'"),
+    # Trusted Types: a script URL (a worker, the service worker, importScripts) or HTML only through
+    # one of these policies, all created by assets/site/trusted-types.js: script URLs of this site's
+    # .js/.mjs files only; HTML (Material's innerHTML) only as the allowlist sanitizer cleans it
+    # (assets/site/html-sanitizer.js); no policy makes script from a string.
+    ("require-trusted-types-for", "'script'"),
+    ("trusted-types", "guideline-site guideline-site-parse default"),
 )
 
 

@@ -20,6 +20,9 @@ PREFS = {
     "toolkit.telemetry.enabled": False,
     "browser.safebrowsing.malware.enabled": False,
     "browser.safebrowsing.phishing.enabled": False,
+    # A page's script may open a window (window.open) without a click: the test of another
+    # origin's opener (Cross-Origin-Opener-Policy) needs one.
+    "dom.disable_open_during_load": False,
 }
 
 

@@ -25,6 +25,8 @@
 //   pid                            the browser's process id (for OS-level memory)
 //   intercept {pattern, delayMs}   hold requests whose URL contains pattern for delayMs (BiDi network intercept)
 //   offline {on}                   BiDi emulation.setNetworkConditions offline (the only throttling BiDi has)
+//   dialogs {answer?}              the messages of the page's dialogs (confirm, alert) since last time; with
+//                                  answer ("accept" | "dismiss"), how later ones are answered (default: dismiss)
 //   drain                          {console, errors, requests}
 import fs from "node:fs";
 import readline from "node:readline";
@@ -53,6 +55,8 @@ let browser = null;
 let page = null;
 let frame = null; // the frame later commands act in
 let buffers = { console: [], errors: [], requests: [] };
+let dialogAnswer = "dismiss";
+let dialogs = [];
 
 async function launch({ profile, prefs = {} } = {}) {
   const started = Date.now();
@@ -68,6 +72,10 @@ async function launch({ profile, prefs = {} } = {}) {
   await page.evaluateOnNewDocument(PRELOAD);
   page.on("console", (m) => buffers.console.push({ type: m.type(), text: m.text(), url: m.location()?.url }));
   page.on("pageerror", (e) => buffers.errors.push(String(e?.message ?? e)));
+  page.on("dialog", async (d) => {
+    dialogs.push(d.message());
+    await (dialogAnswer === "accept" ? d.accept() : d.dismiss());
+  });
   // r.resourceType() throws UnsupportedOperation under BiDi: record url, method and frame only.
   page.on("request", (r) => buffers.requests.push({ url: r.url(), method: r.method(), frame: r.frame()?.url() ?? null }));
   // A request the browser cancelled is not a failure of the site: Firefox prefetches the page
@@ -219,6 +227,12 @@ async function run(command) {
     }
     case "offline":
       return await page.setOfflineMode(Boolean(args.on)), {};
+    case "dialogs": {
+      const messages = dialogs;
+      dialogs = [];
+      if (args.answer) dialogAnswer = args.answer;
+      return { messages };
+    }
     case "drain": {
       const drained = buffers;
       buffers = { console: [], errors: [], requests: [] };

@@ -75,7 +75,7 @@ def browser_env(display: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def webkit_session(
-    display: str, *, proxy_port: int | None = None, profile: Path | None = None
+    display: str, *, proxy_port: int | None = None, profile: Path | None = None, arguments: tuple[str, ...] = ()
 ) -> Iterator[webdriver.WebKitGTK]:
     """A WebDriver session on a new browser (a persistent one with ``profile``).
 
@@ -92,6 +92,8 @@ def webkit_session(
         options.add_argument(f"--data-dir={profile}")
     if proxy_port is not None and profile is None:
         options.add_argument(f"--proxy=http://127.0.0.1:{proxy_port}")
+    for argument in arguments:  # MiniBrowser's settings, e.g. --javascript-can-open-windows-automatically=true
+        options.add_argument(argument)
     service = webdriver.WebKitGTKService(
         executable_path=str(WEBKITWEBDRIVER), env=browser_env(display), log_output=log_path
     )
@@ -150,12 +152,13 @@ def in_webkit(
     proxy_port: int | None = None,
     profile: Path | None = None,
     attempts: int = 2,
+    arguments: tuple[str, ...] = (),
 ) -> T:
     """Run ``body`` in a new browser session; once more if, and only if, the browser crashed."""
     for attempt in range(attempts):
         driver: webdriver.WebKitGTK | None = None
         try:
-            with webkit_session(display, proxy_port=proxy_port, profile=profile) as driver:
+            with webkit_session(display, proxy_port=proxy_port, profile=profile, arguments=arguments) as driver:
                 return body(WebKitEngine(driver))
         except Exception as error:
             if attempt + 1 == attempts or not is_browser_crash(error, driver):

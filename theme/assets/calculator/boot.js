@@ -31,7 +31,9 @@
   /** @type {Worker} */
   var worker;
   try {
-    worker = new Worker(url("data-worker-url"), options);
+    // A TrustedScriptURL from the site's policy (assets/site/trusted-types.js, loaded before this script).
+    var scriptUrl = /** @type {Window & {gcScriptUrl?: (url: string) => string}} */ (window).gcScriptUrl;
+    worker = new Worker(scriptUrl ? scriptUrl(url("data-worker-url")) : url("data-worker-url"), options);
   } catch (error) {
     return; // the widget tries again, and reports what fails
   }

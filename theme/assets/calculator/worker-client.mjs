@@ -91,7 +91,9 @@ export class WorkerClient extends EventTarget {
       },
     };
     try {
-      this.worker = new Worker(workerUrl, options);
+      // A TrustedScriptURL from the site's policy (assets/site/trusted-types.js, first in <head>).
+      const scriptUrl = /** @type {Window & {gcScriptUrl?: (url: string) => string}} */ (window).gcScriptUrl;
+      this.worker = new Worker(scriptUrl ? scriptUrl(workerUrl) : workerUrl, options);
     } catch (error) {
       return this.fail({ kind: "no-worker", message: error instanceof Error ? error.message : String(error) });
     }

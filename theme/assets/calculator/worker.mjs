@@ -32,6 +32,21 @@ function step(name) {
   post({ type: MESSAGES.status, step: name });
 }
 
+// Trusted Types hold in this worker too (its response carries the site's CSP, with
+// `require-trusted-types-for 'script'`). Nothing here passes a string to a script sink: Pyodide
+// is loaded with import(), which is none. But Pyodide tells a classic worker from a module
+// worker by calling importScripts("data:text/javascript,") and catching the error; without a
+// policy that call is a Trusted Types violation, which the listener below would report as a
+// blocked start. This worker's "default" policy refuses every script URL with the error the
+// probe expects, so nothing is loaded and nothing is reported.
+/** @type {{createPolicy(name: string, rules: {createScriptURL(url: string): string}): unknown} | undefined} */
+const trustedTypes = /** @type {any} */ (self).trustedTypes;
+trustedTypes?.createPolicy("default", {
+  createScriptURL(url) {
+    throw new TypeError(`the calculator's worker loads no script by URL (${url.slice(0, 40)})`);
+  },
+});
+
 // A Content-Security-Policy that forbids WebAssembly makes Pyodide hang rather than
 // fail; the violation event lets the page say so at once instead of timing out.
 self.addEventListener("securitypolicyviolation", (event) => {

@@ -332,11 +332,20 @@
 
   afterThePageStarted(register);
 
+  /**
+   * A TrustedScriptURL from the site's policy (assets/site/trusted-types.js, first in <head>).
+   * @param {string} url
+   */
+  function trustedScriptUrl(url) {
+    var scriptUrl = /** @type {Window & {gcScriptUrl?: (url: string) => string}} */ (window).gcScriptUrl;
+    return scriptUrl ? scriptUrl(url) : url;
+  }
+
   /** Registers the service worker: the first copy, then the guideline being read and the runtime. */
   function register() {
     show("saving", ownController() ? t("offline.saving") : t("offline.saving") + " " + t("offline.first_copy"));
     navigator.serviceWorker
-      .register(serviceWorkerUrl, { updateViaCache: "none" })
+      .register(trustedScriptUrl(serviceWorkerUrl), { updateViaCache: "none" })
       .then(function (registration) {
         watch(registration);
         // register() does not look for a new version when this one is registered, and the

@@ -15,6 +15,22 @@
   var material = params.get("w") || "";
   var guideline = params.get("g") || "";
   var root = new URL("../../../", scope.location.href);
+  // Trusted Types hold in this worker too (its response carries the site's CSP): the page's
+  // rule (assets/site/trusted-types.js), a .js or .mjs file of this site only, for this file's
+  // importScripts ("guideline-site") and Material's, which pass plain strings ("default": its
+  // languages' stemmers).
+  /** @param {string} url */
+  function siteScript(url) {
+    var parsed = new URL(url, scope.location.href);
+    if (parsed.origin !== root.origin || !parsed.pathname.startsWith(root.pathname) || !/\.m?js$/.test(parsed.pathname)) {
+      throw new TypeError("Trusted Types: not a script of this site: " + url);
+    }
+    return parsed.href;
+  }
+  /** @type {{createPolicy(name: string, rules: {createScriptURL(url: string): string}): {createScriptURL(url: string): unknown}} | undefined} */
+  var trustedTypes = /** @type {any} */ (scope).trustedTypes;
+  var policy = trustedTypes ? trustedTypes.createPolicy("guideline-site", { createScriptURL: siteScript }) : null;
+  if (trustedTypes) trustedTypes.createPolicy("default", { createScriptURL: siteScript });
   var urls = ["search/catalogue.json"].concat(guideline ? [guideline + "search.json"] : [], ["search/saved.json"]);
   /**
    * @typedef {{location: string, title: string, text: string}} Doc
@@ -114,5 +130,5 @@
     }
   });
 
-  scope.importScripts(material);
+  scope.importScripts(policy ? /** @type {string} */ (policy.createScriptURL(material)) : siteScript(material));
 })();
