@@ -107,7 +107,7 @@ def stopped(weeks_ago: Any, improved: str) -> dict[str, Any]:
     return {"ai_stopped": "yes", "weeks_since_ai_stopped": weeks_ago, "improved_within_4_weeks_of_stopping": improved}
 
 
-def test_improvement_within_weeks_of_stopping_supports_aimss(aimss: Guideline) -> None:
+def test_improvement_within_weeks_of_stopping_is_the_usual_course(aimss: Guideline) -> None:
     result = assess(aimss, with_(DIFFUSE_MILD, **stopped(3, "yes")))
     assert category(result, "assessment") == "consistent_with_aimss"
     assert "improved_after_stopping" in finding_ids(result)

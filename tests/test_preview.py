@@ -99,3 +99,43 @@ def test_an_edit_shows_in_the_open_page_and_a_broken_one_keeps_the_last_good_bui
     finally:
         module.write_text(source)
         text.write_text(original)
+
+
+def _rebuild_seconds(preview: Preview) -> list[float]:
+    return [float(line.split()[2]) for line in preview.output if line.startswith("rebuilt in ")]
+
+
+def _wait_for_rebuilds(preview: Preview, count: int) -> None:
+    for _ in range(REBUILD_MS // 100):
+        if len(_rebuild_seconds(preview)) >= count:
+            return
+        threading.Event().wait(0.1)
+    raise AssertionError(f"no rebuild within {REBUILD_MS} ms:\n" + "".join(preview.output))
+
+
+def test_a_log_written_in_the_project_folder_rebuilds_nothing_and_an_edit_of_the_docs_rebuilds(
+    preview: Preview,
+) -> None:
+    """`make serve > serve.log` in the project's folder: the preview watches only what the site is
+    built from (mkdocs.yml, the docs, custom_dir, locales/), so its own log never triggers a
+    rebuild (which would log a line, which would trigger a rebuild, forever)."""
+    page = preview.project / "content" / "aimss" / "index.md"
+    original = page.read_text()
+    try:
+        # An edit of the docs is rebuilt: the watcher runs (and tells how long a rebuild takes).
+        before = len(_rebuild_seconds(preview))
+        page.write_text(original + "\n")
+        _wait_for_rebuilds(preview, before + 1)
+        threading.Event().wait(1.0)  # a burst's late events settle
+        settled = _rebuild_seconds(preview)
+        log = preview.project / "serve.log"
+        for line in range(20):
+            with log.open("a") as written:
+                written.write(f"line {line}\n")
+            threading.Event().wait(0.1)
+        (preview.project / "notes.txt").write_text("not part of the site\n")
+        # A rebuild the log had started would have ended within twice the longest one seen.
+        threading.Event().wait(2 * max(settled) + 1.0)
+        assert _rebuild_seconds(preview) == settled, "".join(preview.output)
+    finally:
+        page.write_text(original)
