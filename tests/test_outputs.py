@@ -137,9 +137,18 @@ def test_a_link_with_padded_numbers_shows_in_each_field_the_number_the_result_us
     expect(onset).to_have_value("7")
 
 
-def test_a_link_carrying_more_than_a_link_may_is_refused_with_one_message(page: Page, site_server: SiteServer) -> None:
-    unknown = "&".join(f"question_{n}=1" for n in range(LINK_MAX_ANSWERS + 1))
-    page.goto(f"{site_server.url}{CALCULATOR}#{unknown}")
+@pytest.mark.parametrize(
+    "link",
+    [
+        "&".join(f"question_{n}=1" for n in range(LINK_MAX_ANSWERS + 1)),  # one answer too many
+        "question_0=" + "1" * LINK_MAX_CHARACTERS,  # one answer, longer than a link may be
+    ],
+    ids=["answers", "characters"],
+)
+def test_a_link_carrying_more_than_a_link_may_is_refused_with_one_message(
+    page: Page, site_server: SiteServer, link: str
+) -> None:
+    page.goto(f"{site_server.url}{CALCULATOR}#{link}")
     refused = text.t("link.too_large", answers=LINK_MAX_ANSWERS, characters=LINK_MAX_CHARACTERS)
     summary = page.locator("[data-gc-summary-body]")
     expect(summary).to_contain_text(refused, timeout=READY_TIMEOUT_MS)
