@@ -141,6 +141,7 @@ async function findSnapshot(cache) {
   const length = Number(memory.headers.get("x-snapshot-bytes"));
   const body = encoding === "gzip" ? memory.body.pipeThrough(new DecompressionStream("gzip")) : memory.body;
   const bytes = new Response(body).arrayBuffer().then((buffer) => {
+    performance.mark("gc:snapshot:read"); // read by `make bench`
     if (buffer.byteLength !== length) throw new Error(`snapshot of ${buffer.byteLength} bytes, ${length} stored`);
     return new Uint8Array(buffer);
   });
@@ -160,6 +161,7 @@ async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache) {
     const found = await findSnapshot(cache);
     if (!found) return null;
     const pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _loadSnapshot: found.bytes });
+    performance.mark("gc:snapshot:restored");
     // The file system is not in the snapshot: the wheel is unpacked again for later imports.
     pyodide.unpackArchive(await wheel, "wheel");
     const browser = pyodide.pyimport("calculator.browser");
