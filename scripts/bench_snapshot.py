@@ -4,7 +4,7 @@ made on its first visit, against a bare Pyodide boot in the same engine, alterna
 Per engine (Chromium, Firefox ESR, WebKitGTK) and run, in this order: bare and calculator cold
 (a new profile: the calculator makes its snapshot), then bare and calculator warm (the same
 page again: the calculator restores the snapshot its first visit stored, the bare page has its
-HTTP cache). In Chromium also warm with the CPU slowed 4× (DevTools' CPU throttling, set before
+HTTP cache). In Chromium also warm with the CPU slowed 4 times (DevTools' CPU throttling, set before
 the measured visit of both pages). No service worker (``sw.js`` is removed from the served
 copy): both pages use the HTTP cache alike. Ready is from navigation, as the page hears it.
 
@@ -107,7 +107,9 @@ def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
             if calculator and workers:
                 stats = workers[0].evaluate("self.calculatorStats()")
                 result["start"] = stats["start"]
-                marks = dict(workers[0].evaluate("performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"))
+                marks = dict(
+                    workers[0].evaluate("performance.getEntriesByType('mark').map(m => [m.name, m.startTime])")
+                )
                 started, restored = marks.get("gc:step:start-interpreter"), marks.get("gc:step:load-calculator")
                 if started is not None and restored is not None:
                     result["interpreter"] = restored - started
@@ -306,7 +308,9 @@ def main() -> None:
 def with_encoding(served: Path, encoding: str) -> None:
     """The served worker stores its snapshot as ``encoding`` (precompressed copies dropped)."""
     worker = next(served.glob("assets/calculator/worker.mjs"))
-    source, count = re.subn(r'const SNAPSHOT_ENCODING = "\w+";', f'const SNAPSHOT_ENCODING = "{encoding}";', worker.read_text())
+    source, count = re.subn(
+        r'const SNAPSHOT_ENCODING = "\w+";', f'const SNAPSHOT_ENCODING = "{encoding}";', worker.read_text()
+    )
     if count != 1:
         raise SystemExit(f"{worker}: no SNAPSHOT_ENCODING to set")
     worker.write_text(source)

@@ -42,7 +42,8 @@ KEPT = """async (wait) => {
   const until = performance.now() + wait * 1000;
   for (;;) {
     const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
-    if (found) return { name, entry, stored: (await found.blob()).size, raw: Number(found.headers.get("x-snapshot-bytes")) };
+    const raw = found && Number(found.headers.get("x-snapshot-bytes"));
+    if (found) return { name, entry, stored: (await found.blob()).size, raw };
     if (performance.now() > until) return { name, entry, stored: 0, raw: 0 };
     await new Promise((done) => setTimeout(done, 100));
   }
@@ -279,3 +280,16 @@ def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new
     page.goto(second.url + CALCULATOR)
     calculator_ready(page)
     assert started(page)["start"] == "snapshot"
+
+
+def test_the_offline_page_shows_the_snapshots_size_and_removes_it(page: Page, server: SiteServer) -> None:
+    kept = first_visit(page, server)
+    page.goto(server.url + "offline/")
+    line = page.locator("[data-offline-snapshots]")
+    megabytes = f"{kept['stored'] / 1e6:.1f} MB"
+    expect(line).to_contain_text("Quick start of the calculators")
+    expect(line).to_contain_text(megabytes)
+    line.get_by_role("button", name="Remove the calculators' quick start from this device").click()
+    expect(page.locator("[data-offline-progress]")).to_contain_text("Removed the calculators' quick start")
+    expect(line).to_have_count(0)
+    assert kept["name"] not in page.evaluate("caches.keys()")

@@ -113,10 +113,7 @@ const SNAPSHOT_CHECK = new URL("snapshot/self-check", self.location.href).href;
 /** What the interpreter's heap is stored as: measured with `make bench` (BENCHMARKS.md). */
 const SNAPSHOT_ENCODING = "gzip";
 
-/**
- * @typedef {{cache: string, moduleUrl: string | null, expected: Promise<string>}} Restoring
- * @type {{cache: string, memory: Uint8Array | null, moduleUrl: string} | null} a snapshot made, not yet stored
- */
+/** @type {{cache: string, memory: Uint8Array<ArrayBuffer> | null, moduleUrl: string} | null} made, not yet stored */
 let madeSnapshot = null;
 /** @type {{moduleUrl: string | null, session: any} | null} the session a restored interpreter holds */
 let restored = null;
@@ -248,12 +245,14 @@ async function storeSnapshot() {
     if (expected === null) return;
     const raw = new Blob([made.memory]);
     const body = SNAPSHOT_ENCODING === "gzip" ? raw.stream().pipeThrough(new CompressionStream("gzip")) : raw;
+    const stored = await new Response(body).blob();
     const headers = {
       "x-snapshot-encoding": SNAPSHOT_ENCODING,
       "x-snapshot-bytes": String(made.memory.byteLength),
+      "x-snapshot-stored-bytes": String(stored.size), // what the offline page shows
       "x-snapshot-module": made.moduleUrl,
     };
-    const memory = new Response(await new Response(body).blob(), { headers });
+    const memory = new Response(stored, { headers });
     made.memory = null;
     const prefix = made.cache.slice(0, made.cache.lastIndexOf(":") + 1);
     for (const name of await caches.keys()) {
