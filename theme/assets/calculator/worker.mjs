@@ -142,20 +142,23 @@ async function findSnapshot(cache) {
     if (buffer.byteLength !== length) throw new Error(`snapshot of ${buffer.byteLength} bytes, ${length} stored`);
     return new Uint8Array(buffer);
   });
-  return { bytes, moduleUrl: memory.headers.get("x-snapshot-module"), expected: check.text() };
+  const expected = check.text();
+  for (const pending of [bytes, expected]) pending.catch(() => {}); // handled where awaited
+  return { bytes, moduleUrl: memory.headers.get("x-snapshot-module"), expected };
 }
 
 /**
- * Restore the interpreter from the snapshot in `cache`; null when there is none or it fails
- * (then it is deleted: the normal start follows, and makes a new one).
+ * Restore the interpreter from the snapshot `stored` in `cache`; null when there is none or it
+ * fails (then it is deleted: the normal start follows, and makes a new one).
  * @param {(options: object) => Promise<any>} loadPyodide
  * @param {string} runtimeUrl
  * @param {Promise<ArrayBuffer>} wheel
  * @param {string} cache
+ * @param {ReturnType<typeof findSnapshot>} stored
  */
-async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache) {
+async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) {
   try {
-    const found = await findSnapshot(cache);
+    const found = await stored;
     if (!found) return null;
     const pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _loadSnapshot: found.bytes });
     performance.mark("gc:snapshot:restored");
@@ -184,10 +187,13 @@ async function boot({ runtimeUrl, wheelUrl, runtimeBytes, snapshot }) {
   // The wheel downloads while Python starts, not after.
   const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
   wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
+  // The snapshot is read (and decompressed) while Pyodide's module loads: restoring waits for it.
+  const cache = snapshot && self.caches && typeof DecompressionStream === "function" ? snapshot.cache : null;
+  const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
+  stored.catch(() => {}); // handled in restoreSnapshot
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   step(BOOT_STEP.startInterpreter);
-  const cache = snapshot && self.caches && typeof DecompressionStream === "function" ? snapshot.cache : null;
-  let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache) : null;
+  let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) : null;
   if (pyodide) {
     start = { kind: "snapshot", snapshot: "restored" };
     step(BOOT_STEP.loadCalculator);
