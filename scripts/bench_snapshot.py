@@ -5,8 +5,9 @@ Per engine (Chromium, Firefox ESR, WebKitGTK) and run, in this order: bare and c
 (a new profile: the calculator makes its snapshot), then bare and calculator warm (the same
 page again: the calculator restores the snapshot its first visit stored, the bare page has its
 HTTP cache). In Chromium also warm with the CPU slowed 4 times (``slowed``: the browser's
-renderer processes get a quarter of the CPU time during the measured visit of both pages). No service worker (``sw.js`` is removed from the served
-copy): both pages use the HTTP cache alike. Ready is from navigation, as the page hears it.
+renderer processes get a quarter of the CPU time during the measured visit of both pages). No
+service worker (``sw.js`` is removed from the served copy): both pages use the HTTP cache alike.
+Ready is from navigation, as the page hears it.
 
 Also: how the warm calculator started (``snapshot`` when restored), the time the worker spent
 restoring (its ``start-interpreter`` to ``load-calculator`` marks, Chromium), the bytes the
@@ -288,8 +289,8 @@ def report(
         "no service worker (both pages on the HTTP cache). Cold: a new profile (the calculator starts as before "
         "and makes its snapshot). Warm: the same page again, the snapshot present. Warm, CPU 4×: Chromium's "
         "renderer processes (page and workers) given a quarter of the CPU time during both pages' measured visit "
-        f"(stopped and continued in 8 ms cycles; DevTools' CPU throttling slows no worker). Snapshot stored as {encoding}. Medians of "
-        "ready, in ms from navigation.\n",
+        "(stopped and continued in 8 ms cycles; DevTools' CPU throttling slows no worker). "
+        f"Snapshot stored as {encoding}. Medians of ready, in ms from navigation.\n",
         "| Engine | Visit | Bare | Calculator | Calculator / bare | Started from the snapshot |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
