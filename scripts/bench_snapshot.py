@@ -248,11 +248,26 @@ def _transferred(request: Any) -> int:
 ENGINE_NAMES = {"chromium": "Chromium", "firefox": "Firefox ESR", "webkit": "WebKitGTK"}
 
 
+def without_snapshot(served: Path, subject_path: str) -> str:
+    """A copy of the calculator page that names no snapshot cache: the start as it was before
+    the snapshot start (same depth, so its relative URLs hold). Returns its path."""
+    page = (served / subject_path / "index.html").read_text()
+    variant = subject_path.rstrip("/") + "-without-snapshot/"
+    (served / variant).mkdir(parents=True, exist_ok=True)
+    changed = re.sub(r' data-snapshot-cache="[^"]*"', "", page)
+    if changed == page:
+        raise SystemExit(f"{subject_path}: no data-snapshot-cache to leave out")
+    (served / variant / "index.html").write_text(changed)
+    return variant
+
+
 def measure(
     served: Path, base: str, subject_path: str, runs: int, engines: list[str], playwright: Any, work: Path
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU slowed)."""
+    """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU
+    slowed); cold also the calculator page without the snapshot start (``before``)."""
     (served / "sw.js").unlink(missing_ok=True)  # both pages on the HTTP cache alike
+    before = without_snapshot(served, subject_path)
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name in engines:
         modes = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
@@ -262,7 +277,10 @@ def measure(
         with opened as visit:
             for run in range(runs):
                 for mode in modes:
-                    for page, path in (("bare", "bench/bare/"), ("calculator", subject_path)):
+                    pages = [("bare", "bench/bare/"), ("calculator", subject_path)]
+                    if mode == "cold":
+                        pages.append(("before", before))
+                    for page, path in pages:
                         key = f"{page}-{mode}"
                         by_key.setdefault(key, []).append(visit(base + path, mode))
                         last = by_key[key][-1]
@@ -309,6 +327,19 @@ def report(
             shown = "–" if mode == "cold" else f"{restored} of {len(by_key[f'calculator-{mode}'])}"
             label = {"cold": "cold", "warm": "warm", "warm-cpu4": "warm, CPU 4×"}[mode]
             lines.append(f"| {engine} | {label} | {bare:.0f} | {calc:.0f} | {ratio:.2f} | {shown} |")
+            earlier = _median([r.get("ready") for r in by_key.get("before-cold", [])]) if mode == "cold" else None
+            if earlier is not None:
+                lines.append(
+                    f"| {engine} | cold, without the snapshot start | {bare:.0f} | {earlier:.0f} | "
+                    f"{earlier / bare:.2f} | – |"
+                )
+                targets.append(
+                    (
+                        f"{engine}: first visit ≤ the start without snapshots (same run)",
+                        f"{ratio:.2f} × against {earlier / bare:.2f} ×",
+                        ratio <= earlier / bare,
+                    )
+                )
             if mode == "warm":
                 target = TARGET_WARM
                 met = ratio <= target or engine == "WebKitGTK"
