@@ -23,6 +23,7 @@ for gzip was measured (README, "Snapshot start").
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -399,10 +400,12 @@ def main() -> None:
         if args.encoding != "gzip":
             with_encoding(served, args.encoding)
         with server(served) as (base, _sent), sync_playwright() as playwright:
-            started = time.perf_counter()
+            started, load = time.perf_counter(), os.getloadavg()[1]
             results = measure(served, base, subject.path, args.runs, engines, playwright, work)
+            load = (load + os.getloadavg()[1]) / 2
             print(f"measured in {time.perf_counter() - started:.0f} s")
         body, targets = report(results, args.runs, args.encoding)
+        body += f"\n\nThe machine's load average (5 min) while measuring: about {load:.1f} on {os.cpu_count()} CPUs."
         print(body)
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")
