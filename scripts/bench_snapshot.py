@@ -263,7 +263,14 @@ def without_snapshot(served: Path, subject_path: str) -> str:
 
 
 def measure(
-    served: Path, base: str, subject_path: str, runs: int, engines: list[str], playwright: Any, work: Path
+    served: Path,
+    base: str,
+    subject_path: str,
+    runs: int,
+    engines: list[str],
+    playwright: Any,
+    work: Path,
+    only: tuple[str, ...] = (),
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU
     slowed); cold also the calculator page without the snapshot start (``before``)."""
@@ -272,6 +279,7 @@ def measure(
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name in engines:
         modes = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
+        modes = tuple(mode for mode in modes if not only or mode in only)
         opened = chromium(playwright, work) if name == "chromium" else firefox() if name == "firefox" else webkit()
         by_key: dict[str, list[dict[str, Any]]] = {}
         results[ENGINE_NAMES[name]] = by_key
@@ -281,6 +289,7 @@ def measure(
                     pages = [("bare", "bench/bare/"), ("calculator", subject_path)]
                     if mode == "cold":
                         pages.append(("before", before))
+                    pages = pages[run % len(pages) :] + pages[: run % len(pages)]  # no page always first
                     for page, path in pages:
                         key = f"{page}-{mode}"
                         by_key.setdefault(key, []).append(visit(base + path, mode))
@@ -347,7 +356,7 @@ def report(
                 suffix = " (reported)" if engine == "WebKitGTK" else ""
                 targets.append((f"{engine}: repeat visit ≤ {target} × bare boot{suffix}", f"{ratio:.2f} ×", met))
             if mode == "warm-cpu4":
-                plain = _median([r.get("ready") for r in by_key["bare-warm"]])
+                plain = _median([r.get("ready") for r in by_key.get("bare-warm", [])])
                 if plain:
                     storage.append(f"{engine}: the slowdown made the bare boot {bare / plain:.1f} × slower")
                 met = ratio <= TARGET_WARM_SLOW
@@ -386,6 +395,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--engines", default="chromium,firefox,webkit")
     parser.add_argument("--encoding", choices=("gzip", "identity"), default="gzip")
+    parser.add_argument("--modes", default="", help="only these visits, e.g. cold or warm,warm-cpu4")
     args = parser.parse_args()
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     if unknown := set(engines) - set(ENGINE_NAMES):
@@ -401,7 +411,8 @@ def main() -> None:
             with_encoding(served, args.encoding)
         with server(served) as (base, _sent), sync_playwright() as playwright:
             started, load = time.perf_counter(), os.getloadavg()[1]
-            results = measure(served, base, subject.path, args.runs, engines, playwright, work)
+            only = tuple(mode for mode in args.modes.split(",") if mode)
+            results = measure(served, base, subject.path, args.runs, engines, playwright, work, only)
             load = (load + os.getloadavg()[1]) / 2
             print(f"measured in {time.perf_counter() - started:.0f} s")
         body, targets = report(results, args.runs, args.encoding)
