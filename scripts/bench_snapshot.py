@@ -47,7 +47,11 @@ READY = """(() => document.querySelector("[data-calculator]")?.dataset.calculato
 
 MARKS = """(() => {
   const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
-  return { ready: mark("gc:ready") ?? mark("bare:ready") };
+  const steps = {};
+  for (const step of ["start-interpreter", "load-calculator", "load-guideline"]) {
+    steps[step] = mark(`gc:status:${step}`);
+  }
+  return { ready: mark("gc:ready") ?? mark("bare:ready"), ...steps };
 })()"""
 
 SNAPSHOT_KEPT = """async (wait) => {
@@ -383,6 +387,18 @@ def report(
         first = _median([r.get("bytes") for r in by_key.get("calculator-cold", [])])
         if first:
             storage.append(f"{engine}: a first visit transfers {first / 1e6:.2f} MB (nothing more for the snapshot)")
+        for key in ("calculator-cold", "before-cold", "calculator-warm"):
+            runs_of = by_key.get(key, [])
+            heard = {
+                step: _median([r.get(step) for r in runs_of])
+                for step in ("start-interpreter", "load-calculator", "load-guideline")
+            }
+            if runs_of and all(value is not None for value in heard.values()):
+                storage.append(
+                    f"{engine}, {key}: the page heard Pyodide imported at {heard['start-interpreter']:.0f} ms, "
+                    f"the interpreter started at {heard['load-calculator']:.0f} ms, the wheel unpacked at "
+                    f"{heard['load-guideline']:.0f} ms"
+                )
     if storage:
         lines.append("\nStorage per guideline, and where the time goes:\n")
         lines += [f"- {line}" for line in storage]

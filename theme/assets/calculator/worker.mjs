@@ -130,9 +130,13 @@ const forget = (cache) => caches.delete(cache).catch(() => false);
  * @returns {Promise<{bytes: Promise<Uint8Array>, moduleUrl: string | null, expected: Promise<string>} | null>}
  */
 async function findSnapshot(cache) {
-  if (!self.caches || !(await caches.has(cache))) return null;
-  const kept = await caches.open(cache);
-  const [memory, check] = await Promise.all([kept.match(SNAPSHOT_ENTRY), kept.match(SNAPSHOT_CHECK)]);
+  if (!self.caches) return null;
+  // One request each, together: on a device's first start this is on the way to Python (a
+  // cache that does not exist answers undefined, and is not created).
+  const [memory, check] = await Promise.all([
+    caches.match(SNAPSHOT_ENTRY, { cacheName: cache }),
+    caches.match(SNAPSHOT_CHECK, { cacheName: cache }),
+  ]);
   if (!memory?.body || !check) return null;
   const encoding = memory.headers.get("x-snapshot-encoding");
   const length = Number(memory.headers.get("x-snapshot-bytes"));
