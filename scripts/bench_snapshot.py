@@ -282,8 +282,8 @@ def measure(
     before = without_snapshot(served, subject_path)
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name in engines:
-        modes = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
-        modes = tuple(mode for mode in modes if not only or mode in only)
+        every = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
+        modes = [mode for mode in every if not only or mode in only]
         opened = chromium(playwright, work) if name == "chromium" else firefox() if name == "firefox" else webkit()
         by_key: dict[str, list[dict[str, Any]]] = {}
         results[ENGINE_NAMES[name]] = by_key
