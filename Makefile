@@ -12,7 +12,7 @@ NPM_STAMP := node_modules/.installed
 RUNTIME := scripts/guideline_site/runtime/runtime.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint jstest mutation bundle bench release-record new-guideline dist clean
+.PHONY: setup site serve test lint jstest mutation bundle bench bench-snapshot release-record new-guideline dist clean
 
 setup: $(PY_STAMP) $(NPM_STAMP) $(RUNTIME)
 
@@ -48,6 +48,10 @@ serve: setup
 RUNS ?= 7
 bench: site
 	$(BIN)/python scripts/bench.py --site site --out BENCHMARKS.md --runs $(RUNS)
+
+## bench-snapshot: only the snapshot start against the bare boot, per engine (printed; ENGINES=chromium,firefox,webkit)
+bench-snapshot: site
+	$(BIN)/python scripts/bench_snapshot.py --site site --runs $(RUNS) $(if $(ENGINES),--engines $(ENGINES))
 
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site

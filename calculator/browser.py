@@ -8,6 +8,8 @@ or the DOM; CPython tests call exactly these functions for parity checks.
 from __future__ import annotations
 
 import json
+import os
+import random
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -64,6 +66,36 @@ class Session:
 
     def schema(self) -> str:
         return json.dumps(schema(self.guideline), ensure_ascii=False)
+
+
+SELF_CHECK_ANSWERS = "{}"
+"""What the worker evaluates to check a restored interpreter against the one it was made from:
+no answers, so nothing of a patient; the reply still walks the guideline's questions."""
+
+snapshot_session: Session | None = None
+"""The session a memory snapshot of the interpreter was made with (``keep_for_snapshot``)."""
+
+
+def keep_for_snapshot(session: Session) -> None:
+    """Hold ``session`` where an interpreter restored from a memory snapshot finds it.
+
+    The worker calls this once the guideline is loaded and before anything is evaluated, then
+    snapshots the interpreter: a snapshot holds the guideline, never an answer.
+    """
+    global snapshot_session
+    snapshot_session = session
+
+
+def resume_from_snapshot() -> Session:
+    """The session of an interpreter restored from a memory snapshot, ``random`` reseeded.
+
+    A snapshot freezes ``random``'s state with everything else: every restore would draw the
+    same numbers. The string hash seed stays as the snapshot has it (fixed per snapshot).
+    """
+    if snapshot_session is None:
+        raise RuntimeError("this interpreter holds no session for a snapshot")
+    random.seed(os.urandom(32))
+    return snapshot_session
 
 
 def create_session(

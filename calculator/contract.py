@@ -205,8 +205,19 @@ def worker_message_schema() -> dict[str, Any]:
                         "runtimeUrl": _STRING,
                         "wheelUrl": _STRING,
                         "runtimeBytes": {"type": "integer", "description": "the runtime and wheel, uncompressed"},
+                        "snapshot": _object(
+                            {
+                                "cache": {
+                                    **_STRING,
+                                    "description": "the Cache Storage cache of this page's memory snapshot; its "
+                                    "name covers all the snapshot depends on (README, 'Snapshot start')",
+                                }
+                            },
+                            description="start from a memory snapshot the device made, or make one; "
+                            "absent: no snapshot",
+                        ),
                     },
-                    optional=("runtimeBytes",),
+                    optional=("runtimeBytes", "snapshot"),
                 ),
             },
         ),
@@ -241,7 +252,9 @@ def worker_message_schema() -> dict[str, Any]:
             {
                 "id": {"type": "integer"},
                 "result": {
-                    "description": "boot, load: true; evaluate: JSON text of an Evaluation; stats: {wasmMemoryBytes}"
+                    "description": "boot, load: true; evaluate: JSON text of an Evaluation; stats: "
+                    "{wasmMemoryBytes, start: 'normal' | 'snapshot', snapshot: 'none' | 'made' | 'stored' | "
+                    "'restored' | 'failed'}"
                 },
             },
         ),

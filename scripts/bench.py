@@ -18,7 +18,9 @@ use the HTTP cache alike. It also compares when the calculator starts Python (at
 idle, when visible), and times ``make site`` against a plain Material build of the same
 content (rebuilds with the build cache, and a fresh clone's first build without it).
 It also measures the bedside layout before and after the live summary (``bench_layout.py``),
-the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``), and
+the same boot against the bare page in Firefox ESR and WebKitGTK (``bench_engines.py``), the
+snapshot start against it in every engine (``bench_snapshot.py``; ``make bench-snapshot`` runs
+only that part, printed), and
 what a library of 1 to 500 guidelines costs (``bench_library.py``), and Lighthouse's mobile
 Total Blocking Time and layout shift of the decision table and other pages (``bench_audits.py``).
 Medians, minima and maxima and the ratios go to ``BENCHMARKS.md`` (between the
@@ -55,6 +57,7 @@ import bench_audits  # noqa: E402
 import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
 import bench_library  # noqa: E402
+import bench_snapshot  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from guideline_site.server import SiteServer  # noqa: E402
 
@@ -615,18 +618,24 @@ def main() -> None:
             audits_body, audit_targets = bench_audits.report(
                 bench_audits.measure({"site": base}, folder, AUDIT_RUNS), AUDIT_RUNS
             )
-            # Last: it removes sw.js from the served copy (both pages on the HTTP cache alike).
+            # Last: these remove sw.js from the served copy (both pages on the HTTP cache alike).
             engines_body, engine_targets = bench_engines.report(
                 bench_engines.measure(served, base, subject.path, args.runs), args.runs
+            )
+            snapshot_body, snapshot_targets = bench_snapshot.report(
+                bench_snapshot.measure(
+                    served, base, subject.path, args.runs, list(bench_snapshot.ENGINE_NAMES), playwright, work
+                ),
+                args.runs,
             )
             library_body, library_targets = bench_library.report(bench_library.measure(playwright, LIBRARY_ROUNDS))
         builds = time_builds(max(3, args.runs // 2), work)
         served_by = (
             "nginx (shipped snippets, precompressed)" if nginx_available() else "the dev server (no compression)"
         )
-        more = [*audit_targets, *engine_targets, *library_targets]
+        more = [*audit_targets, *engine_targets, *snapshot_targets, *library_targets]
         body, targets = report(results, builds, core_brotli_bytes(args.site), args.runs, served_by, more)
-        body += "\n" + layout + "\n" + audits_body + "\n" + engines_body + "\n" + library_body
+        body += "\n" + layout + "\n" + audits_body + "\n" + engines_body + "\n" + snapshot_body + "\n" + library_body
         write_benchmarks(args.out, body, machine())
         for name, value, met in targets:
             print(f"{'MET ' if met else 'MISS'} {name}: {value}")

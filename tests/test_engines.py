@@ -6,7 +6,8 @@ collector), each engine: reaches "ready" from the site's own files; gives, throu
 the result CPython gives for a focal, a diffuse and a limited-prognosis case; restores a result
 from a link; copies the note; works offline, reloaded and after a browser restart with the
 server stopped; runs embedded in another site's page and reports its result there; and runs
-the 1,205-case parity set through its own worker with the same JSON text as CPython. After
+the 1,205-case parity set through its own worker with the same JSON text as CPython, also when
+the worker starts from the memory snapshot a first visit kept. After
 each test: no CSP violation reported, no script error, no request to another origin.
 """
 
@@ -33,6 +34,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from test_deployment import site_sending_results_to
 from test_parity import RUN_IN_WORKER, answer_sets
+from test_snapshot import KEPT as SNAPSHOT_KEPT
 from ui import CALCULATOR
 
 from calculator import text
@@ -179,6 +181,36 @@ def test_parity_the_worker_gives_cpythons_json_text_for_every_case(
         replies = ran["replies"]
         assert len(replies) == len(expected) >= 1200
         mismatched = [i for i, (mine, theirs) in enumerate(zip(expected, replies, strict=True)) if mine != theirs]
+        assert mismatched == [], f"first mismatch: {texts[mismatched[0]]}" if mismatched else ""
+
+    run(body)
+
+
+def test_a_repeat_visit_starts_from_the_snapshot_with_cpythons_json_text_for_every_case(
+    run: Any, server: NginxServer, aimss: Guideline
+) -> None:
+    """The snapshot start (tests/test_snapshot.py in Chromium): the first visit keeps a snapshot,
+    the next starts from it, and the restored worker gives the parity set's JSON text; so does
+    the form of a page started from it."""
+    texts = [json.dumps(answers) for answers in answer_sets(aimss)]
+    session = Session(aimss, runtime=f"Pyodide {PYODIDE_VERSION}")
+    expected = [session.evaluate(text) for text in texts]
+    answers = VIGNETTES["diffuse_mild"]
+
+    def body(engine: Engine) -> None:
+        engine.open(server.url + CALCULATOR)
+        assert engine.ready() == "ready"
+        kept = engine.run_async(SNAPSHOT_KEPT, 60)
+        assert kept["stored"] > 0, kept
+        engine.open(f"{server.url}{CALCULATOR}#{encode_fragment(answers)}")
+        assert engine.ready() == "ready"
+        assert engine.wait_js(f"{NOTE} === {json.dumps(cpython_note(aimss, answers))}", timeout=30)
+        ran = engine.run_async(RUN_IN_WORKER, {"texts": texts, "snapshot": kept["name"]})
+        assert "scriptError" not in ran, ran
+        assert ran["stats"]["start"] == "snapshot"
+        mismatched = [
+            i for i, (mine, theirs) in enumerate(zip(expected, ran["replies"], strict=True)) if mine != theirs
+        ]
         assert mismatched == [], f"first mismatch: {texts[mismatched[0]]}" if mismatched else ""
 
     run(body)

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.browser
 PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
 VALID_SETS = 1000
 
-RUN_IN_WORKER = """async ({ texts }) => {
+RUN_IN_WORKER = """async ({ texts, snapshot }) => {
+  // `snapshot`: the name of the cache of a snapshot to start from (tests/test_snapshot.py).
   const root = document.querySelector("[data-calculator]");
   const bootTag = document.querySelector("script[data-calculator-boot]");
   const url = (name) => new URL((bootTag.dataset[name] ?? root.dataset[name]), document.baseURI).href;
@@ -49,12 +50,14 @@ RUN_IN_WORKER = """async ({ texts }) => {
       if (messages.length < 50) messages.push(message);
       worker.postMessage(message);
     });
-  await call(0, "boot", { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") });
+  const boot = { runtimeUrl: url("runtimeUrl"), wheelUrl: url("wheelUrl") };
+  await call(0, "boot", snapshot ? { ...boot, snapshot: { cache: snapshot } } : boot);
   await call(-1, "load", { moduleUrl: url("moduleUrl"), sentencesUrl: url("sentencesUrl") });
   const replies = [];
   for (let i = 0; i < texts.length; i++) replies.push(await call(i + 1, "evaluate", { answers: texts[i] }));
+  const stats = await call(texts.length + 1, "stats", {});
   worker.terminate();
-  return { replies, messages };
+  return { replies, messages, stats };
 }"""
 
 

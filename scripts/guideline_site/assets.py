@@ -234,6 +234,22 @@ def protocol_module(
     return _generated_module(constants, "calculator/protocol.py, package.json and mkdocs.yml")
 
 
+SNAPSHOT_CACHE_PREFIX = "snapshot:"
+"""Cache names of memory snapshots (after the site's own ``<scope path>:``): the worker, the
+service worker and the offline page find them by it."""
+
+
+def snapshot_cache(inputs: dict[str, str]) -> str:
+    """The name of the cache a calculator page's memory snapshot is kept in (README, "Snapshot
+    start"): ``snapshot:`` and a digest of every input the snapshot's interpreter depends on,
+    each given as its sha256 (the runtime's files, the wheel, the worker, the site's words, the
+    guideline module and its sentences). A build that changes any of them names another cache,
+    so a device never restores a stale interpreter; the service worker deletes the caches a new
+    build no longer names."""
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    return SNAPSHOT_CACHE_PREFIX + digest[:32]
+
+
 def catalogue_module(catalogue: text.Catalogue) -> str:
     """``catalogue.mjs``: the machinery's words in the site's language (``calculator.text``), the
     site's own overrides included; the page reads it and hands it to the worker."""

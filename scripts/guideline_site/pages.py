@@ -142,9 +142,16 @@ def status_texts(runtime_bytes: int) -> list[str]:
     return [text.t("calculator.starting"), *starting, text.t("status.ready")]
 
 
-def widget(env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Runtime, *, embedded: bool) -> str:
-    """The step-by-step form; also tells the page's ``<head>`` how to start Python early."""
+def widget(
+    env: Any, site: GuidelineSite, page: Page, files: Files, runtime: Runtime, *, embedded: bool, snapshot_cache: str
+) -> str:
+    """The step-by-step form; also tells the page's ``<head>`` how to start Python early.
+
+    ``snapshot_cache``: where the worker keeps its memory snapshot (``assets.snapshot_cache``),
+    under the site root's path as the service worker's caches are."""
     page.meta["calculator_boot"] = {
+        "site_root": get_relative_url(".", page.url),
+        "snapshot_cache": snapshot_cache,
         "runtime": get_relative_url(runtime.runtime_dir, page.url).rstrip("/") + "/",
         "wheel": url(files, page, runtime.wheel_uri),
         "worker": url(files, page, f"{ASSETS_DIR}/worker.mjs"),

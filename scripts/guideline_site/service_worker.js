@@ -28,12 +28,15 @@
 //   every saved guideline, fetching only files whose hash changed and keeping guidelines
 //   whose group did not change as they are; activating it deletes what it replaced.
 // * Cache names carry the scope, so two sites on one host never touch each other's caches.
+// * The calculator worker keeps a memory snapshot of its interpreter per guideline in caches
+//   named `snapshot:<digest>` (README, "Snapshot start"); this worker only deletes those a
+//   new build does not name, when it activates.
 
 /**
  * @typedef {[path: string, integrity: string]} Listed a file and its sha256 (SRI form; "" for 404.html)
  * @typedef {{build: string, notFound: string, offlinePage: string, shell: Listed[], visited: string[],
  *            groupFile: string, groupSearch: string, savedSearch: string,
- *            runtime: {prefix: string, version: string, files: Listed[]}}} Manifest
+ *            runtime: {prefix: string, version: string, files: Listed[]}, snapshots: string[]}} Manifest
  * @typedef {{skipWaiting: string, cacheRuntime: string, status: string, save: string, remove: string}} Messages
  * @typedef {{build: string, folder: string, hash: string, title: string, short_title: string, content_version: string,
  *            bytes: number, files: Listed[]}} Group a guideline's offline.json
@@ -112,6 +115,9 @@ sw.addEventListener("activate", (event) => {
       }
       const keep = new Set([SHELL_CACHE, RUNTIME_CACHE, VISITED_CACHE, STATE_CACHE]);
       for (const saved of Object.values(own.groups)) keep.add(saved.cache);
+      // The calculators' memory snapshots this build names (the calculator worker makes them);
+      // another build's are of another interpreter and go.
+      for (const name of MANIFEST.snapshots) keep.add(OWN_CACHES + name);
       for (const name of await caches.keys()) {
         if (name.startsWith(OWN_CACHES) && !keep.has(name)) await caches.delete(name);
       }

@@ -56,11 +56,15 @@
   }
   worker.addEventListener("message", hold);
   worker.addEventListener("error", holdError);
+  /** @type {{runtimeUrl: string, wheelUrl: string, runtimeBytes: number, snapshot?: {cache: string}}} */
   var boot = {
     runtimeUrl: url("data-runtime-url"),
     wheelUrl: url("data-wheel-url"),
     runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
   };
+  // The snapshot's cache is named under the site root's path, as the service worker's are.
+  var snapshotCache = script.getAttribute("data-snapshot-cache");
+  if (snapshotCache) boot.snapshot = { cache: new URL(url("data-site-root")).pathname + ":" + snapshotCache };
   var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
   message.type = script.getAttribute("data-boot-message") || "";
   worker.postMessage(message);

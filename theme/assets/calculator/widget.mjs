@@ -19,6 +19,10 @@ if (location.protocol !== "file:" && boot) {
     runtimeUrl: url("runtimeUrl"),
     wheelUrl: url("wheelUrl"),
     runtimeBytes: Number(boot.dataset.runtimeBytes) || 0,
+    // The snapshot's cache is named under the site root's path, as the service worker's are.
+    snapshot: boot.dataset.snapshotCache
+      ? { cache: `${new URL(url("siteRoot")).pathname}:${boot.dataset.snapshotCache}` }
+      : undefined,
   };
   const start = () => {
     // Whichever of boot.js and this module runs first starts Python; the other adopts or bails.

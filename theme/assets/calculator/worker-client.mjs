@@ -3,7 +3,7 @@
 // carries an id and every reply echoes it; errors come back as data and reject the request.
 import { BOOT_STEP, BOOT_TIMEOUT_SECONDS, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
 
-/** @typedef {{workerUrl: string, runtimeUrl: string, wheelUrl: string, runtimeBytes: number}} WorkerUrls */
+/** @typedef {import("./contract.mjs").BootRequest["params"] & {workerUrl: string}} WorkerUrls */
 /** @typedef {import("./contract.mjs").LoadRequest["params"]} LoadParams */
 /**
  * What boot.js hands over: the worker it started and what the worker said meanwhile.
@@ -79,7 +79,7 @@ export class WorkerClient extends EventTarget {
   }
 
   /** @param {WorkerUrls} urls */
-  launch({ workerUrl, runtimeUrl, wheelUrl, runtimeBytes }) {
+  launch({ workerUrl, ...boot }) {
     performance.mark("gc:worker-start");
     if (typeof WebAssembly !== "object") return this.fail({ kind: "unsupported" });
     let moduleWorkers = false;
@@ -101,7 +101,7 @@ export class WorkerClient extends EventTarget {
     this.listen(this.worker);
     this.timer = setTimeout(() => this.markSlow(), BOOT_TIMEOUT_SECONDS * 1000);
     this.setStep("fetch-runtime");
-    this.request(MESSAGES.boot, { runtimeUrl, wheelUrl, runtimeBytes }).catch((error) =>
+    this.request(MESSAGES.boot, boot).catch((error) =>
       this.fail({ kind: "boot", message: error.message }),
     );
   }

@@ -111,30 +111,197 @@ function countDownloads(prefixes, total) {
   };
 }
 
+/** Python's print goes to the console only as debug output: never user-facing. */
+const streams = {
+  stdout: (/** @type {string} */ line) => console.debug(line),
+  stderr: (/** @type {string} */ line) => console.debug(line),
+};
+
+// Memory snapshot start (README, "Snapshot start"). A device's first start makes a snapshot of
+// the interpreter once the guideline's session exists and before anything is evaluated, and
+// keeps it in Cache Storage (the cache the build names for it: the runtime, the wheel, this
+// worker, the guideline and the site's words are in its name); every later start restores it
+// instead of starting Python. Any failure falls back to the normal start, deletes it and is
+// only a debug message. Pyodide refuses a snapshot of another build of itself.
+const SNAPSHOT_ENTRY = new URL("snapshot/memory", self.location.href).href;
+const SNAPSHOT_CHECK = new URL("snapshot/self-check", self.location.href).href;
+/** What the interpreter's heap is stored as: measured with `make bench` (BENCHMARKS.md). */
+const SNAPSHOT_ENCODING = "gzip";
+
+/** @type {{cache: string, memory: Uint8Array<ArrayBuffer> | null, moduleUrl: string} | null} made, not yet stored */
+let madeSnapshot = null;
+/** @type {{moduleUrl: string | null, session: any} | null} the session a restored interpreter holds */
+let restored = null;
+/** How this worker started, for `stats` (tests and `make bench`). */
+let start = { kind: "normal", snapshot: /** @type {string} */ ("none") };
+
+/** @param {string} cache */
+const forget = (cache) => caches.delete(cache).catch(() => false);
+
+/**
+ * The stored snapshot for `cache`, as bytes to restore (checked: gzip's CRC, or the byte count),
+ * or null when there is none. Never creates the cache.
+ * @param {string} cache
+ * @returns {Promise<{bytes: Promise<Uint8Array>, moduleUrl: string | null, expected: Promise<string>} | null>}
+ */
+async function findSnapshot(cache) {
+  if (!self.caches) return null;
+  // One request each, together: on a device's first start this is on the way to Python (a
+  // cache that does not exist answers undefined, and is not created).
+  const [memory, check] = await Promise.all([
+    caches.match(SNAPSHOT_ENTRY, { cacheName: cache }),
+    caches.match(SNAPSHOT_CHECK, { cacheName: cache }),
+  ]);
+  if (!memory?.body || !check) return null;
+  const encoding = memory.headers.get("x-snapshot-encoding");
+  const length = Number(memory.headers.get("x-snapshot-bytes"));
+  const body = encoding === "gzip" ? memory.body.pipeThrough(new DecompressionStream("gzip")) : memory.body;
+  const bytes = new Response(body).arrayBuffer().then((buffer) => {
+    performance.mark("gc:snapshot:read"); // read by `make bench`
+    if (buffer.byteLength !== length) throw new Error(`snapshot of ${buffer.byteLength} bytes, ${length} stored`);
+    return new Uint8Array(buffer);
+  });
+  const expected = check.text();
+  for (const pending of [bytes, expected]) pending.catch(() => {}); // handled where awaited
+  return { bytes, moduleUrl: memory.headers.get("x-snapshot-module"), expected };
+}
+
+/**
+ * Restore the interpreter from the snapshot `stored` in `cache`; null when there is none or it
+ * fails (then it is deleted: the normal start follows, and makes a new one).
+ * @param {(options: object) => Promise<any>} loadPyodide
+ * @param {string} runtimeUrl
+ * @param {Promise<ArrayBuffer>} wheel
+ * @param {string} cache
+ * @param {ReturnType<typeof findSnapshot>} stored
+ */
+async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) {
+  try {
+    const found = await stored;
+    if (!found) return null;
+    const pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _loadSnapshot: found.bytes });
+    performance.mark("gc:snapshot:restored");
+    // The file system is not in the snapshot: the wheel is unpacked again for later imports.
+    pyodide.unpackArchive(await wheel, "wheel");
+    const browser = pyodide.pyimport("calculator.browser");
+    const session = browser.resume_from_snapshot();
+    if (session.evaluate(browser.SELF_CHECK_ANSWERS) !== (await found.expected)) {
+      throw new Error("the restored interpreter answers the self-check differently");
+    }
+    createSession = browser.create_session;
+    restored = { moduleUrl: found.moduleUrl, session };
+    return pyodide;
+  } catch (error) {
+    console.debug("calculator: the snapshot start failed; starting Python afresh:", error);
+    start.snapshot = "failed";
+    await forget(cache);
+    return null;
+  }
+}
+
 /** @param {BootParams} params */
-async function boot({ runtimeUrl, wheelUrl, runtimeBytes }) {
+async function boot({ runtimeUrl, wheelUrl, runtimeBytes, snapshot }) {
   step(BOOT_STEP.fetchRuntime);
   const stopCounting = countDownloads([runtimeUrl, wheelUrl], runtimeBytes ?? 0);
   // The wheel downloads while Python starts, not after.
   const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
   wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
+  // The snapshot is read (and decompressed) while Pyodide's module loads: restoring waits for it.
+  const cache = snapshot && self.caches && typeof DecompressionStream === "function" ? snapshot.cache : null;
+  const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
+  stored.catch(() => {}); // handled in restoreSnapshot
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   step(BOOT_STEP.startInterpreter);
-  const pyodide = await loadPyodide({
-    indexURL: runtimeUrl,
-    // Python's print goes to the console only as debug output: never user-facing.
-    stdout: (/** @type {string} */ line) => console.debug(line),
-    stderr: (/** @type {string} */ line) => console.debug(line),
-  });
-  step(BOOT_STEP.loadCalculator);
-  // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
-  pyodide.unpackArchive(await wheel, "wheel");
+  let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) : null;
+  if (pyodide) {
+    start = { kind: "snapshot", snapshot: "restored" };
+    step(BOOT_STEP.loadCalculator);
+  } else {
+    pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _makeSnapshot: cache !== null });
+    step(BOOT_STEP.loadCalculator);
+    // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
+    pyodide.unpackArchive(await wheel, "wheel");
+    createSession = pyodide.pyimport("calculator.browser").create_session;
+    if (cache) madeSnapshot = { cache, memory: null, moduleUrl: "" };
+  }
   stopCounting();
-  createSession = pyodide.pyimport("calculator.browser").create_session;
   pyodideModule = pyodide;
 }
 
-/** @param {LoadParams} params */
+/**
+ * Snapshot the interpreter now: the session exists and nothing has been evaluated. Called in
+ * the task that answers `load`, so no `evaluate` can come first. Making it takes ~50 ms; storing
+ * it waits until the worker is idle (`storeSnapshot`).
+ * @param {any} session the calculator.browser.Session
+ */
+function makeSnapshot(session) {
+  if (!madeSnapshot || madeSnapshot.memory) return;
+  try {
+    const begun = performance.now();
+    pyodideModule.pyimport("calculator.browser").keep_for_snapshot(session);
+    madeSnapshot.memory = pyodideModule.makeMemorySnapshot();
+    performance.measure("gc:snapshot-make", { start: begun }); // read by `make bench`
+    start.snapshot = "made";
+    scheduleStore();
+  } catch (error) {
+    console.debug("calculator: no snapshot made:", error);
+    madeSnapshot = null;
+  }
+}
+
+const STORE_WHEN_IDLE_MS = 1000;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let storeTimer;
+/** Store the snapshot once no request has come for a while: never in the way of an answer. */
+function scheduleStore() {
+  clearTimeout(storeTimer);
+  if (madeSnapshot?.memory) storeTimer = setTimeout(storeSnapshot, STORE_WHEN_IDLE_MS);
+}
+
+/**
+ * Keep the snapshot made at the start, with what the self-check answers, in its cache; delete
+ * the snapshots this site kept for the same guideline under other names (another build's).
+ */
+async function storeSnapshot() {
+  const made = madeSnapshot;
+  if (!made?.memory) return;
+  madeSnapshot = null;
+  try {
+    const browser = pyodideModule.pyimport("calculator.browser");
+    const expected = evaluateAnswers ? evaluateAnswers(browser.SELF_CHECK_ANSWERS) : null;
+    if (expected === null) return;
+    const raw = new Blob([made.memory]);
+    const body = SNAPSHOT_ENCODING === "gzip" ? raw.stream().pipeThrough(new CompressionStream("gzip")) : raw;
+    const stored = await new Response(body).blob();
+    const headers = {
+      "x-snapshot-encoding": SNAPSHOT_ENCODING,
+      "x-snapshot-bytes": String(made.memory.byteLength),
+      "x-snapshot-stored-bytes": String(stored.size), // what the offline page shows
+      "x-snapshot-module": made.moduleUrl,
+    };
+    const memory = new Response(stored, { headers });
+    made.memory = null;
+    const prefix = made.cache.slice(0, made.cache.lastIndexOf(":") + 1);
+    for (const name of await caches.keys()) {
+      if (!name.startsWith(prefix) || name === made.cache) continue;
+      const other = await (await caches.open(name)).match(SNAPSHOT_ENTRY);
+      if (other?.headers.get("x-snapshot-module") === made.moduleUrl) await forget(name);
+    }
+    const cache = await caches.open(made.cache);
+    await cache.put(SNAPSHOT_CHECK, new Response(expected, { headers: { "content-type": "application/json" } }));
+    await cache.put(SNAPSHOT_ENTRY, memory);
+    start.snapshot = "stored";
+    performance.mark("gc:snapshot-stored"); // read by `make bench`
+  } catch (error) {
+    console.debug("calculator: the snapshot was not stored:", error);
+    await forget(made.cache);
+  }
+}
+
+/**
+ * @param {LoadParams} params
+ * @returns {Promise<any>} the new session, or null when a restored one serves
+ */
 async function load({ moduleUrl, sentencesUrl, catalogue }) {
   const files = Promise.all([
     fetchOk(moduleUrl).then((response) => response.text()),
@@ -144,15 +311,26 @@ async function load({ moduleUrl, sentencesUrl, catalogue }) {
   if (booted === null) throw new Error("the calculator was asked to load a guideline before it started");
   await booted;
   step(BOOT_STEP.loadGuideline);
+  if (restored && restored.moduleUrl === moduleUrl) {
+    evaluateAnswers = restored.session.evaluate;
+    step(BOOT_STEP.ready);
+    return null;
+  }
   const [moduleSource, sentences] = await files;
   const runtime = `Pyodide ${pyodideModule.version}`;
   const session = createSession(moduleSource, moduleUrl, sentences, runtime, catalogue ? JSON.stringify(catalogue) : undefined);
   evaluateAnswers = session.evaluate;
+  if (madeSnapshot) madeSnapshot.moduleUrl = moduleUrl;
   step(BOOT_STEP.ready);
+  return session;
 }
 
 /** Memory in use, for monitoring and `make bench`: the `stats` request, and (Chromium's DevTools) this scope. */
-const stats = () => ({ wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null });
+const stats = () => ({
+  wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null,
+  start: start.kind,
+  snapshot: start.snapshot,
+});
 Object.assign(self, { calculatorStats: stats });
 
 self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
@@ -166,12 +344,14 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
       await booted;
       post({ id, result: true });
     } else if (type === MESSAGES.load) {
-      await load(params);
+      const session = await load(params);
       post({ id, result: true });
+      if (session) makeSnapshot(session); // before any evaluate: this task ends first
     } else if (type === MESSAGES.stats) {
       post({ id, result: stats() });
     } else if (type === MESSAGES.evaluate) {
       if (evaluateAnswers === null) throw new Error("the calculator has not finished starting");
+      scheduleStore();
       post({ id, result: evaluateAnswers(/** @type {EvaluateRequest["params"]} */ (params).answers) });
     } else {
       throw new Error(`unknown request type ${JSON.stringify(type)}`);

@@ -66,6 +66,65 @@
     return node;
   }
 
+  // The calculators' memory snapshots (README, "Snapshot start"): a copy of Python with a
+  // guideline loaded, made by the calculator's worker on this device; never an answer. Their
+  // caches are named `<site path>:snapshot:<digest>` (guideline_site.assets.snapshot_cache).
+  var snapshotPrefix = siteRoot.pathname + ":snapshot:";
+  /** @type {{names: string[], bytes: number}} */
+  var snapshots = { names: [], bytes: 0 };
+
+  function readSnapshots() {
+    if (!self.caches) return Promise.resolve();
+    return caches
+      .keys()
+      .then(function (names) {
+        var own = names.filter(function (name) {
+          return name.indexOf(snapshotPrefix) === 0;
+        });
+        return Promise.all(
+          own.map(function (name) {
+            return caches.open(name).then(function (cache) {
+              return cache.keys().then(function (requests) {
+                return Promise.all(
+                  requests.map(function (request) {
+                    return cache.match(request).then(function (response) {
+                      return Number(response && response.headers.get("x-snapshot-stored-bytes")) || 0;
+                    });
+                  }),
+                );
+              });
+            });
+          }),
+        ).then(function (sizes) {
+          snapshots = {
+            names: own,
+            bytes: sizes.flat().reduce(function (sum, bytes) {
+              return sum + bytes;
+            }, 0),
+          };
+        });
+      })
+      .catch(function () {});
+  }
+
+  /** The snapshots' line: their size, and a button to remove them. */
+  function snapshotLine() {
+    var remove = el("button", { type: "button", class: "md-button", "aria-label": t("offline.page.snapshots_remove") }, t("offline.page.remove_label"));
+    remove.addEventListener("click", function () {
+      Promise.all(
+        snapshots.names.map(function (name) {
+          return caches.delete(name);
+        }),
+      )
+        .then(readSnapshots)
+        .then(function () {
+          progress.textContent = t("offline.page.snapshots_removed");
+          render();
+        });
+    });
+    return el("p", { "data-offline-snapshots": "" }, t("offline.page.snapshots", { size: size(snapshots.bytes) }), " ", remove);
+  }
+
   /** @type {Group[]} */
   var saved = [];
   /** @type {Groups | null} */
@@ -89,6 +148,7 @@
       });
       kept.replaceChildren(list);
     }
+    if (snapshots.names.length) kept.append(snapshotLine());
     if (!groups) return;
     shell.textContent = t("offline.page.shell", { size: size(groups.shell.bytes), runtime: size(groups.runtime.bytes) });
     rows.replaceChildren();
@@ -197,8 +257,14 @@
   });
 
   kept.replaceChildren(el("p", {}, t("offline.page.loading")));
+  var snapshotsRead = readSnapshots();
   offline
     .ask(offline.messages.status)
+    .then(function (/** @type {{saved?: Group[]}} */ status) {
+      return snapshotsRead.then(function () {
+        return status;
+      });
+    })
     .then(function (/** @type {{saved?: Group[]}} */ status) {
       saved = status.saved || [];
       render();

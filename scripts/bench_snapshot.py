@@ -1,0 +1,457 @@
+"""``make bench``, the snapshot start: the calculator ready from a memory snapshot the device
+made on its first visit, against a bare Pyodide boot in the same engine, alternating.
+
+Per engine (Chromium, Firefox ESR, WebKitGTK) and run, in this order: bare and calculator cold
+(a new profile: the calculator makes its snapshot), then bare and calculator warm (the same
+page again: the calculator restores the snapshot its first visit stored, the bare page has its
+HTTP cache). In Chromium also warm with the CPU slowed 4 times (``slowed``: the browser's
+renderer processes get a quarter of the CPU time during the measured visit of both pages). No
+service worker (``sw.js`` is removed from the served copy): both pages use the HTTP cache alike.
+Ready is from navigation, as the page hears it.
+
+Also: how the warm calculator started (``snapshot`` when restored), the time the worker spent
+restoring (its ``start-interpreter`` to ``load-calculator`` marks, Chromium), the bytes the
+snapshot takes in Cache Storage and uncompressed, and the bytes a first visit transfers.
+
+    python scripts/bench_snapshot.py [--site site] [--runs 7] [--engines chromium,firefox,webkit]
+        [--encoding gzip|identity]
+
+``--encoding identity`` serves a worker that stores the snapshot uncompressed: how the decision
+for gzip was measured (README, "Snapshot start").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext, suppress
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT), str(PROJECT / "scripts"), str(PROJECT / "tests")]
+
+CPU_SLOWDOWN = 4
+TARGET_WARM = 0.35
+TARGET_WARM_SLOW = 0.40
+
+READY = """(() => document.querySelector("[data-calculator]")?.dataset.calculatorState === "ready"
+  || document.getElementById("state")?.dataset.state === "ready")()"""
+
+MARKS = """(() => {
+  const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+  const steps = {};
+  for (const step of ["start-interpreter", "load-calculator", "load-guideline"]) {
+    steps[step] = mark(`gc:status:${step}`);
+  }
+  return { ready: mark("gc:ready") ?? mark("bare:ready"), ...steps };
+})()"""
+
+SNAPSHOT_KEPT = """async (wait) => {
+  // The calculator page's snapshot in Cache Storage: {stored, raw} bytes, waiting up to `wait` s.
+  const boot = document.querySelector("script[data-calculator-boot]");
+  if (!boot?.dataset.snapshotCache) return null;
+  const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
+  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
+  const until = performance.now() + wait * 1000;
+  for (;;) {
+    const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
+    if (found) return { stored: (await found.blob()).size, raw: Number(found.headers.get("x-snapshot-bytes")) };
+    if (performance.now() > until) return { stored: 0, raw: 0 };
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}"""
+
+
+def _renderers(profile: Path) -> list[int]:
+    """The renderer processes (pages and their workers) of the Chromium using ``profile``."""
+    processes: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        processes[int(entry.name)] = (parent, command)
+    mine = {pid for pid, (_, command) in processes.items() if f"--user-data-dir={profile}" in command}
+    grown = True
+    while grown:
+        children = {pid for pid, (parent, _) in processes.items() if parent in mine} - mine
+        grown = bool(children)
+        mine |= children
+    return [pid for pid in mine if "--type=renderer" in processes[pid][1]]
+
+
+@contextmanager
+def slowed(profile: Path, factor: int) -> Iterator[None]:
+    """The renderer processes of the Chromium using ``profile`` get 1/``factor`` of the CPU time
+    they would (stopped and continued in 8 ms cycles, as ``cpulimit`` does): the page's main
+    thread and its workers alike. DevTools' CPU throttling (``Emulation.setCPUThrottlingRate``)
+    slows the page's main thread only, not its dedicated workers, where Pyodide runs
+    ("Operation is only supported for pages, not workers" for a worker's target)."""
+    import os
+    import signal
+    import threading
+
+    stop = threading.Event()
+    period = 0.008
+
+    def cycle() -> None:
+        pids: list[int] = []
+        scanned = 0.0
+        while not stop.is_set():
+            if time.perf_counter() - scanned > 0.1:
+                pids, scanned = _renderers(profile), time.perf_counter()
+            for pid in pids:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+            time.sleep(period * (1 - 1 / factor))
+            for pid in pids:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+            time.sleep(period / factor)
+
+    thread = threading.Thread(target=cycle, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        for pid in _renderers(profile):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+Visit = Callable[[str, str], dict[str, Any]]
+"""(url, mode) → measures; mode: ``cold``, ``warm`` or ``warm-cpu4``."""
+
+
+@contextmanager
+def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
+    from chromium import CHROMIUM, CHROMIUM_ARGS
+
+    count = 0
+
+    def visit(url: str, mode: str) -> dict[str, Any]:
+        nonlocal count
+        count += 1
+        profile = work / f"snapshot-profile-{count}"
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            service_workers="block",
+            viewport={"width": 820, "height": 1180},
+        )
+        try:
+            page = context.new_page()
+            calculator = "bench/bare/" not in url
+            if mode != "cold":
+                page.goto(url)
+                page.wait_for_function(f"() => {READY}", timeout=120_000)
+                if calculator:
+                    page.evaluate(SNAPSHOT_KEPT, 30)
+                page.goto("about:blank")
+            sizes: list[int] = []
+            page.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            with slowed(profile, CPU_SLOWDOWN) if mode.endswith("cpu4") else nullcontext():
+                page.goto(url)
+                page.wait_for_function(f"() => {READY}", timeout=180_000, polling=100)
+            result: dict[str, Any] = page.evaluate(f"() => {MARKS}")
+            result["bytes"] = sum(sizes)
+            workers = [w for w in page.workers if "worker" in w.url and "search" not in w.url]
+            if calculator and workers:
+                stats = workers[0].evaluate("self.calculatorStats()")
+                result["start"] = stats["start"]
+                marks = dict(
+                    workers[0].evaluate("performance.getEntriesByType('mark').map(m => [m.name, m.startTime])")
+                )
+                started, restored = marks.get("gc:step:start-interpreter"), marks.get("gc:step:load-calculator")
+                if started is not None and restored is not None:
+                    result["interpreter"] = restored - started
+                if mode == "cold":
+                    result["kept"] = page.evaluate(SNAPSHOT_KEPT, 30)
+                    made = workers[0].evaluate("performance.getEntriesByName('gc:snapshot-make')[0]?.duration")
+                    result["making"] = made
+            return result
+        finally:
+            context.close()
+
+    yield visit
+
+
+def _engine_visit(engine: Any, url: str, mode: str) -> dict[str, Any]:
+    calculator = "bench/bare/" not in url
+    if mode != "cold":
+        engine.open(url)
+        engine.wait_js(READY, timeout=180)
+        if calculator:
+            engine.run_async(SNAPSHOT_KEPT, 30)
+    engine.open(url)
+    engine.wait_js(READY, timeout=180)
+    result: dict[str, Any] = engine.js(MARKS)
+    if calculator:
+        # Restored or not: a failed restore deletes the snapshot before the normal start, and a
+        # new one is stored only a second after ready, so a snapshot kept at ready was used.
+        kept = engine.run_async(SNAPSHOT_KEPT, 0 if mode != "cold" else 30)
+        if mode == "cold":
+            result["kept"] = kept
+        else:
+            result["start"] = "snapshot" if kept and kept.get("stored") else "normal"
+    return result
+
+
+@contextmanager
+def firefox() -> Iterator[Visit]:
+    from engines.firefox import FirefoxDriver, FirefoxEngine
+
+    driver = FirefoxDriver()
+    engine = FirefoxEngine(driver)
+
+    def visit(url: str, mode: str) -> dict[str, Any]:
+        engine.launch()  # a new profile
+        return _engine_visit(engine, url, mode)
+
+    try:
+        yield visit
+    finally:
+        driver.close()
+
+
+@contextmanager
+def webkit() -> Iterator[Visit]:
+    from engines.webkit import Xvfb, in_webkit
+
+    with Xvfb() as display:
+
+        def visit(url: str, mode: str) -> dict[str, Any]:
+            value: dict[str, Any] = in_webkit(display, lambda engine: _engine_visit(engine, url, mode))
+            return value
+
+        yield visit
+
+
+def _transferred(request: Any) -> int:
+    try:
+        sizes = request.sizes()
+    except Exception:
+        return 0
+    return int(sizes.get("responseBodySize", 0)) + int(sizes.get("responseHeadersSize", 0))
+
+
+ENGINE_NAMES = {"chromium": "Chromium", "firefox": "Firefox ESR", "webkit": "WebKitGTK"}
+
+
+def without_snapshot(served: Path, subject_path: str) -> str:
+    """A copy of the calculator page that names no snapshot cache: the start as it was before
+    the snapshot start (same depth, so its relative URLs hold). Returns its path."""
+    page = (served / subject_path / "index.html").read_text()
+    variant = subject_path.rstrip("/") + "-without-snapshot/"
+    (served / variant).mkdir(parents=True, exist_ok=True)
+    changed = re.sub(r' data-snapshot-cache="[^"]*"', "", page)
+    if changed == page:
+        raise SystemExit(f"{subject_path}: no data-snapshot-cache to leave out")
+    (served / variant / "index.html").write_text(changed)
+    return variant
+
+
+def measure(
+    served: Path,
+    base: str,
+    subject_path: str,
+    runs: int,
+    engines: list[str],
+    playwright: Any,
+    work: Path,
+    only: tuple[str, ...] = (),
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU
+    slowed); cold also the calculator page without the snapshot start (``before``)."""
+    (served / "sw.js").unlink(missing_ok=True)  # both pages on the HTTP cache alike
+    before = without_snapshot(served, subject_path)
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for name in engines:
+        every = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
+        modes = [mode for mode in every if not only or mode in only]
+        opened = chromium(playwright, work) if name == "chromium" else firefox() if name == "firefox" else webkit()
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        results[ENGINE_NAMES[name]] = by_key
+        with opened as visit:
+            for run in range(runs):
+                for mode in modes:
+                    pages = [("bare", "bench/bare/"), ("calculator", subject_path)]
+                    if mode == "cold":
+                        pages.append(("before", before))
+                    pages = pages[run % len(pages) :] + pages[: run % len(pages)]  # no page always first
+                    for page, path in pages:
+                        key = f"{page}-{mode}"
+                        by_key.setdefault(key, []).append(visit(base + path, mode))
+                        last = by_key[key][-1]
+                        started = f" ({last['start']})" if "start" in last else ""
+                        print(
+                            f"[snapshot {ENGINE_NAMES[name]} {run + 1}/{runs}] {key}: "
+                            f"ready {last.get('ready') or 0:.0f} ms{started}",
+                            flush=True,
+                        )
+    return results
+
+
+def _median(values: list[Any]) -> float | None:
+    present = [v for v in values if isinstance(v, (int, float))]
+    return statistics.median(present) if present else None
+
+
+def report(
+    results: dict[str, dict[str, list[dict[str, Any]]]], runs: int, encoding: str = "gzip"
+) -> tuple[str, list[tuple[str, str, bool]]]:
+    lines = [
+        "\n### Snapshot start: ready ÷ a bare Pyodide boot, per engine\n",
+        f"{runs} runs per engine, alternating bare and calculator within each run (`scripts/bench_snapshot.py`); "
+        "no service worker (both pages on the HTTP cache). Cold: a new profile (the calculator starts as before "
+        "and makes its snapshot). Warm: the same page again, the snapshot present. Warm, CPU 4×: Chromium's "
+        "renderer processes (page and workers) given a quarter of the CPU time during both pages' measured visit "
+        "(stopped and continued in 8 ms cycles; DevTools' CPU throttling slows no worker). "
+        f"Snapshot stored as {encoding}. Medians of ready, in ms from navigation.\n",
+        "| Engine | Visit | Bare | Calculator | Calculator / bare | Started from the snapshot |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    targets: list[tuple[str, str, bool]] = []
+    storage: list[str] = []
+    for engine, by_key in results.items():
+        for mode in ("cold", "warm", "warm-cpu4"):
+            if f"bare-{mode}" not in by_key:
+                continue
+            bare = _median([r.get("ready") for r in by_key[f"bare-{mode}"]])
+            calc = _median([r.get("ready") for r in by_key[f"calculator-{mode}"]])
+            if bare is None or calc is None:
+                continue
+            ratio = calc / bare
+            restored = sum(r.get("start") == "snapshot" for r in by_key[f"calculator-{mode}"])
+            shown = "–" if mode == "cold" else f"{restored} of {len(by_key[f'calculator-{mode}'])}"
+            label = {"cold": "cold", "warm": "warm", "warm-cpu4": "warm, CPU 4×"}[mode]
+            lines.append(f"| {engine} | {label} | {bare:.0f} | {calc:.0f} | {ratio:.2f} | {shown} |")
+            earlier = _median([r.get("ready") for r in by_key.get("before-cold", [])]) if mode == "cold" else None
+            if earlier is not None:
+                lines.append(
+                    f"| {engine} | cold, without the snapshot start | {bare:.0f} | {earlier:.0f} | "
+                    f"{earlier / bare:.2f} | – |"
+                )
+                targets.append(
+                    (
+                        f"{engine}: first visit ≤ the start without snapshots (same run)",
+                        f"{ratio:.2f} × against {earlier / bare:.2f} ×",
+                        ratio <= earlier / bare,
+                    )
+                )
+            if mode == "warm":
+                target = TARGET_WARM
+                met = ratio <= target or engine == "WebKitGTK"
+                suffix = " (reported)" if engine == "WebKitGTK" else ""
+                targets.append((f"{engine}: repeat visit ≤ {target} × bare boot{suffix}", f"{ratio:.2f} ×", met))
+            if mode == "warm-cpu4":
+                plain = _median([r.get("ready") for r in by_key.get("bare-warm", [])])
+                if plain:
+                    storage.append(f"{engine}: the slowdown made the bare boot {bare / plain:.1f} × slower")
+                met = ratio <= TARGET_WARM_SLOW
+                targets.append((f"{engine}: repeat visit, CPU 4×, ≤ {TARGET_WARM_SLOW} × bare", f"{ratio:.2f} ×", met))
+        kept = [r["kept"] for r in by_key.get("calculator-cold", []) if r.get("kept")]
+        stored, raw = _median([k["stored"] for k in kept]), _median([k["raw"] for k in kept])
+        interpreter = {
+            mode: _median([r.get("interpreter") for r in by_key.get(f"calculator-{mode}", [])])
+            for mode in ("cold", "warm")
+        }
+        making = _median([r.get("making") for r in by_key.get("calculator-cold", [])])
+        if making is not None:
+            storage.append(
+                f"{engine}: making the snapshot (first visit, after ready, before the first answer) "
+                f"took {making:.0f} ms"
+            )
+        if stored:
+            storage.append(f"{engine}: {stored / 1e6:.1f} MB kept ({(raw or 0) / 1e6:.1f} MB uncompressed)")
+        if interpreter["warm"] is not None and interpreter["cold"] is not None:
+            storage.append(
+                f"{engine}: interpreter started in {interpreter['cold']:.0f} ms cold (loadPyodide), "
+                f"{interpreter['warm']:.0f} ms warm (restored, {encoding})"
+            )
+        first = _median([r.get("bytes") for r in by_key.get("calculator-cold", [])])
+        if first:
+            storage.append(f"{engine}: a first visit transfers {first / 1e6:.2f} MB (nothing more for the snapshot)")
+        for key in ("calculator-cold", "before-cold", "calculator-warm"):
+            runs_of = by_key.get(key, [])
+            heard = {
+                step: _median([r.get(step) for r in runs_of])
+                for step in ("start-interpreter", "load-calculator", "load-guideline")
+            }
+            if runs_of and all(value is not None for value in heard.values()):
+                storage.append(
+                    f"{engine}, {key}: the page heard Pyodide imported at {heard['start-interpreter']:.0f} ms, "
+                    f"the interpreter started at {heard['load-calculator']:.0f} ms, the wheel unpacked at "
+                    f"{heard['load-guideline']:.0f} ms"
+                )
+    if storage:
+        lines.append("\nStorage per guideline, and where the time goes:\n")
+        lines += [f"- {line}" for line in storage]
+    return "\n".join(lines), targets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--site", type=Path, default=PROJECT / "site")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--engines", default="chromium,firefox,webkit")
+    parser.add_argument("--encoding", choices=("gzip", "identity"), default="gzip")
+    parser.add_argument("--modes", default="", help="only these visits, e.g. cold or warm,warm-cpu4")
+    args = parser.parse_args()
+    engines = [name.strip() for name in args.engines.split(",") if name.strip()]
+    if unknown := set(engines) - set(ENGINE_NAMES):
+        parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
+    from bench import Subject, prepare, server
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
+    try:
+        subject = Subject(None)
+        served = prepare(args.site, work, subject)
+        if args.encoding != "gzip":
+            with_encoding(served, args.encoding)
+        with server(served) as (base, _sent), sync_playwright() as playwright:
+            started, load = time.perf_counter(), os.getloadavg()[1]
+            only = tuple(mode for mode in args.modes.split(",") if mode)
+            results = measure(served, base, subject.path, args.runs, engines, playwright, work, only)
+            load = (load + os.getloadavg()[1]) / 2
+            print(f"measured in {time.perf_counter() - started:.0f} s")
+        body, targets = report(results, args.runs, args.encoding)
+        body += f"\n\nThe machine's load average (5 min) while measuring: about {load:.1f} on {os.cpu_count()} CPUs."
+        print(body)
+        for name, value, met in targets:
+            print(f"{'MET ' if met else 'MISS'} {name}: {value}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def with_encoding(served: Path, encoding: str) -> None:
+    """The served worker stores its snapshot as ``encoding`` (precompressed copies dropped)."""
+    worker = next(served.glob("assets/calculator/worker.mjs"))
+    source, count = re.subn(
+        r'const SNAPSHOT_ENCODING = "\w+";', f'const SNAPSHOT_ENCODING = "{encoding}";', worker.read_text()
+    )
+    if count != 1:
+        raise SystemExit(f"{worker}: no SNAPSHOT_ENCODING to set")
+    worker.write_text(source)
+    for compressed in (".br", ".gz"):
+        worker.with_name(worker.name + compressed).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

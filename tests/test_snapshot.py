@@ -1,0 +1,295 @@
+"""The snapshot start (README, "Snapshot start"): a device's first start keeps a memory snapshot
+of the interpreter with the guideline loaded, made before anything is evaluated; later starts
+restore it; anything wrong with it falls back to the normal start, silently.
+
+Chromium here; Firefox ESR and WebKitGTK restore it in tests/test_engines.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_CARPAL_TUNNEL
+from conftest import Launch, build_site, copy_project
+from guideline_site import assets
+from guideline_site.server import SiteServer
+from nginx_server import free_port
+from playwright.sync_api import Page, Worker, expect
+from test_offline import calculator_ready, wait_offline_ready
+from test_parity import RUN_IN_WORKER, answer_sets
+from ui import CALCULATOR, answer, expected_display, shown_result
+
+from calculator.browser import Session
+from calculator.engine import assess
+from calculator.model import Guideline
+
+pytestmark = pytest.mark.browser
+
+PREFIX = "/intranet/guidelines/"
+PYODIDE_VERSION = json.loads((Path(__file__).resolve().parent.parent / "package.json").read_text())["dependencies"][
+    "pyodide"
+]
+
+KEPT = """async (wait) => {
+  // This page's snapshot in Cache Storage: its cache's name and sizes, waiting up to `wait` s.
+  const boot = document.querySelector("script[data-calculator-boot]");
+  const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
+  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
+  const until = performance.now() + wait * 1000;
+  for (;;) {
+    const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
+    const raw = found && Number(found.headers.get("x-snapshot-bytes"));
+    if (found) return { name, entry, stored: (await found.blob()).size, raw };
+    if (performance.now() > until) return { name, entry, stored: 0, raw: 0 };
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}"""
+
+SCAN = """async ({ markers }) => {
+  // The stored snapshot, decompressed, searched for each marker (as text in its bytes).
+  const boot = document.querySelector("script[data-calculator-boot]");
+  const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
+  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
+  const found = await (await caches.open(name)).match(entry);
+  const bytes = await new Response(found.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  const text = new TextDecoder("latin1").decode(bytes);
+  return { bytes: bytes.byteLength, found: markers.map((marker) => text.includes(marker)) };
+}"""
+
+REPLACE = """async ({ name, entry, kind }) => {
+  // Spoil the stored snapshot in one way, keeping its headers.
+  const cache = await caches.open(name);
+  const kept = await cache.match(entry);
+  const headers = Object.fromEntries(kept.headers);
+  const stored = new Uint8Array(await kept.arrayBuffer());
+  let body;
+  if (kind === "flipped-bytes") {
+    body = stored.slice();
+    for (let at = 1000; at < body.length; at += Math.floor(body.length / 7)) body[at] ^= 0xff;
+  } else if (kind === "truncated") {
+    body = stored.slice(0, Math.floor(stored.length / 2));
+  } else if (kind === "not-gzip") {
+    body = new TextEncoder().encode("not a snapshot");
+  } else if (kind === "other-interpreter") {
+    // Well-formed gzip of the right length, whose header is no Pyodide snapshot's.
+    const raw = new Uint8Array(Number(headers["x-snapshot-bytes"])).fill(7);
+    body = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+  } else if (kind === "self-check-differs") {
+    const check = new URL("self-check", entry).href;
+    const text = await (await cache.match(check)).text();
+    await cache.put(check, new Response(text.replace('"missing"', '"absent"')));
+    return;
+  }
+  await cache.put(entry, new Response(body, { headers }));
+}"""
+
+
+def calculator_worker(page: Page) -> Worker:
+    return next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+
+
+def started(page: Page) -> dict[str, Any]:
+    stats: dict[str, Any] = calculator_worker(page).evaluate("self.calculatorStats()")
+    return stats
+
+
+@pytest.fixture
+def server(built_site: Path) -> Iterator[SiteServer]:
+    with SiteServer(built_site, prefix=PREFIX, port=free_port()) as running:
+        yield running
+
+
+def first_visit(page: Page, server: SiteServer) -> dict[str, Any]:
+    """Open the calculator on a device with no snapshot; return its snapshot once stored."""
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "normal"
+    kept: dict[str, Any] = page.evaluate(KEPT, 30)
+    assert kept["stored"] > 0, "no snapshot stored"
+    return kept
+
+
+def test_the_snapshot_is_made_before_the_first_answer_and_holds_none(
+    page: Page, server: SiteServer, aimss: Guideline
+) -> None:
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    # Answered at once, before the snapshot is stored: a marker number only these answers hold.
+    marker = "1039.6173"
+    answers = {**FOCAL_CARPAL_TUNNEL, "weeks_since_ai_start": float(marker)}
+    answer(page, aimss, answers)
+    expect(page.locator('[data-question="weeks_since_ai_start"]')).to_be_visible()
+    expect(page.locator("[data-classification]").first).to_be_visible()
+    assert page.evaluate(KEPT, 30)["stored"] > 0
+    assert started(page)["snapshot"] == "stored"
+    label = aimss.questions[0].label
+    scanned = page.evaluate(SCAN, {"markers": [marker, label]})
+    assert scanned["bytes"] > 10_000_000
+    # The guideline is in it (the scan finds what is there); the answers are not.
+    assert scanned["found"] == [False, True]
+
+
+def test_a_repeat_visit_restores_the_snapshot_and_answers_as_before(
+    page: Page, server: SiteServer, aimss: Guideline
+) -> None:
+    first_visit(page, server)
+    page.goto("about:blank")
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page) | {"wasmMemoryBytes": None} == {
+        "start": "snapshot",
+        "snapshot": "restored",
+        "wasmMemoryBytes": None,
+    }
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    expected = expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), server.url + "aimss/")
+    assert shown_result(page) == expected
+
+
+def test_a_restored_session_draws_new_random_numbers(aimss: Guideline) -> None:
+    """``random``'s state is in the snapshot: without reseeding, every restore would draw alike."""
+    import random
+
+    from calculator import browser
+
+    browser.keep_for_snapshot(Session(aimss, runtime="test"))
+    try:
+        frozen = random.getstate()
+        browser.resume_from_snapshot()
+        first = random.random()
+        random.setstate(frozen)  # the same snapshot, restored again
+        browser.resume_from_snapshot()
+        assert random.random() != first
+    finally:
+        browser.snapshot_session = None
+
+
+def test_the_1205_case_parity_set_gives_cpythons_json_text_on_a_restored_worker(
+    page: Page, server: SiteServer, aimss: Guideline
+) -> None:
+    kept = first_visit(page, server)
+    texts = [json.dumps(answers) for answers in answer_sets(aimss)]
+    ran = page.evaluate(RUN_IN_WORKER, {"texts": texts, "snapshot": kept["name"]})
+    assert ran["stats"]["start"] == "snapshot"
+    session = Session(aimss, runtime=f"Pyodide {PYODIDE_VERSION}")
+    expected = [session.evaluate(text) for text in texts]
+    assert len(ran["replies"]) == len(expected) >= 1200
+    mismatched = [i for i, (mine, theirs) in enumerate(zip(expected, ran["replies"], strict=True)) if mine != theirs]
+    assert mismatched == [], f"first mismatch: {texts[mismatched[0]]}" if mismatched else ""
+
+
+@pytest.mark.parametrize("kind", ["flipped-bytes", "truncated", "not-gzip", "other-interpreter", "self-check-differs"])
+def test_a_spoilt_snapshot_falls_back_to_the_normal_start_with_the_correct_result(
+    page: Page, server: SiteServer, aimss: Guideline, kind: str
+) -> None:
+    kept = first_visit(page, server)
+    page.evaluate(REPLACE, {"name": kept["name"], "entry": kept["entry"], "kind": kind})
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.goto("about:blank")
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "normal"
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    expected = expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), server.url + "aimss/")
+    assert shown_result(page) == expected
+    # Nothing alarming: at most a debug line; and a good snapshot replaces the spoilt one.
+    assert [m for m in messages if m.startswith(("error", "warning"))] == []
+    assert page.evaluate(KEPT, 30)["stored"] > 0
+    page.goto("about:blank")
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "snapshot"
+
+
+def test_another_builds_snapshot_is_never_restored_and_is_deleted(page: Page, server: SiteServer) -> None:
+    kept = first_visit(page, server)
+    # The same snapshot under the name of another build's cache (another wheel, guideline or
+    # Pyodide name another cache: test_a_snapshots_cache_is_named_by_everything_it_depends_on).
+    stale = kept["name"].rsplit(":", 1)[0] + ":" + "0" * 32
+    page.evaluate(
+        """async ({ name, entry, stale }) => {
+          const kept = await (await caches.open(name)).match(entry);
+          await (await caches.open(stale)).put(entry, kept);
+          await caches.delete(name);
+        }""",
+        {"name": kept["name"], "entry": kept["entry"], "stale": stale},
+    )
+    page.goto("about:blank")
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "normal"
+    assert page.evaluate(KEPT, 30)["stored"] > 0
+    names = page.evaluate("caches.keys()")
+    assert kept["name"] in names and stale not in names
+
+
+def test_a_snapshots_cache_is_named_by_everything_it_depends_on() -> None:
+    inputs = {
+        "pyodide/pyodide.asm.wasm": "a" * 64,
+        "wheel": "b" * 64,
+        "worker": "c" * 64,
+        "catalogue": "d" * 64,
+        "module": "e" * 64,
+        "sentences": "f" * 64,
+    }
+    name = assets.snapshot_cache(inputs)
+    assert name.startswith(assets.SNAPSHOT_CACHE_PREFIX)
+    assert assets.snapshot_cache(dict(reversed(inputs.items()))) == name
+    for changed in inputs:
+        assert assets.snapshot_cache({**inputs, changed: "0" * 64}) != name, changed
+
+
+def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new(
+    launch: Launch, built_site: Path, tmp_path: Path
+) -> None:
+    changed = copy_project(tmp_path / "project")
+    module = changed / "content" / "aimss" / "guideline.py"
+    module.write_text(module.read_text() + "\n# rebuilt: the guideline module changed\n")
+    completed = build_site(changed, tmp_path / "site-v2")
+    assert completed.returncode == 0, completed.stderr
+
+    port = free_port()
+    with SiteServer(built_site, prefix=PREFIX, port=port) as first:
+        context = launch()
+        page = context.new_page()
+        page.goto(first.url + CALCULATOR)
+        calculator_ready(page)
+        wait_offline_ready(page)
+        old = page.evaluate(KEPT, 30)
+        assert old["stored"] > 0
+    with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
+        page.goto("about:blank")
+        page.goto(second.url + CALCULATOR)
+        status = page.locator("[data-offline]")
+        expect(status).to_have_attribute("data-offline-state", "update", timeout=60_000)
+        with page.expect_navigation():
+            status.get_by_role("button", name="Reload to update").click()
+        calculator_ready(page)
+        assert old["name"] not in page.evaluate("caches.keys()")
+        new = page.evaluate(KEPT, 30)
+        assert new["stored"] > 0 and new["name"] != old["name"]
+        context.close()
+    # Offline (the server is gone), the tablet restarted: the calculator starts from the snapshot.
+    context = launch()
+    page = context.new_page()
+    page.goto(second.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "snapshot"
+
+
+def test_the_offline_page_shows_the_snapshots_size_and_removes_it(page: Page, server: SiteServer) -> None:
+    kept = first_visit(page, server)
+    page.goto(server.url + "offline/")
+    line = page.locator("[data-offline-snapshots]")
+    megabytes = f"{kept['stored'] / 1e6:.1f} MB"
+    expect(line).to_contain_text("Quick start of the calculators")
+    expect(line).to_contain_text(megabytes)
+    line.get_by_role("button", name="Remove the calculators' quick start from this device").click()
+    expect(page.locator("[data-offline-progress]")).to_contain_text("Removed the calculators' quick start")
+    expect(line).to_have_count(0)
+    assert kept["name"] not in page.evaluate("caches.keys()")
