@@ -5,7 +5,7 @@ Per engine (Chromium, Firefox ESR, WebKitGTK) and run, in this order: bare and c
 (a new profile: the calculator makes its snapshot), then bare and calculator warm (the same
 page again: the calculator restores the snapshot its first visit stored, the bare page has its
 HTTP cache). In Chromium also warm with the CPU slowed 4 times (``slowed``: the browser's
-renderer processes in a control group allowed a quarter of one CPU during the measured visit of both pages). No
+renderer processes get a quarter of the CPU time during the measured visit of both pages). No
 service worker (``sw.js`` is removed from the served copy): both pages use the HTTP cache alike.
 Ready is from navigation, as the page hears it.
 
@@ -91,57 +91,45 @@ def _renderers(profile: Path) -> list[int]:
     return [pid for pid in mine if "--type=renderer" in processes[pid][1]]
 
 
-CGROUP_CPU = Path("/sys/fs/cgroup/cpu")
-"""cgroup v1's cpu controller (this machine); a pure cgroup v2 system has ``cpu.max`` instead."""
-
-
 @contextmanager
 def slowed(profile: Path, factor: int) -> Iterator[None]:
-    """The renderer processes of the Chromium using ``profile`` (the page and its workers) run
-    in a control group allowed ``1/factor`` of one CPU (CFS bandwidth: a quota of
-    ``period / factor`` per period), so a thread runs ``factor`` times slower, the worker where
-    Pyodide runs included. DevTools' CPU throttling (``Emulation.setCPUThrottlingRate``) slows
-    the page's main thread only, never its dedicated workers ("Operation is only supported for
-    pages, not workers" for a worker's target). Renderers started during the visit (a
-    navigation may change process) join within 10 ms. Needs a writable cpu controller (root)."""
+    """The renderer processes of the Chromium using ``profile`` get 1/``factor`` of the CPU time
+    they would (stopped and continued in 8 ms cycles, as ``cpulimit`` does): the page's main
+    thread and its workers alike. DevTools' CPU throttling (``Emulation.setCPUThrottlingRate``)
+    slows the page's main thread only, not its dedicated workers, where Pyodide runs
+    ("Operation is only supported for pages, not workers" for a worker's target)."""
     import os
+    import signal
     import threading
 
-    unified = Path("/sys/fs/cgroup")
-    quota = str(100000 // factor)
-    settings: dict[str, str]
-    if (CGROUP_CPU / "cpu.cfs_quota_us").exists():
-        parent, settings = CGROUP_CPU, {"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": quota}
-    elif (unified / "cgroup.subtree_control").exists() and "cpu" in (unified / "cgroup.subtree_control").read_text():
-        parent, settings = unified, {"cpu.max": f"{quota} 100000"}
-    else:
-        raise SystemExit("bench_snapshot: slowing the CPU needs a writable cgroup cpu controller (run as root)")
-    group = parent / f"gc-bench-slow-{os.getpid()}"
-    group.mkdir(exist_ok=True)
-    for name, value in settings.items():
-        (group / name).write_text(value)
     stop = threading.Event()
+    period = 0.008
 
-    def join() -> None:
-        moved: set[int] = set()
+    def cycle() -> None:
+        pids: list[int] = []
+        scanned = 0.0
         while not stop.is_set():
-            for pid in set(_renderers(profile)) - moved:
-                with suppress(OSError):
-                    (group / "cgroup.procs").write_text(str(pid))
-                    moved.add(pid)
-            stop.wait(0.01)
+            if time.perf_counter() - scanned > 0.1:
+                pids, scanned = _renderers(profile), time.perf_counter()
+            for pid in pids:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+            time.sleep(period * (1 - 1 / factor))
+            for pid in pids:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+            time.sleep(period / factor)
 
-    thread = threading.Thread(target=join, daemon=True)
+    thread = threading.Thread(target=cycle, daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join()
-        for pid in (group / "cgroup.procs").read_text().split():
-            with suppress(OSError):
-                (parent / "cgroup.procs").write_text(pid)
-        group.rmdir()
+        for pid in _renderers(profile):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
 
 Visit = Callable[[str, str], dict[str, Any]]
@@ -332,8 +320,8 @@ def report(
         f"{runs} runs per engine, alternating bare and calculator within each run (`scripts/bench_snapshot.py`); "
         "no service worker (both pages on the HTTP cache). Cold: a new profile (the calculator starts as before "
         "and makes its snapshot). Warm: the same page again, the snapshot present. Warm, CPU 4×: Chromium's "
-        "renderer processes (page and workers) in a control group allowed a quarter of one CPU during both pages' "
-        "measured visit (DevTools' CPU throttling slows no worker). "
+        "renderer processes (page and workers) given a quarter of the CPU time during both pages' measured visit "
+        "(stopped and continued in 8 ms cycles; DevTools' CPU throttling slows no worker). "
         f"Snapshot stored as {encoding}. Medians of ready, in ms from navigation.\n",
         "| Engine | Visit | Bare | Calculator | Calculator / bare | Started from the snapshot |",
         "| --- | --- | --- | --- | --- | --- |",
