@@ -126,6 +126,32 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
     }
 
 
+def test_the_worker_is_one_file_with_its_modules_inlined_and_no_page_preloads_them(built_site: Path) -> None:
+    """Nothing the worker imports costs a request before Python can start."""
+    worker = (built_site / "assets" / "calculator" / "worker.mjs").read_text()
+    assert re.findall(r"^(?:import|export) .*$", worker, re.MULTILINE) == []
+    for name in ("const BOOT_STEP", "function packSnapshot", "async function unpackSnapshot", "const SNAPSHOT_PAGE"):
+        assert name in worker, name
+    page = (built_site / "aimss" / "calculator" / "index.html").read_text()
+    assert 'rel="modulepreload" href="../../assets/calculator/widget.mjs"' in page
+    assert "snapshot-pages.mjs" not in page
+
+
+@pytest.mark.parametrize(
+    ("worker", "module", "message"),
+    [
+        ('import { A } from "./m.mjs";\n', "export const B = 1;\n", "imports A from m.mjs, which does not export it"),
+        ('import { A } from "./m.mjs";\n', 'import { C } from "./c.mjs";\nexport const A = 1;\n', "imports nothing"),
+        ("const x = 1;\n", "export const A = 1;\n", 'expected `import { ... } from "./m.mjs";`'),
+    ],
+)
+def test_a_module_the_worker_cannot_take_inline_is_refused_by_name(worker: str, module: str, message: str) -> None:
+    from guideline_site.assets import BuildError, inline_module
+
+    with pytest.raises(BuildError, match=re.escape(message)):
+        inline_module(worker, "m.mjs", module)
+
+
 def test_catalogue_module_is_the_sites_language_catalogue(built_site: Path) -> None:
     text = (built_site / "assets" / "calculator" / "catalogue.mjs").read_text()
     assert text.startswith("// DO NOT EDIT")

@@ -319,6 +319,27 @@ def inline_protocol(source: str, protocol_js: str) -> str:
     return source[: match.start()] + "\n".join([note, *constants]) + source[match.end() :]
 
 
+WORKER_MODULES = ("snapshot-pages.mjs",)
+"""Modules the worker imports that the build inlines into it (they import nothing themselves)."""
+
+
+def inline_module(source: str, name: str, module_js: str) -> str:
+    """A module with its ``import {...} from "./<name>"`` replaced by that module's code, its
+    ``export`` keywords dropped. Every imported name must be one the module exports."""
+    pattern = re.compile(rf'^import \{{ ([A-Za-z_, ]+) \}} from "\./{re.escape(name)}";$', re.MULTILINE)
+    match = pattern.search(source)
+    if match is None:
+        raise BuildError(f'worker.mjs: expected `import {{ ... }} from "./{name}";` to inline')
+    for wanted in (part.strip() for part in match.group(1).split(",")):
+        if not re.search(rf"^export (?:const|(?:async )?function) {wanted}\b", module_js, re.MULTILINE):
+            raise BuildError(f"worker.mjs imports {wanted} from {name}, which does not export it")
+    if re.search(r"^import ", module_js, re.MULTILINE):
+        raise BuildError(f"{name}: a module inlined into the worker imports nothing")
+    code = re.sub(r"^export ", "", module_js, flags=re.MULTILINE)
+    note = f"// {name}, inlined by scripts/guideline_site/assets.py (one request fewer at boot):"
+    return source[: match.start()] + note + "\n" + code.rstrip("\n") + source[match.end() :]
+
+
 # --- Icons for the web app manifest, drawn here so the site needs no external asset --------
 
 

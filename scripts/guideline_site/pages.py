@@ -27,6 +27,7 @@ from calculator.fragment import encode_fragment
 from calculator.kinds import kind_of, kinds
 from calculator.model import Guideline
 from calculator.schema import schema
+from guideline_site.assets import WORKER_MODULES
 
 ASSETS_DIR = "assets/calculator"
 EXPORTS = {
@@ -127,7 +128,7 @@ def widget_modules(files: Files) -> list[str]:
         if file.src_uri.startswith(f"{ASSETS_DIR}/")
         and file.src_uri.endswith(".mjs")
         and file.src_uri.count("/") == ASSETS_DIR.count("/") + 1
-        and not file.src_uri.endswith("/worker.mjs")
+        and file.src_uri.rsplit("/", 1)[1] not in ("worker.mjs", *WORKER_MODULES)
     )
 
 

@@ -287,12 +287,15 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
         for name, make_schema in contract.SCHEMAS.items():
             document = json.dumps(make_schema(), indent=1, ensure_ascii=False)
             files.append(File.generated(config, f"{ASSETS_DIR}/schema/{name}.schema.json", content=document))
-        # The worker gets the protocol inlined: one request fewer before Python can start.
+        # The worker gets the protocol and its own modules inlined: no request before Python can start.
         worker = files.get_file_from_path(f"{ASSETS_DIR}/worker.mjs")
         if worker is not None and worker.abs_src_path:
             source = Path(worker.abs_src_path).read_text(encoding="utf-8")
             files.remove(worker)
             inlined = assets.inline_protocol(source, protocol_js)
+            for name in assets.WORKER_MODULES:
+                module = Path(worker.abs_src_path).with_name(name).read_text(encoding="utf-8")
+                inlined = assets.inline_module(inlined, name, module)
             files.append(File.generated(config, f"{ASSETS_DIR}/worker.mjs", content=inlined))
 
     def _add_web_app_files(self, files: Files, config: MkDocsConfig) -> None:

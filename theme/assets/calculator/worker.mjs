@@ -8,6 +8,7 @@
 // takes JSON text and answers JSON text of calculator.browser.Session.evaluate; `status`
 // messages come unprompted during boot, with `error` when boot cannot complete.
 import { BOOT_STEP, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
+import { packSnapshot, sealSnapshot, unpackSnapshot } from "./snapshot-pages.mjs";
 
 /** @typedef {import("./contract.mjs").BootRequest} BootRequest */
 /** @typedef {import("./contract.mjs").LoadRequest} LoadRequest */
@@ -125,8 +126,12 @@ const streams = {
 // only a debug message. Pyodide refuses a snapshot of another build of itself.
 const SNAPSHOT_ENTRY = new URL("snapshot/memory", self.location.href).href;
 const SNAPSHOT_CHECK = new URL("snapshot/self-check", self.location.href).href;
-/** What the interpreter's heap is stored as: measured with `make bench` (BENCHMARKS.md). */
-const SNAPSHOT_ENCODING = "gzip";
+/**
+ * How the stored form (snapshot-pages.mjs) is kept: "pages" as it is; "gzip" compresses it
+ * further (a fifth of the heap instead of half) but inflating it costs the start ~100 ms of
+ * this thread. Measured with `make bench-snapshot --encoding` (BENCHMARKS.md).
+ */
+const SNAPSHOT_ENCODING = /** @type {"pages" | "gzip"} */ ("pages");
 
 /** @type {{cache: string, memory: Uint8Array<ArrayBuffer> | null, moduleUrl: string} | null} made, not yet stored */
 let madeSnapshot = null;
@@ -139,10 +144,12 @@ let start = { kind: "normal", snapshot: /** @type {string} */ ("none") };
 const forget = (cache) => caches.delete(cache).catch(() => false);
 
 /**
- * The stored snapshot for `cache`, as bytes to restore (checked: gzip's CRC, or the byte count),
- * or null when there is none. Never creates the cache.
+ * The stored snapshot for `cache`, or null when there is none. Never creates the cache. Its heap
+ * is returned at once, all zero and of the stored size (Pyodide sizes the interpreter's memory by
+ * it); `filled` resolves once the stored pages are read, checked and copied into it, or rejects
+ * (naming the damage) leaving it zero.
  * @param {string} cache
- * @returns {Promise<{bytes: Promise<Uint8Array>, moduleUrl: string | null, expected: Promise<string>} | null>}
+ * @returns {Promise<{heap: Uint8Array, filled: Promise<unknown>, moduleUrl: string | null, expected: Promise<string>} | null>}
  */
 async function findSnapshot(cache) {
   if (!self.caches) return null;
@@ -155,15 +162,16 @@ async function findSnapshot(cache) {
   if (!memory?.body || !check) return null;
   const encoding = memory.headers.get("x-snapshot-encoding");
   const length = Number(memory.headers.get("x-snapshot-bytes"));
-  const body = encoding === "gzip" ? memory.body.pipeThrough(new DecompressionStream("gzip")) : memory.body;
-  const bytes = new Response(body).arrayBuffer().then((buffer) => {
-    performance.mark("gc:snapshot:read"); // read by `make bench`
-    if (buffer.byteLength !== length) throw new Error(`snapshot of ${buffer.byteLength} bytes, ${length} stored`);
-    return new Uint8Array(buffer);
-  });
+  if (!Number.isSafeInteger(length) || length <= 0 || length > 2 ** 32) throw new Error(`a snapshot of ${length} bytes`);
+  const heap = new Uint8Array(length);
+  const stored = encoding === "gzip" ? new Response(memory.body.pipeThrough(new DecompressionStream("gzip"))) : memory;
+  const filled = stored
+    .arrayBuffer()
+    .then((buffer) => unpackSnapshot(buffer, heap))
+    .then(() => performance.mark("gc:snapshot:read")); // read by `make bench`
   const expected = check.text();
-  for (const pending of [bytes, expected]) pending.catch(() => {}); // handled where awaited
-  return { bytes, moduleUrl: memory.headers.get("x-snapshot-module"), expected };
+  for (const pending of [filled, expected]) pending.catch(() => {}); // handled where awaited
+  return { heap, filled, moduleUrl: memory.headers.get("x-snapshot-module"), expected };
 }
 
 /**
@@ -179,7 +187,21 @@ async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) {
   try {
     const found = await stored;
     if (!found) return null;
-    const pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _loadSnapshot: found.bytes });
+    let pyodide;
+    try {
+      pyodide = await loadPyodide({
+        indexURL: runtimeUrl,
+        ...streams,
+        _loadSnapshot: found.heap,
+        // WebAssembly is compiled and instantiated while the snapshot is read: the file system's
+        // set-up, which Pyodide runs after instantiating and before restoring the heap, waits
+        // for it. A damaged snapshot leaves the heap zero, which Pyodide refuses.
+        fsInit: () => found.filled.catch(() => {}),
+      });
+    } catch (error) {
+      await found.filled; // the damage, if any, is the reason to report
+      throw error;
+    }
     performance.mark("gc:snapshot:restored");
     // The file system is not in the snapshot: the wheel is unpacked again for later imports.
     pyodide.unpackArchive(await wheel, "wheel");
@@ -206,10 +228,13 @@ async function boot({ runtimeUrl, wheelUrl, runtimeBytes, snapshot }) {
   // The wheel downloads while Python starts, not after.
   const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
   wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
-  // The snapshot is read (and decompressed) while Pyodide's module loads: restoring waits for it.
-  const cache = snapshot && self.caches && typeof DecompressionStream === "function" ? snapshot.cache : null;
+  // The snapshot is read (and checked) while Pyodide's module loads: restoring waits for it.
+  const cache = snapshot && self.caches && self.crypto?.subtle ? snapshot.cache : null;
   const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
   stored.catch(() => {}); // handled in restoreSnapshot
+  // A device that kept a snapshot has the runtime's files (HTTP cache or the service worker's):
+  // counting them as they stream would only cost the start this thread's time (~50 ms measured).
+  stored.then((found) => found && stopCounting(), () => {});
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   step(BOOT_STEP.startInterpreter);
   let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) : null;
@@ -270,8 +295,8 @@ async function storeSnapshot() {
     const browser = pyodideModule.pyimport("calculator.browser");
     const expected = evaluateAnswers ? evaluateAnswers(browser.SELF_CHECK_ANSWERS) : null;
     if (expected === null) return;
-    const raw = new Blob([made.memory]);
-    const body = SNAPSHOT_ENCODING === "gzip" ? raw.stream().pipeThrough(new CompressionStream("gzip")) : raw;
+    const sealed = await sealSnapshot(packSnapshot(made.memory));
+    const body = SNAPSHOT_ENCODING === "gzip" ? sealed.stream().pipeThrough(new CompressionStream("gzip")) : sealed;
     const stored = await new Response(body).blob();
     const headers = {
       "x-snapshot-encoding": SNAPSHOT_ENCODING,
