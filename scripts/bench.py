@@ -196,8 +196,11 @@ def _worker_boot(page: str, page_path: str, at: str) -> str:
         "wheel": attribute("data-wheel-url"),
         "module": attribute("data-module-url"),
         "sentences": attribute("data-sentences-url"),
+        "root": attribute("data-site-root"),
     }
+    found = re.search(r'data-snapshot-cache="([^"]*)"', page)
     boot = {
+        "snapshotCache": html.unescape(found.group(1)) if found else None,
         "urls": {name: moved(url) + ("/" if url.endswith("/") else "") for name, url in urls.items()},
         "runtimeBytes": int(attribute("data-runtime-bytes")),
         "version": int(attribute("data-protocol-version")),

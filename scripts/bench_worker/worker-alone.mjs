@@ -2,7 +2,7 @@
 // `boot` at once, `load` with the guideline, and marks when `load` has answered.
 const state = document.getElementById("state");
 // What the calculator page gives its worker (filled in by scripts/bench.py from that page).
-const { urls, runtimeBytes, version, boot, load } = JSON.parse(state.dataset.boot);
+const { urls, runtimeBytes, version, boot, load, snapshotCache } = JSON.parse(state.dataset.boot);
 const url = (name) => new URL(urls[name], document.baseURI).href;
 performance.mark("bare:worker-start");
 const worker = new Worker(url("worker"), { type: "module" });
@@ -21,7 +21,10 @@ worker.addEventListener("message", ({ data }) => {
     state.dataset.state = "ready";
   }
 });
-worker.postMessage({ v: version, id: 1, type: boot, params: { runtimeUrl: url("runtime"), wheelUrl: url("wheel"), runtimeBytes } });
+// The snapshot's cache, named as the page's boot.js names it (under the site root's path).
+const snapshot = snapshotCache ? { cache: `${new URL(url("root")).pathname}:${snapshotCache}` } : undefined;
+const params = { runtimeUrl: url("runtime"), wheelUrl: url("wheel"), runtimeBytes, snapshot };
+worker.postMessage({ v: version, id: 1, type: boot, params });
 worker.postMessage({
   v: version,
   id: 2,
