@@ -45,6 +45,8 @@ STORED_AS = {
     "gzip": "its heap without the zero pages, gzipped",
 }
 TARGET_WARM = 0.35
+ALONE = "bench/worker/#snapshot"
+"""The calculator's worker driven without its page (scripts/bench_worker), from its snapshot."""
 TARGET_WARM_SLOW = 0.40
 
 READY = """(() => document.querySelector("[data-calculator]")?.dataset.calculatorState === "ready"
@@ -61,10 +63,16 @@ MARKS = """(() => {
 
 SNAPSHOT_KEPT = """async (wait) => {
   // The calculator page's snapshot in Cache Storage: {stored, raw} bytes, waiting up to `wait` s.
+  // On the worker-alone page (bench/worker/#snapshot), from what it gives the worker.
   const boot = document.querySelector("script[data-calculator-boot]");
-  if (!boot?.dataset.snapshotCache) return null;
-  const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
-  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
+  const alone = location.hash === "#snapshot" && document.getElementById("state")?.dataset.boot;
+  const given = boot ? { ...boot.dataset } : alone ? JSON.parse(alone) : {};
+  const [root, cache, worker] = boot
+    ? [given.siteRoot, given.snapshotCache, given.workerUrl]
+    : [given.urls?.root, given.snapshotCache, given.urls?.worker];
+  if (!cache) return null;
+  const name = `${new URL(root, document.baseURI).pathname}:${cache}`;
+  const entry = new URL("snapshot/memory", new URL(worker, document.baseURI)).href;
   const until = performance.now() + wait * 1000;
   for (;;) {
     const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
@@ -298,6 +306,8 @@ def measure(
                     pages = [("bare", "bench/bare/"), ("calculator", subject_path)]
                     if mode == "cold":
                         pages.append(("before", before))
+                    if mode == "warm":
+                        pages.append(("alone", ALONE))
                     pages = pages[run % len(pages) :] + pages[: run % len(pages)]  # no page always first
                     for page, path in pages:
                         key = f"{page}-{mode}"
@@ -346,6 +356,13 @@ def report(
             shown = "–" if mode == "cold" else f"{restored} of {len(by_key[f'calculator-{mode}'])}"
             label = {"cold": "cold", "warm": "warm", "warm-cpu4": "warm, CPU 4×"}[mode]
             lines.append(f"| {engine} | {label} | {bare:.0f} | {calc:.0f} | {ratio:.2f} | {shown} |")
+            alone = _median([r.get("ready") for r in by_key.get(f"alone-{mode}", [])])
+            if alone is not None:
+                restored_alone = sum(r.get("start") == "snapshot" for r in by_key[f"alone-{mode}"])
+                lines.append(
+                    f"| {engine} | {label}, the worker alone (no page) | {bare:.0f} | {alone:.0f} | {alone / bare:.2f} | "
+                    f"{restored_alone} of {len(by_key[f'alone-{mode}'])} |"
+                )
             earlier = _median([r.get("ready") for r in by_key.get("before-cold", [])]) if mode == "cold" else None
             if earlier is not None:
                 lines.append(

@@ -21,8 +21,10 @@ worker.addEventListener("message", ({ data }) => {
     state.dataset.state = "ready";
   }
 });
-// The snapshot's cache, named as the page's boot.js names it (under the site root's path).
-const snapshot = snapshotCache ? { cache: `${new URL(url("root")).pathname}:${snapshotCache}` } : undefined;
+// With #snapshot (scripts/bench_snapshot.py), the snapshot start: its cache named as the page's
+// boot.js names it (under the site root's path). Without, the start as before snapshots (bench.py).
+const withSnapshot = location.hash === "#snapshot" && snapshotCache;
+const snapshot = withSnapshot ? { cache: `${new URL(url("root")).pathname}:${snapshotCache}` } : undefined;
 const params = { runtimeUrl: url("runtime"), wheelUrl: url("wheel"), runtimeBytes, snapshot };
 worker.postMessage({ v: version, id: 1, type: boot, params });
 worker.postMessage({
