@@ -58,7 +58,7 @@ import bench_engines  # noqa: E402
 import bench_layout  # noqa: E402
 import bench_library  # noqa: E402
 import bench_snapshot  # noqa: E402
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM, TABLET, launch_profile  # noqa: E402
 from guideline_site.server import SiteServer  # noqa: E402
 
 SUB_PATH = "/bench/"
@@ -255,14 +255,8 @@ class Runner:
         from ui import answer  # the tests' clinician-like form filling (tests/ui.py)
 
         self.count += 1
-        context = self.playwright.chromium.launch_persistent_context(
-            str(self.work / f"profile-{self.count}"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            service_workers="block",
-            # A clinic tablet, portrait: the first question is in view without scrolling.
-            viewport={"width": 820, "height": 1180},
+        context = launch_profile(
+            self.playwright.chromium, self.work / f"profile-{self.count}", service_workers="block", viewport=TABLET
         )
         try:
             page = context.new_page()
@@ -306,9 +300,7 @@ class Runner:
     def offline_bytes(self, path: str) -> dict[str, Any]:
         """A first visit with the service worker on: bytes until the site and runtime are saved."""
         self.count += 1
-        context = self.playwright.chromium.launch_persistent_context(
-            str(self.work / f"profile-{self.count}"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        context = launch_profile(self.playwright.chromium, self.work / f"profile-{self.count}")
         try:
             before = self.sent()
             page = context.new_page()

@@ -77,14 +77,12 @@ def site_bytes(site: Path) -> int:
 
 def first_visit(playwright: Any, site: Path, page_path: str, work: Path) -> dict[str, int]:
     """Bytes and requests of a first visit with the service worker on, until the page is kept offline."""
-    from chromium import CHROMIUM, CHROMIUM_ARGS
+    from chromium import launch_profile
     from nginx_server import NginxServer
 
     with NginxServer(site, sub_path="/bench/") as nginx:
         profile = Path(tempfile.mkdtemp(prefix="profile-", dir=work))
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        context = launch_profile(playwright.chromium, profile)
         try:
             page = context.new_page()
             page.goto(nginx.url + page_path)

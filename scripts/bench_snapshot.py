@@ -151,7 +151,7 @@ Visit = Callable[[str, str], dict[str, Any]]
 
 @contextmanager
 def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
-    from chromium import CHROMIUM, CHROMIUM_ARGS
+    from chromium import TABLET, launch_profile
 
     count = 0
 
@@ -159,14 +159,7 @@ def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
         nonlocal count
         count += 1
         profile = work / f"snapshot-profile-{count}"
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            service_workers="block",
-            viewport={"width": 820, "height": 1180},
-        )
+        context = launch_profile(playwright.chromium, profile, service_workers="block", viewport=TABLET)
         try:
             page = context.new_page()
             calculator = "bench/bare/" not in url
@@ -360,8 +353,8 @@ def report(
             if alone is not None:
                 restored_alone = sum(r.get("start") == "snapshot" for r in by_key[f"alone-{mode}"])
                 lines.append(
-                    f"| {engine} | {label}, the worker alone (no page) | {bare:.0f} | {alone:.0f} | {alone / bare:.2f} | "
-                    f"{restored_alone} of {len(by_key[f'alone-{mode}'])} |"
+                    f"| {engine} | {label}, the worker alone (no page) | {bare:.0f} | {alone:.0f} | "
+                    f"{alone / bare:.2f} | {restored_alone} of {len(by_key[f'alone-{mode}'])} |"
                 )
             earlier = _median([r.get("ready") for r in by_key.get("before-cold", [])]) if mode == "cold" else None
             if earlier is not None:

@@ -22,7 +22,7 @@ from calculator.model import Guideline
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (scripts/ is not a package)
+from chromium import CHROMIUM, CHROMIUM_ARGS, launch_profile  # noqa: E402  (scripts/ is not a package)
 from nginx_server import NginxServer, nginx_available  # noqa: E402
 
 
@@ -94,6 +94,24 @@ def build_site(
     if config_file is not None:
         command += ["--config-file", config_file]
     return subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
+
+
+def rebuilt_site(work: Path, edits: dict[str, Callable[[str], str]]) -> Path:
+    """Another build of the site, into ``work/site-v2``: the project copied to ``work/project``,
+    each file named (relative to it) rewritten by its function. The build must succeed."""
+    project = copy_project(work / "project")
+    for name, edit in edits.items():
+        source = project / name
+        changed = edit(source.read_text())
+        assert changed != source.read_text(), f"{name}: the edit changed nothing"
+        source.write_text(changed)
+    completed = build_site(project, work / "site-v2")
+    assert completed.returncode == 0, completed.stderr
+    return work / "site-v2"
+
+
+UPDATED_TEXT = {"content/aimss/index.md": lambda text: text.replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1)}
+"""An edit for ``rebuilt_site``: the guideline's text says UPDATED BUILD. before its first section."""
 
 
 @pytest.fixture(scope="session")
@@ -212,9 +230,7 @@ def launch(
     contexts: list[BrowserContext] = []
 
     def start() -> BrowserContext:
-        context = browser_type.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        context: BrowserContext = launch_profile(browser_type, profile)
         csp_watch.watch(context)
         contexts.append(context)
         return context

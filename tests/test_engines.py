@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_CARPAL_TUNNEL, NEUROPATHY_ONLY
-from conftest import ROOT, build_site, copy_project, require
+from conftest import ROOT, UPDATED_TEXT, rebuilt_site, require
 from engines import NOTE, READY_STATE, Engine, steps_for
 from engines.firefox import FIREFOX, FirefoxDriver, FirefoxEngine
 from engines.webkit import MINIBROWSER, PERSISTENT_BROWSER, WEBKITWEBDRIVER, Xvfb, in_webkit
@@ -523,15 +523,8 @@ OFFLINE_STATE = "document.querySelector('[data-offline]')?.dataset.offlineState"
 @pytest.fixture(scope="module")
 def second_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build 2 of the site: the guideline's text and a page of the shell changed."""
-    work = tmp_path_factory.mktemp("second-build")
-    changed = copy_project(work / "project")
-    text_file = changed / "content" / "aimss" / "index.md"
-    text_file.write_text(text_file.read_text().replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1))
-    authoring = changed / "content" / "authoring.md"
-    authoring.write_text(authoring.read_text() + "\nChanged in build 2.\n")
-    completed = build_site(changed, work / "site-v2")
-    assert completed.returncode == 0, completed.stderr
-    return work / "site-v2"
+    shell_page = {"content/authoring.md": lambda text: text + "\nChanged in build 2.\n"}
+    return rebuilt_site(tmp_path_factory.mktemp("second-build"), {**UPDATED_TEXT, **shell_page})
 
 
 def cache_names(engine: Engine) -> list[str]:

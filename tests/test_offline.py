@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION
-from conftest import ROOT, Launch, build_site, copy_project, require
+from conftest import ROOT, UPDATED_TEXT, Launch, rebuilt_site, require
 from guideline_site.assets import service_worker_manifest
 from guideline_site.offline import never_used_offline
 from guideline_site.server import SiteServer
@@ -229,11 +229,7 @@ def test_runtime_is_listed_for_caching_with_its_hashes(built_site: Path) -> None
 def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_removed(
     launch: Launch, built_site: Path, tmp_path: Path
 ) -> None:
-    changed = copy_project(tmp_path / "project")
-    text = changed / "content" / "aimss" / "index.md"
-    text.write_text(text.read_text().replace("\n## ", "\nUPDATED BUILD.\n\n## ", 1))
-    completed = build_site(changed, tmp_path / "site-v2")
-    assert completed.returncode == 0, completed.stderr
+    site_v2 = rebuilt_site(tmp_path, UPDATED_TEXT)
 
     port = free_port()
     with SiteServer(built_site, prefix=PREFIX, port=port) as first:
@@ -243,7 +239,7 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
         calculator_ready(page)
         wait_offline_ready(page)
         old_caches = page.evaluate("caches.keys()")
-    with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
+    with SiteServer(site_v2, prefix=PREFIX, port=port) as second:
         # Mid-assessment on the old version: the update waits to be asked for. (A page is
         # opened anew: only the fragment differs, so goto alone would stay in the document.)
         page.goto("about:blank")
@@ -269,7 +265,7 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
     cached = page.evaluate(
         "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => k.url))", new_site[0]
     )
-    listed = [second.url + path for path, _ in service_worker_manifest(tmp_path / "site-v2")["shell"]]
+    listed = [second.url + path for path, _ in service_worker_manifest(site_v2)["shell"]]
     assert sorted(cached) == sorted(listed)
     page.goto(second.url + "aimss/")
     expect(page.locator("article")).to_contain_text("UPDATED BUILD")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from aimss_cases import DIFFUSE_MODERATE_WITH_DEPRESSION, FOCAL_CARPAL_TUNNEL
-from conftest import Launch, build_site, copy_project
+from conftest import Launch, rebuilt_site
 from guideline_site import assets
 from guideline_site.server import SiteServer
 from nginx_server import free_port
@@ -257,11 +257,8 @@ def test_a_snapshots_cache_is_named_by_everything_it_depends_on() -> None:
 def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new(
     launch: Launch, built_site: Path, tmp_path: Path
 ) -> None:
-    changed = copy_project(tmp_path / "project")
-    module = changed / "content" / "aimss" / "guideline.py"
-    module.write_text(module.read_text() + "\n# rebuilt: the guideline module changed\n")
-    completed = build_site(changed, tmp_path / "site-v2")
-    assert completed.returncode == 0, completed.stderr
+    module_changed = {"content/aimss/guideline.py": lambda text: text + "\n# rebuilt: the module changed\n"}
+    site_v2 = rebuilt_site(tmp_path, module_changed)
 
     port = free_port()
     with SiteServer(built_site, prefix=PREFIX, port=port) as first:
@@ -272,7 +269,7 @@ def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new
         wait_offline_ready(page)
         old = page.evaluate(KEPT, 30)
         assert old["stored"] > 0
-    with SiteServer(tmp_path / "site-v2", prefix=PREFIX, port=port) as second:
+    with SiteServer(site_v2, prefix=PREFIX, port=port) as second:
         page.goto("about:blank")
         page.goto(second.url + CALCULATOR)
         status = page.locator("[data-offline]")

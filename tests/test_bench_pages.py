@@ -1,0 +1,39 @@
+"""`make bench`'s own pages start under the site's headers, as every page of the site must.
+
+The bare Pyodide page (scripts/bench_bare) and the calculator's worker alone (scripts/bench_worker)
+are what every ratio of BENCHMARKS.md is measured against. They are served with the site's CSP,
+Trusted Types included; when they broke under it (8bbdc83), only a bench run found out. Here
+each reaches ready, with no CSP violation (the ``page`` fixture is watched), and the worker alone
+keeps and restores its snapshot as the calculator page does (scripts/bench_snapshot.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bench import Subject, prepare, server
+from bench_snapshot import READY, SNAPSHOT_KEPT
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_bench_pages_reach_ready_under_the_sites_headers(page: Page, built_site: Path, tmp_path: Path) -> None:
+    served = prepare(built_site, tmp_path, Subject(None))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with server(served) as (base, _sent):
+        for path in ("bench/bare/", "bench/worker/", "bench/worker/#snapshot"):
+            page.goto("about:blank")
+            page.goto(base + path)
+            page.wait_for_function(f"() => {READY}", timeout=120_000)
+            assert page.evaluate("performance.getEntriesByName('bare:ready').length") == 1, path
+        kept = page.evaluate(SNAPSHOT_KEPT, 30)
+        assert kept and kept["stored"] > 0, "the worker alone kept no snapshot"
+        page.goto("about:blank")
+        page.goto(base + "bench/worker/#snapshot")
+        page.wait_for_function(f"() => {READY}", timeout=120_000)
+        worker = next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+        assert worker.evaluate("self.calculatorStats()")["start"] == "snapshot"
+    assert errors == []
