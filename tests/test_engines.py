@@ -264,13 +264,7 @@ def test_embedded_in_another_sites_page_it_reports_its_result(
                 assert detail["guideline"] == "aimss"
                 assert detail["note"] == cpython_note(aimss, answers)
 
-            if engine_name == "firefox":
-                engine = request.getfixturevalue("firefox")
-                engine.page_errors()
-                body(engine)
-                assert engine.page_errors() == []
-            else:
-                in_webkit(request.getfixturevalue("display"), body)
+            in_each_engine(engine_name, request, body, fresh=False)
         assert calculator.csp_violations() == []
 
 
@@ -545,11 +539,18 @@ def eventually(engine: Engine, expression: str, timeout: float = 180) -> Any:
         time.sleep(0.2)
 
 
-def in_each_engine(engine_name: str, request: pytest.FixtureRequest, body: Callable[[Engine], None]) -> None:
-    """``body`` in a fresh browser of the engine (a new profile: no service worker of an earlier test)."""
+def in_each_engine(
+    engine_name: str, request: pytest.FixtureRequest, body: Callable[[Engine], None], *, fresh: bool = True
+) -> None:
+    """``body`` in a fresh browser of the engine (a new profile: no service worker of an earlier
+    test); ``fresh=False``: Firefox's browser as the session left it, only its page errors so far
+    forgotten (WebKit's is always new). Fails on any page error ``body`` leaves."""
     if engine_name == "firefox":
         engine = request.getfixturevalue("firefox")
-        engine.launch()
+        if fresh:
+            engine.launch()
+        else:
+            engine.page_errors()
         body(engine)
         assert engine.page_errors() == []
     else:
