@@ -266,7 +266,7 @@ class Runner:
                 page.wait_for_selector(ready, timeout=60_000)
                 page.goto("about:blank")
             sizes: list[int] = []
-            page.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            page.on("requestfinished", lambda request: sizes.append(transferred(request)))
             page.add_init_script(OBSERVE)
             page.goto(self.base + path)
             page.wait_for_selector(ready, timeout=60_000)
@@ -316,7 +316,8 @@ class Runner:
             context.close()
 
 
-def _transferred(request: Any) -> int:
+def transferred(request: Any) -> int:
+    """The bytes a finished request took on the wire: its headers and (encoded) body."""
     try:
         sizes = request.sizes()
     except Exception:

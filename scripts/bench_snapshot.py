@@ -151,6 +151,7 @@ Visit = Callable[[str, str], dict[str, Any]]
 
 @contextmanager
 def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
+    from bench import transferred
     from chromium import TABLET, launch_profile
 
     count = 0
@@ -170,7 +171,7 @@ def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
                     page.evaluate(SNAPSHOT_KEPT, 30)
                 page.goto("about:blank")
             sizes: list[int] = []
-            page.on("requestfinished", lambda request: sizes.append(_transferred(request)))
+            page.on("requestfinished", lambda request: sizes.append(transferred(request)))
             with slowed(profile, CPU_SLOWDOWN) if mode.endswith("cpu4") else nullcontext():
                 page.goto(url)
                 page.wait_for_function(f"() => {READY}", timeout=180_000, polling=100)
@@ -246,14 +247,6 @@ def webkit() -> Iterator[Visit]:
             return value
 
         yield visit
-
-
-def _transferred(request: Any) -> int:
-    try:
-        sizes = request.sizes()
-    except Exception:
-        return 0
-    return int(sizes.get("responseBodySize", 0)) + int(sizes.get("responseHeadersSize", 0))
 
 
 ENGINE_NAMES = {"chromium": "Chromium", "firefox": "Firefox ESR", "webkit": "WebKitGTK"}

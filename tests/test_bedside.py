@@ -143,6 +143,16 @@ def test_on_a_phone_the_bar_takes_the_clinician_to_the_result_in_one_tap(
     expect(bar).to_be_hidden()  # with the summary on screen, the bar steps aside
 
 
+def expect_convention_tag_opens(entry: Locator, convention: str) -> None:
+    """The summary entry's "convention" tag is shown, its words hidden until the tag is tapped."""
+    tag = entry.get_by_text("convention", exact=True)
+    words = entry.get_by_text(convention)
+    expect(tag).to_be_visible()
+    expect(words).to_be_hidden()
+    tag.tap()
+    expect(words).to_be_visible()
+
+
 def test_an_assessment_resting_on_a_convention_is_marked_in_the_summary_and_the_tag_opens_it(
     watched_context: Callable[..., BrowserContext], site_server: SiteServer, aimss: Guideline
 ) -> None:
@@ -155,12 +165,7 @@ def test_an_assessment_resting_on_a_convention_is_marked_in_the_summary_and_the_
     summary = page.locator("[data-gc-summary-body]")
     assessment = summary.locator("dd").filter(has=page.locator('[data-summary-classification="assessment"]'))
     expect(assessment.locator("[data-summary-classification]")).to_have_text("Consistent with AIMSS")
-    tag = assessment.get_by_text("convention", exact=True)
-    words = assessment.get_by_text(convention)
-    expect(tag).to_be_visible()
-    expect(words).to_be_hidden()
-    tag.tap()
-    expect(words).to_be_visible()
+    expect_convention_tag_opens(assessment, convention)
     pattern = summary.locator("dd").filter(has=page.locator('[data-summary-classification="pattern"]'))
     expect(pattern.get_by_text("convention", exact=True)).to_have_count(0)  # Diffuse rests on none
 
@@ -179,12 +184,7 @@ def test_symptoms_the_week_the_ai_started_with_the_ai_stopped_that_week_ask_to_c
     assessment = summary.locator("dd").filter(has=page.locator('[data-summary-classification="assessment"]'))
     expect(assessment.locator("[data-summary-classification]")).to_have_text("Not classified: check the durations")
     expect(summary).not_to_contain_text("Consistent with AIMSS")
-    tag = assessment.get_by_text("convention", exact=True)
-    words = assessment.get_by_text(convention)
-    expect(tag).to_be_visible()
-    expect(words).to_be_hidden()
-    tag.tap()
-    expect(words).to_be_visible()
+    expect_convention_tag_opens(assessment, convention)
     full = page.locator("[data-gc-result-body]")
     expect(full).to_contain_text("Check the weeks since starting, the weeks from starting to the symptoms")
     expect(full).to_contain_text(f"Convention: {convention}")

@@ -43,6 +43,16 @@ def wait_offline_ready(page: Page) -> None:
     expect(status).to_contain_text(f"Calculator {__version__}")  # which versions it holds
 
 
+def kept_offline(launch: Launch, url: str) -> Page:
+    """A first visit to the calculator at ``url`` on a new device (``launch``'s profile): the
+    calculator ready and the site, calculators included, kept for offline use."""
+    page = launch().new_page()
+    page.goto(url)
+    calculator_ready(page)
+    wait_offline_ready(page)
+    return page
+
+
 def timed(action: Callable[[], None]) -> float:
     start = time.perf_counter()
     action()
@@ -75,11 +85,7 @@ def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_rest
         server = SiteServer(built_site, prefix=PREFIX, port=port)
     server.__enter__()
     base = server.url
-    context = launch()
-    page = context.new_page()
-    page.goto(base + CALCULATOR)
-    calculator_ready(page)
-    wait_offline_ready(page)
+    page = kept_offline(launch, base + CALCULATOR)
     caches = page.evaluate("caches.keys()")
     assert any(":runtime:" in name for name in caches) and any(":site:" in name for name in caches)
     server.__exit__(None, None, None)  # the network is gone
@@ -96,7 +102,7 @@ def test_guideline_search_and_calculator_work_offline_after_one_visit_and_a_rest
     assert shown_result(page) == expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), base + "aimss/")
     timings["decision_table_s"] = timed(lambda: page.goto(base + "aimss/decision-table/"))
     expect(page.locator("#rule-diffuse_duloxetine")).to_be_visible()
-    context.close()
+    page.context.close()
 
     context = launch()  # the tablet is switched off and on again, still offline
     page = context.new_page()
@@ -233,11 +239,7 @@ def test_a_new_build_is_installed_completely_then_offered_and_the_old_cache_remo
 
     port = free_port()
     with SiteServer(built_site, prefix=PREFIX, port=port) as first:
-        context = launch()
-        page = context.new_page()
-        page.goto(first.url + CALCULATOR)
-        calculator_ready(page)
-        wait_offline_ready(page)
+        page = kept_offline(launch, first.url + CALCULATOR)
         old_caches = page.evaluate("caches.keys()")
     with SiteServer(site_v2, prefix=PREFIX, port=port) as second:
         # Mid-assessment on the old version: the update waits to be asked for. (A page is

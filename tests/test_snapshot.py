@@ -19,7 +19,7 @@ from guideline_site import assets
 from guideline_site.server import SiteServer
 from nginx_server import free_port
 from playwright.sync_api import Page, Worker, expect
-from test_offline import calculator_ready, wait_offline_ready
+from test_offline import calculator_ready, kept_offline
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR, answer, expected_display, shown_result
 
@@ -262,11 +262,7 @@ def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new
 
     port = free_port()
     with SiteServer(built_site, prefix=PREFIX, port=port) as first:
-        context = launch()
-        page = context.new_page()
-        page.goto(first.url + CALCULATOR)
-        calculator_ready(page)
-        wait_offline_ready(page)
+        page = kept_offline(launch, first.url + CALCULATOR)
         old = page.evaluate(KEPT, 30)
         assert old["stored"] > 0
     with SiteServer(site_v2, prefix=PREFIX, port=port) as second:
@@ -280,7 +276,7 @@ def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new
         assert old["name"] not in page.evaluate("caches.keys()")
         new = page.evaluate(KEPT, 30)
         assert new["stored"] > 0 and new["name"] != old["name"]
-        context.close()
+        page.context.close()
     # Offline (the server is gone), the tablet restarted: the calculator starts from the snapshot.
     context = launch()
     page = context.new_page()
