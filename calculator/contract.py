@@ -254,7 +254,8 @@ def worker_message_schema() -> dict[str, Any]:
                 "result": {
                     "description": "boot, load: true; evaluate: JSON text of an Evaluation; stats: "
                     "{wasmMemoryBytes, start: 'normal' | 'snapshot', snapshot: 'none' | 'made' | 'stored' | "
-                    "'restored' | 'failed'}"
+                    "'restored' | 'failed', wasm: 'early' (compiled while Pyodide's JavaScript loaded) | "
+                    "'pyodide' (compiled by Pyodide)}"
                 },
             },
         ),

@@ -76,7 +76,8 @@ const PROGRESS_EVERY_MS = 250;
  * counted is a clone; the caller gets the response itself, URL and all, so the engine can
  * compile WebAssembly as it streams and reuse its compiled code on the next visit (a Response
  * made here would have no URL, and the 9.6 MB runtime would be compiled anew at every start).
- * Returns a function that stops counting.
+ * Returns a function that stops counting, downloads under way included; `boot` puts the plain
+ * `fetch` back when it is done.
  * @param {string[]} prefixes URLs whose downloads count
  * @param {number} total the expected bytes (uncompressed), from the build
  */
@@ -84,6 +85,7 @@ function countDownloads(prefixes, total) {
   const plainFetch = self.fetch;
   let loaded = 0;
   let told = 0;
+  let stopped = false;
   const tell = (/** @type {boolean} */ now) => {
     if (!now && performance.now() - told < PROGRESS_EVERY_MS) return;
     told = performance.now();
@@ -93,6 +95,7 @@ function countDownloads(prefixes, total) {
   const count = async (reader) => {
     for (;;) {
       const { done, value } = await reader.read();
+      if (stopped) return reader.cancel(); // the response itself reads on
       if (done) return tell(true);
       loaded += value.byteLength;
       tell(false);
@@ -101,14 +104,57 @@ function countDownloads(prefixes, total) {
   self.fetch = async (input, init) => {
     const response = await plainFetch(input, init);
     const url = input instanceof Request ? input.url : String(input);
-    if (!response.ok || !response.body || !prefixes.some((prefix) => url.startsWith(prefix))) return response;
+    if (stopped || !response.ok || !response.body || !prefixes.some((prefix) => url.startsWith(prefix))) return response;
     const counted = response.clone().body;
     // Counting is a courtesy: a failed download fails where the response itself is read.
     if (counted) count(counted.getReader()).catch(() => {});
     return response;
   };
   return () => {
-    self.fetch = plainFetch;
+    stopped = true;
+  };
+}
+
+/**
+ * Compile Pyodide's WebAssembly from its first byte, while Pyodide's 1.2 MB of JavaScript
+ * loads and runs: left to itself, Pyodide asks for the file only once that JavaScript has run,
+ * and compiles it after. Firefox keeps no compiled WebAssembly between visits, so there the
+ * compile is ~200 ms of every start (README, "Snapshot start"). Pyodide's own request for the
+ * file is answered with a stand-in, and its instantiation of the stand-in uses the module
+ * compiled here; if that compile failed, Pyodide's request is made after all and fails or
+ * succeeds as it would have. Returns a function that undoes the hand-over.
+ * @param {string} url the runtime's pyodide.asm.wasm
+ * @returns {() => void}
+ */
+function compileWasmEarly(url) {
+  const { compileStreaming, instantiateStreaming } = WebAssembly;
+  if (typeof compileStreaming !== "function" || typeof instantiateStreaming !== "function") return () => {};
+  const outerFetch = self.fetch;
+  const compiled = compileStreaming(outerFetch(url));
+  compiled.catch(() => {}); // handled where Pyodide instantiates
+  // A stand-in per request: after a failed snapshot start, the fresh start uses the module too.
+  const standIns = new WeakSet();
+  self.fetch = (input, init) => {
+    if ((input instanceof Request ? input.url : String(input)) !== url) return outerFetch(input, init);
+    const standIn = new Response(null);
+    standIns.add(standIn);
+    return Promise.resolve(standIn);
+  };
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (!standIns.has(response)) return instantiateStreaming(response, imports);
+    let module;
+    try {
+      module = await compiled;
+    } catch {
+      return instantiateStreaming(outerFetch(url), imports);
+    }
+    start.wasm = "early";
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
+  return () => {
+    self.fetch = outerFetch;
+    WebAssembly.instantiateStreaming = instantiateStreaming;
   };
 }
 
@@ -138,7 +184,7 @@ let madeSnapshot = null;
 /** @type {{moduleUrl: string | null, session: any} | null} the session a restored interpreter holds */
 let restored = null;
 /** How this worker started, for `stats` (tests and `make bench`). */
-let start = { kind: "normal", snapshot: /** @type {string} */ ("none") };
+let start = { kind: "normal", snapshot: /** @type {string} */ ("none"), wasm: /** @type {"early" | "pyodide"} */ ("pyodide") };
 
 /** @param {string} cache */
 const forget = (cache) => caches.delete(cache).catch(() => false);
@@ -224,33 +270,40 @@ async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) {
 /** @param {BootParams} params */
 async function boot({ runtimeUrl, wheelUrl, runtimeBytes, snapshot }) {
   step(BOOT_STEP.fetchRuntime);
+  const plainFetch = self.fetch;
   const stopCounting = countDownloads([runtimeUrl, wheelUrl], runtimeBytes ?? 0);
-  // The wheel downloads while Python starts, not after.
-  const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
-  wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
-  // The snapshot is read (and checked) while Pyodide's module loads: restoring waits for it.
-  const cache = snapshot && self.caches && self.crypto?.subtle ? snapshot.cache : null;
-  const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
-  stored.catch(() => {}); // handled in restoreSnapshot
-  // A device that kept a snapshot has the runtime's files (HTTP cache or the service worker's):
-  // counting them as they stream would only cost the start this thread's time (~50 ms measured).
-  stored.then((found) => found && stopCounting(), () => {});
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
-  step(BOOT_STEP.startInterpreter);
-  let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) : null;
-  if (pyodide) {
-    start = { kind: "snapshot", snapshot: "restored" };
-    step(BOOT_STEP.loadCalculator);
-  } else {
-    pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _makeSnapshot: cache !== null });
-    step(BOOT_STEP.loadCalculator);
-    // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
-    pyodide.unpackArchive(await wheel, "wheel");
-    createSession = pyodide.pyimport("calculator.browser").create_session;
-    if (cache) madeSnapshot = { cache, memory: null, moduleUrl: "" };
+  const undoEarlyCompile = compileWasmEarly(new URL("pyodide.asm.wasm", runtimeUrl).href);
+  try {
+    // The wheel downloads while Python starts, not after.
+    const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
+    wheel.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
+    // The snapshot is read (and checked) while Pyodide's module loads: restoring waits for it.
+    const cache = snapshot && self.caches && self.crypto?.subtle ? snapshot.cache : null;
+    const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
+    stored.catch(() => {}); // handled in restoreSnapshot
+    // A device that kept a snapshot has the runtime's files (HTTP cache or the service worker's):
+    // counting them as they stream would only cost the start this thread's time (~50 ms measured).
+    stored.then((found) => found && stopCounting(), () => {});
+    const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
+    step(BOOT_STEP.startInterpreter);
+    let pyodide = cache ? await restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) : null;
+    if (pyodide) {
+      Object.assign(start, { kind: "snapshot", snapshot: "restored" });
+      step(BOOT_STEP.loadCalculator);
+    } else {
+      pyodide = await loadPyodide({ indexURL: runtimeUrl, ...streams, _makeSnapshot: cache !== null });
+      step(BOOT_STEP.loadCalculator);
+      // A pure-Python wheel is a zip to unpack into site-packages: no package manager needed.
+      pyodide.unpackArchive(await wheel, "wheel");
+      createSession = pyodide.pyimport("calculator.browser").create_session;
+      if (cache) madeSnapshot = { cache, memory: null, moduleUrl: "" };
+    }
+    pyodideModule = pyodide;
+  } finally {
+    undoEarlyCompile();
+    stopCounting();
+    self.fetch = plainFetch;
   }
-  stopCounting();
-  pyodideModule = pyodide;
 }
 
 /**
@@ -355,6 +408,7 @@ const stats = () => ({
   wasmMemoryBytes: pyodideModule?._module?.HEAP8?.buffer?.byteLength ?? null,
   start: start.kind,
   snapshot: start.snapshot,
+  wasm: start.wasm,
 });
 Object.assign(self, { calculatorStats: stats });
 
