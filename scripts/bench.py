@@ -620,7 +620,7 @@ def main() -> None:
             )
             snapshot_body, snapshot_targets = bench_snapshot.report(
                 bench_snapshot.measure(
-                    served, base, subject.path, args.runs, list(bench_snapshot.ENGINE_NAMES), playwright, work
+                    served, base, subject.path, args.runs, list(bench_snapshot.ENGINE_NAMES), work, sent
                 ),
                 args.runs,
             )

@@ -7,7 +7,10 @@ page again: the calculator restores the snapshot its first visit stored, the bar
 HTTP cache). In Chromium also warm with the CPU slowed 4 times (``slowed``: the browser's
 renderer processes get a quarter of the CPU time during the measured visit of both pages). No
 service worker (``sw.js`` is removed from the served copy): both pages use the HTTP cache alike.
-Ready is from navigation, as the page hears it.
+Ready is from navigation, as the page hears it. Chromium and Firefox ESR are driven over a bare
+protocol connection that watches nothing (``quiet_browsers.py``): Playwright and puppeteer watch
+every request and hold every new worker until they have set it up, which on two cores delayed
+the calculator page (about 40 requests, two workers) far more than the bare page (six, one).
 
 Also: how the warm calculator started (``snapshot`` when restored), the time the worker spent
 restoring (its ``start-interpreter`` to ``load-calculator`` marks, Chromium), the bytes the
@@ -32,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +153,9 @@ Visit = Callable[[str, str], dict[str, Any]]
 
 
 @contextmanager
-def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
-    from bench import transferred
-    from chromium import TABLET, launch_profile
+def chromium(work: Path, sent: Callable[[], int | None]) -> Iterator[Visit]:
+    from chromium import TABLET
+    from quiet_browsers import QuietChromium
 
     count = 0
 
@@ -160,53 +163,56 @@ def chromium(playwright: Any, work: Path) -> Iterator[Visit]:
         nonlocal count
         count += 1
         profile = work / f"snapshot-profile-{count}"
-        context = launch_profile(playwright.chromium, profile, service_workers="block", viewport=TABLET)
-        try:
-            page = context.new_page()
-            calculator = "bench/bare/" not in url
-            if mode != "cold":
-                page.goto(url)
-                page.wait_for_function(f"() => {READY}", timeout=120_000)
-                if calculator:
-                    page.evaluate(SNAPSHOT_KEPT, 30)
-                page.goto("about:blank")
-            sizes: list[int] = []
-            page.on("requestfinished", lambda request: sizes.append(transferred(request)))
+        browser = QuietChromium(profile, TABLET)
+        sizes: list[int | None] = []
+
+        @contextmanager
+        def measured() -> Iterator[None]:
+            sizes.append(sent())
             with slowed(profile, CPU_SLOWDOWN) if mode.endswith("cpu4") else nullcontext():
-                page.goto(url)
-                page.wait_for_function(f"() => {READY}", timeout=180_000, polling=100)
-            result: dict[str, Any] = page.evaluate(f"() => {MARKS}")
-            result["bytes"] = sum(sizes)
-            workers = [w for w in page.workers if "worker" in w.url and "search" not in w.url]
-            if calculator and workers:
-                stats = workers[0].evaluate("self.calculatorStats()")
+                yield
+            sizes.append(sent())
+
+        try:
+            result = _engine_visit(browser, url, mode, measured=measured())
+            before, after = sizes
+            if mode == "cold" and before is not None and after is not None:
+                result["bytes"] = after - before  # the bodies nginx sent, from its access log
+            if "bench/bare/" not in url:
+                stats = browser.worker_js("calculator/worker", "self.calculatorStats()")
                 result["start"] = stats["start"]
-                marks = dict(
-                    workers[0].evaluate("performance.getEntriesByType('mark').map(m => [m.name, m.startTime])")
-                )
+                marks = dict(browser.worker_js("calculator/worker", WORKER_MARKS))
                 started, restored = marks.get("gc:step:start-interpreter"), marks.get("gc:step:load-calculator")
                 if started is not None and restored is not None:
                     result["interpreter"] = restored - started
-                if mode == "cold":
-                    result["kept"] = page.evaluate(SNAPSHOT_KEPT, 30)
-                    made = workers[0].evaluate("performance.getEntriesByName('gc:snapshot-make')[0]?.duration")
-                    result["making"] = made
+                result["making"] = marks.get("gc:snapshot-make")
+                result["wasm"] = stats.get("wasm")
             return result
         finally:
-            context.close()
+            browser.close()
 
     yield visit
 
 
-def _engine_visit(engine: Any, url: str, mode: str) -> dict[str, Any]:
+WORKER_MARKS = """performance.getEntries()
+  .filter((entry) => entry.entryType === "mark" || entry.entryType === "measure")
+  .map((entry) => [entry.name, entry.entryType === "mark" ? entry.startTime : entry.duration])"""
+
+
+def _engine_visit(
+    engine: Any, url: str, mode: str, measured: AbstractContextManager[None] | None = None
+) -> dict[str, Any]:
+    """Cold: ``url`` in a new profile. Warm: ``url`` once (the calculator keeps its snapshot),
+    then again, measured (within ``measured``, the CPU slowdown)."""
     calculator = "bench/bare/" not in url
     if mode != "cold":
         engine.open(url)
         engine.wait_js(READY, timeout=180)
         if calculator:
             engine.run_async(SNAPSHOT_KEPT, 30)
-    engine.open(url)
-    engine.wait_js(READY, timeout=180)
+    with measured or nullcontext():
+        engine.open(url)
+        engine.wait_js(READY, timeout=180)
     result: dict[str, Any] = engine.js(MARKS)
     if calculator:
         # Restored or not: a failed restore deletes the snapshot before the normal start, and a
@@ -220,20 +226,21 @@ def _engine_visit(engine: Any, url: str, mode: str) -> dict[str, Any]:
 
 
 @contextmanager
-def firefox() -> Iterator[Visit]:
-    from engines.firefox import FirefoxDriver, FirefoxEngine
+def firefox(work: Path) -> Iterator[Visit]:
+    from quiet_browsers import QuietFirefox
 
-    driver = FirefoxDriver()
-    engine = FirefoxEngine(driver)
+    count = 0
 
     def visit(url: str, mode: str) -> dict[str, Any]:
-        engine.launch()  # a new profile
-        return _engine_visit(engine, url, mode)
+        nonlocal count
+        count += 1
+        browser = QuietFirefox(work / f"snapshot-firefox-{count}")
+        try:
+            return _engine_visit(browser, url, mode)
+        finally:
+            browser.close()
 
-    try:
-        yield visit
-    finally:
-        driver.close()
+    yield visit
 
 
 @contextmanager
@@ -271,8 +278,8 @@ def measure(
     subject_path: str,
     runs: int,
     engines: list[str],
-    playwright: Any,
     work: Path,
+    sent: Callable[[], int | None],
     only: tuple[str, ...] = (),
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU
@@ -283,7 +290,7 @@ def measure(
     for name in engines:
         every = ("cold", "warm", "warm-cpu4") if name == "chromium" else ("cold", "warm")
         modes = [mode for mode in every if not only or mode in only]
-        opened = chromium(playwright, work) if name == "chromium" else firefox() if name == "firefox" else webkit()
+        opened = chromium(work, sent) if name == "chromium" else firefox(work) if name == "firefox" else webkit()
         by_key: dict[str, list[dict[str, Any]]] = {}
         results[ENGINE_NAMES[name]] = by_key
         with opened as visit:
@@ -319,7 +326,9 @@ def report(
     lines = [
         "\n### Snapshot start: ready ÷ a bare Pyodide boot, per engine\n",
         f"{runs} runs per engine, alternating bare and calculator within each run (`scripts/bench_snapshot.py`); "
-        "no service worker (both pages on the HTTP cache). Cold: a new profile (the calculator starts as before "
+        "no service worker (both pages on the HTTP cache); Chromium and Firefox ESR driven over a bare protocol "
+        "connection that watches no request and holds no worker (`scripts/quiet_browsers.py`). "
+        "Cold: a new profile (the calculator starts as before "
         "and makes its snapshot). Warm: the same page again, the snapshot present. Warm, CPU 4×: Chromium's "
         "renderer processes (page and workers) given a quarter of the CPU time during both pages' measured visit "
         "(stopped and continued in 8 ms cycles; DevTools' CPU throttling slows no worker). "
@@ -380,6 +389,13 @@ def report(
             for mode in ("cold", "warm")
         }
         making = _median([r.get("making") for r in by_key.get("calculator-cold", [])])
+        calculator_runs = [r for key in ("calculator-cold", "calculator-warm") for r in by_key.get(key, [])]
+        early = [r["wasm"] for r in calculator_runs if r.get("wasm")]
+        if early:
+            storage.append(
+                f"{engine}: WebAssembly compiled while Pyodide's JavaScript loaded in "
+                f"{early.count('early')} of {len(early)} calculator starts"
+            )
         if making is not None:
             storage.append(
                 f"{engine}: making the snapshot (first visit, after ready, before the first answer) "
@@ -425,7 +441,6 @@ def main() -> None:
     if unknown := set(engines) - set(ENGINE_NAMES):
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
     from bench import Subject, prepare, server
-    from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
     try:
@@ -433,10 +448,10 @@ def main() -> None:
         served = prepare(args.site, work, subject)
         if args.encoding != "pages":
             with_encoding(served, args.encoding)
-        with server(served) as (base, _sent), sync_playwright() as playwright:
+        with server(served) as (base, sent):
             started, load = time.perf_counter(), os.getloadavg()[1]
             only = tuple(mode for mode in args.modes.split(",") if mode)
-            results = measure(served, base, subject.path, args.runs, engines, playwright, work, only)
+            results = measure(served, base, subject.path, args.runs, engines, work, sent, only)
             load = (load + os.getloadavg()[1]) / 2
             print(f"measured in {time.perf_counter() - started:.0f} s")
         body, targets = report(results, args.runs, args.encoding)

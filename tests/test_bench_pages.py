@@ -37,3 +37,28 @@ def test_the_bench_pages_reach_ready_under_the_sites_headers(page: Page, built_s
         worker = next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
         assert worker.evaluate("self.calculatorStats()")["start"] == "snapshot"
     assert errors == []
+
+
+@pytest.mark.parametrize("engine", ["chromium", "firefox"])
+def test_the_quiet_browsers_measure_a_first_and_a_repeat_visit(engine: str, built_site: Path, tmp_path: Path) -> None:
+    """The bench's timing drivers (scripts/quiet_browsers.py, a bare protocol connection) see
+    what the bench reports: the calculator's ready mark from navigation, its snapshot kept on the
+    first visit and restored on the second, and the bare page's ready."""
+    from bench_snapshot import chromium, firefox
+
+    subject = Subject(None)
+    served = prepare(built_site, tmp_path / "site", subject)
+    (served / "sw.js").unlink(missing_ok=True)  # as bench_snapshot.measure serves it
+    with server(served) as (base, sent):
+        visits = chromium(tmp_path, sent) if engine == "chromium" else firefox(tmp_path)
+        with visits as visit:
+            cold = visit(base + subject.path, "cold")
+            warm = visit(base + subject.path, "warm")
+            bare = visit(base + "bench/bare/", "warm")
+    assert cold["kept"]["stored"] > 1_000_000, cold
+    assert warm["start"] == "snapshot", warm
+    assert 0 < warm["ready"] < cold["ready"], (warm, cold)
+    assert bare["ready"] > 0 and "start" not in bare
+    if engine == "chromium":
+        assert cold["bytes"] > 1_000_000 and cold["wasm"] == warm["wasm"] == "early", (cold, warm)
+        assert warm["interpreter"] > 0 and cold["making"] > 0
