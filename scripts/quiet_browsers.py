@@ -52,18 +52,22 @@ class ProtocolError(RuntimeError):
 
 
 class _Connection:
-    """One websocket, one command at a time; replies matched by id, events ignored."""
+    """One websocket, one command at a time; replies matched by id, events kept (none is asked
+    for while measuring)."""
 
     def __init__(self, url: str, timeout: float) -> None:
         # Firefox refuses a connection that names an Origin; Chromium does not need one.
         self.socket = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
         self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
 
     def call(self, method: str, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         number = next(self.ids)
         self.socket.send(json.dumps({"id": number, "method": method, "params": params, **extra}))
         while True:
             message = json.loads(self.socket.recv())
+            if "id" not in message:
+                self.events.append(message)
             if message.get("id") != number:
                 continue
             if "error" in message:
@@ -128,9 +132,9 @@ class QuietChromium:
         reply = self.connection.call("Target.attachToTarget", {"targetId": target, "flatten": True})
         return str(reply["sessionId"])
 
-    def _targets(self, kind: str, url_contains: str = "") -> list[str]:
+    def _targets(self, kind: str) -> list[str]:
         infos = self.connection.call("Target.getTargets", {})["targetInfos"]
-        return [t["targetId"] for t in infos if t["type"] == kind and url_contains in t["url"]]
+        return [t["targetId"] for t in infos if t["type"] == kind]
 
     def _evaluate(self, session: str, expression: str, awaited: bool = False) -> Any:
         params = {"expression": expression, "returnByValue": True, "awaitPromise": awaited}
@@ -162,10 +166,22 @@ class QuietChromium:
         return self._evaluate(self.session, f"({function})({json.dumps(argument)})", awaited=True)
 
     def worker_js(self, url_contains: str, expression: str) -> Any:
-        """Evaluate in the page's dedicated worker whose URL contains ``url_contains`` (attaching
-        to it now: call this after the measured moment)."""
-        target = _wait_for(lambda: self._targets("worker", url_contains), 10, f"no worker {url_contains}")[0]
-        return self._evaluate(self._attach(target), f"({expression})")
+        """Evaluate in the page's dedicated worker whose URL contains ``url_contains``. Its
+        session comes from attaching to the page's workers now: call this after the measured
+        moment."""
+        params = {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": True}
+        self.connection.call("Target.setAutoAttach", params, sessionId=self.session)
+
+        def attached() -> str | None:
+            for event in self.connection.events:
+                info = event.get("params", {}).get("targetInfo", {})
+                worker = info.get("type") == "worker" and url_contains in info.get("url", "")
+                if event.get("method") == "Target.attachedToTarget" and worker:
+                    return str(event["params"]["sessionId"])
+            self.connection.call("Runtime.evaluate", {"expression": "0"}, sessionId=self.session)  # read on
+            return None
+
+        return self._evaluate(_wait_for(attached, 10, f"no worker {url_contains}"), f"({expression})")
 
     def close(self) -> None:
         try:

@@ -210,6 +210,50 @@ def test_a_slow_start_is_said_and_waited_for_never_failed(page: Page, quick_time
         assert page.evaluate("document.querySelectorAll('.gc-status--error').length") == 0
 
 
+def _wasm_requests(page: Page, failing_first: bool) -> list[str]:
+    """Route the runtime's WebAssembly: every request is recorded; the first aborted if asked."""
+    asked: list[str] = []
+
+    def handle(route: Route) -> None:
+        asked.append(route.request.url)
+        if failing_first and len(asked) == 1:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/pyodide.asm.wasm", handle)
+    return asked
+
+
+def _worker_stats(page: Page) -> dict[str, Any]:
+    worker = next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+    stats: dict[str, Any] = worker.evaluate("self.calculatorStats()")
+    return stats
+
+
+def test_the_runtime_is_downloaded_once_and_compiled_as_it_arrives(page: Page, site_server: SiteServer) -> None:
+    """The worker compiles pyodide.asm.wasm from its first byte (compileWasmEarly) and Pyodide
+    instantiates that module: one request for the file, not one each."""
+    asked = _wasm_requests(page, failing_first=False)
+    page.goto(site_server.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+    assert len(asked) == 1, asked
+    assert _worker_stats(page)["wasm"] == "early"
+
+
+def test_a_failed_early_compile_leaves_the_runtime_to_pyodide(page: Page, site_server: SiteServer) -> None:
+    """When the early download fails, Pyodide's own request for the file is made after all and
+    the calculator starts as before, with nothing shown as an error."""
+    asked = _wasm_requests(page, failing_first=True)
+    page.goto(site_server.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+    expect(page.locator("[data-gc-status]")).to_have_text("Calculator ready.")
+    assert len(asked) == 2, asked
+    assert _worker_stats(page)["wasm"] == "pyodide"
+
+
 def test_browser_without_module_workers_is_told_it_cannot_run_the_calculator(
     page: Page, site_server: SiteServer
 ) -> None:
