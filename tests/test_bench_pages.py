@@ -15,6 +15,7 @@ import pytest
 from bench import Subject, prepare, server
 from bench_snapshot import READY, SNAPSHOT_KEPT
 from playwright.sync_api import Page
+from ui import is_calculator_worker
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,7 @@ def test_the_bench_pages_reach_ready_under_the_sites_headers(page: Page, built_s
         page.goto("about:blank")
         page.goto(base + "bench/worker/#snapshot")
         page.wait_for_function(f"() => {READY}", timeout=120_000)
-        worker = next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+        worker = next(worker for worker in page.workers if is_calculator_worker(worker.url))
         assert worker.evaluate("self.calculatorStats()")["start"] == "snapshot"
     assert errors == []
 

@@ -12,7 +12,16 @@ from conftest import QUICK_BOOT_TIMEOUT, require
 from guideline_site.server import SiteServer
 from nginx_server import NginxServer, nginx_available
 from playwright.sync_api import Page, Route, expect
-from ui import CALCULATOR, READY_TIMEOUT_MS, Recorder, answer, expected_display, open_calculator, shown_result
+from ui import (
+    CALCULATOR,
+    READY_TIMEOUT_MS,
+    Recorder,
+    answer,
+    expected_display,
+    is_calculator_worker,
+    open_calculator,
+    shown_result,
+)
 
 from calculator.engine import assess, evaluate
 from calculator.model import Guideline
@@ -226,7 +235,7 @@ def _wasm_requests(page: Page, failing_first: bool) -> list[str]:
 
 
 def _worker_stats(page: Page) -> dict[str, Any]:
-    worker = next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+    worker = next(worker for worker in page.workers if is_calculator_worker(worker.url))
     stats: dict[str, Any] = worker.evaluate("self.calculatorStats()")
     return stats
 
@@ -252,6 +261,39 @@ def test_a_failed_early_compile_leaves_the_runtime_to_pyodide(page: Page, site_s
     expect(page.locator("[data-gc-status]")).to_have_text("Calculator ready.")
     assert len(asked) == 2, asked
     assert _worker_stats(page)["wasm"] == "pyodide"
+
+
+def test_the_worker_starts_on_the_boot_request_in_its_url_before_any_message(
+    page: Page, site_server: SiteServer
+) -> None:
+    """boot.js puts the boot request in the worker's URL too: the worker starts on it without
+    waiting for the message (which Chromium hands over only once the page's main thread is free).
+    A request of another protocol version in the URL is left to the message."""
+    open_calculator(page, site_server)
+    steps = page.evaluate(
+        """async () => {
+      const boot = document.querySelector("script[data-calculator-boot]");
+      const absolute = (name) => new URL(boot.getAttribute(name), document.baseURI).href;
+      const request = { v: Number(boot.dataset.protocolVersion), id: 0, type: boot.dataset.bootMessage,
+        params: { runtimeUrl: absolute("data-runtime-url"), wheelUrl: absolute("data-wheel-url"), runtimeBytes: 0 } };
+      const start = (given) => {
+        const url = absolute("data-worker-url") + "#boot=" + encodeURIComponent(JSON.stringify(given));
+        const worker = new Worker(window.gcScriptUrl(url), { type: "module" });
+        const heard = [];
+        worker.onmessage = ({ data }) => data.step && data.step !== heard.at(-1) && heard.push(data.step);
+        return heard;
+      };
+      const given = start(request);
+      const otherVersion = start({ ...request, v: 999 });
+      const until = performance.now() + 60000;
+      const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+      while (!given.includes("load-calculator") && performance.now() < until) await pause(100);
+      await pause(500);
+      return { given, otherVersion };
+    }"""
+    )
+    assert steps["given"][:3] == ["fetch-runtime", "start-interpreter", "load-calculator"], steps
+    assert steps["otherVersion"] == [], steps
 
 
 def test_browser_without_module_workers_is_told_it_cannot_run_the_calculator(
@@ -284,7 +326,7 @@ def test_opened_from_a_file_the_calculator_explains_it_needs_a_server(page: Page
 
 def test_one_python_worker_per_page_never_two(page: Page, site_server: SiteServer, aimss: Guideline) -> None:
     def calculator_workers() -> list[str]:
-        return [w.url for w in page.workers if w.url.endswith("/worker.mjs")]
+        return [w.url for w in page.workers if is_calculator_worker(w.url)]
 
     open_calculator(page, site_server)
     assert len(calculator_workers()) == 1

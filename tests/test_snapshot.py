@@ -21,7 +21,7 @@ from nginx_server import free_port
 from playwright.sync_api import Page, Worker, expect
 from test_offline import calculator_ready, kept_offline
 from test_parity import RUN_IN_WORKER, answer_sets
-from ui import CALCULATOR, answer, expected_display, shown_result
+from ui import CALCULATOR, answer, expected_display, is_calculator_worker, shown_result
 
 from calculator.browser import Session
 from calculator.engine import assess
@@ -96,7 +96,7 @@ REPLACE = """async ({ name, entry, kind, module }) => {
 
 
 def calculator_worker(page: Page) -> Worker:
-    return next(worker for worker in page.workers if worker.url.endswith("/worker.mjs"))
+    return next(worker for worker in page.workers if is_calculator_worker(worker.url))
 
 
 def started(page: Page) -> dict[str, Any]:

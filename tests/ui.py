@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from guideline_site.server import SiteServer
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
@@ -30,6 +31,11 @@ class Recorder:
     def _console(self, message: ConsoleMessage) -> None:
         if message.type in {"error", "warning"}:
             self.errors.append(f"{message.type}: {message.text}")
+
+
+def is_calculator_worker(url: str) -> bool:
+    """The page's Python worker (its URL carries the boot request after "#boot=": boot.js)."""
+    return urlsplit(url).path.endswith("/worker.mjs")
 
 
 def open_calculator(page: Page, server: SiteServer, path: str = CALCULATOR) -> None:

@@ -28,12 +28,27 @@
       return /** @type {WorkerType} */ ("module");
     },
   };
+  /** @type {{runtimeUrl: string, wheelUrl: string, runtimeBytes: number, snapshot?: {cache: string}}} */
+  var boot = {
+    runtimeUrl: url("data-runtime-url"),
+    wheelUrl: url("data-wheel-url"),
+    runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
+  };
+  // The snapshot's cache is named under the site root's path, as the service worker's are.
+  var snapshotCache = script.getAttribute("data-snapshot-cache");
+  if (snapshotCache) boot.snapshot = { cache: new URL(url("data-site-root")).pathname + ":" + snapshotCache };
+  var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
+  message.type = script.getAttribute("data-boot-message") || "";
   /** @type {Worker} */
   var worker;
   try {
+    // The boot request rides in the worker's URL too (after "#boot=", read by worker.mjs): the
+    // worker starts on it at once, where the message below reaches it only once this page's
+    // main thread is free to hand it over (Chromium).
+    var workerUrl = url("data-worker-url") + "#boot=" + encodeURIComponent(JSON.stringify(message));
     // A TrustedScriptURL from the site's policy (assets/site/trusted-types.js, loaded before this script).
     var scriptUrl = /** @type {Window & {gcScriptUrl?: (url: string) => string}} */ (window).gcScriptUrl;
-    worker = new Worker(scriptUrl ? scriptUrl(url("data-worker-url")) : url("data-worker-url"), options);
+    worker = new Worker(scriptUrl ? scriptUrl(workerUrl) : workerUrl, options);
   } catch (error) {
     return; // the widget tries again, and reports what fails
   }
@@ -56,17 +71,6 @@
   }
   worker.addEventListener("message", hold);
   worker.addEventListener("error", holdError);
-  /** @type {{runtimeUrl: string, wheelUrl: string, runtimeBytes: number, snapshot?: {cache: string}}} */
-  var boot = {
-    runtimeUrl: url("data-runtime-url"),
-    wheelUrl: url("data-wheel-url"),
-    runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
-  };
-  // The snapshot's cache is named under the site root's path, as the service worker's are.
-  var snapshotCache = script.getAttribute("data-snapshot-cache");
-  if (snapshotCache) boot.snapshot = { cache: new URL(url("data-site-root")).pathname + ":" + snapshotCache };
-  var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
-  message.type = script.getAttribute("data-boot-message") || "";
   worker.postMessage(message);
   script.pythonWorker = {
     worker: worker,

@@ -439,3 +439,29 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
     post({ id, error: { field: null, message: error instanceof Error ? error.message : String(error) } });
   }
 });
+
+/**
+ * The boot request the page put in this worker's URL (boot.js: "#boot=" and the message's JSON),
+ * or null. Chromium hands a new worker the page's first messages only once the page's main
+ * thread is free, which on a page being parsed was 25-55 ms after this script ran (measured on
+ * two cores); the URL is there at once. The boot message still comes, and is answered when this
+ * boot is done. A request of another protocol version, or not a boot, is left to the message.
+ * @returns {BootParams | null}
+ */
+function bootRequestInUrl() {
+  const text = new URLSearchParams(self.location.hash.slice(1)).get("boot");
+  if (!text) return null;
+  try {
+    const { v, type, params } = JSON.parse(text);
+    const valid = typeof params?.runtimeUrl === "string" && typeof params.wheelUrl === "string";
+    return v === PROTOCOL_VERSION && type === MESSAGES.boot && valid ? params : null;
+  } catch {
+    return null;
+  }
+}
+
+const bootInUrl = bootRequestInUrl();
+if (bootInUrl) {
+  booted = boot(bootInUrl);
+  booted.catch(() => {}); // reported in the reply to the boot message
+}
