@@ -98,7 +98,25 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-class QuietChromium:
+class _Polling:
+    """``wait_js`` for a driver that has ``js``: polled, as the page would not tell."""
+
+    def js(self, expression: str) -> Any:
+        raise NotImplementedError
+
+    def wait_js(self, expression: str, timeout: float = 30) -> Any:
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            try:
+                if value := self.js(expression):
+                    return value
+            except ProtocolError:
+                pass  # the new document is not there yet
+            time.sleep(POLL_SECONDS)
+        raise TimeoutError(f"not true after {timeout:.0f} s: {expression[:80]}")
+
+
+class QuietChromium(_Polling):
     """Debian's Chromium on a new profile folder, over DevTools with no domain enabled."""
 
     name = "chromium"
@@ -151,17 +169,6 @@ class QuietChromium:
     def js(self, expression: str) -> Any:
         return self._evaluate(self.session, f"({expression})")
 
-    def wait_js(self, expression: str, timeout: float = 30) -> Any:
-        until = time.monotonic() + timeout
-        while time.monotonic() < until:
-            try:
-                if value := self.js(expression):
-                    return value
-            except ProtocolError:
-                pass  # the new document is not there yet
-            time.sleep(POLL_SECONDS)
-        raise TimeoutError(f"not true after {timeout:.0f} s: {expression[:80]}")
-
     def run_async(self, function: str, argument: Any, timeout: float = 300) -> Any:
         return self._evaluate(self.session, f"({function})({json.dumps(argument)})", awaited=True)
 
@@ -190,7 +197,7 @@ class QuietChromium:
             _stop(self.process)
 
 
-class QuietFirefox:
+class QuietFirefox(_Polling):
     """Debian's Firefox ESR on a new profile folder, over WebDriver BiDi with no event subscribed."""
 
     name = "firefox"
@@ -244,17 +251,6 @@ class QuietFirefox:
 
     def js(self, expression: str) -> Any:
         return self._evaluate(f"({expression})")
-
-    def wait_js(self, expression: str, timeout: float = 30) -> Any:
-        until = time.monotonic() + timeout
-        while time.monotonic() < until:
-            try:
-                if value := self.js(expression):
-                    return value
-            except ProtocolError:
-                pass
-            time.sleep(POLL_SECONDS)
-        raise TimeoutError(f"not true after {timeout:.0f} s: {expression[:80]}")
 
     def run_async(self, function: str, argument: Any, timeout: float = 300) -> Any:
         return self._evaluate(f"({function})({json.dumps(argument)})", awaited=True)
