@@ -201,7 +201,8 @@ def test_a_repeat_visit_starts_from_the_snapshot_with_cpythons_json_text_for_eve
         engine.open(server.url + CALCULATOR)
         assert engine.ready() == "ready"
         kept = engine.run_async(SNAPSHOT_KEPT, 60)
-        assert kept["stored"] > 0, kept
+        assert kept["stored"] > 0 and kept["shown"] == kept["stored"], kept
+        print(f"{engine.name}: the snapshot's bytes kept {'in a file' if kept['file'] else 'in its cache'}")
         engine.open(f"{server.url}{CALCULATOR}#{encode_fragment(answers)}")
         assert engine.ready() == "ready"
         assert engine.wait_js(f"{NOTE} === {json.dumps(cpython_note(aimss, answers))}", timeout=30)

@@ -34,45 +34,83 @@ PYODIDE_VERSION = json.loads((Path(__file__).resolve().parent.parent / "package.
     "pyodide"
 ]
 
-KEPT = """async (wait) => {
-  // This page's snapshot in Cache Storage: its cache's name and sizes, waiting up to `wait` s.
+STORED_FORM = """
+  // Where the worker keeps a snapshot's stored form: in a file named after its cache (the origin
+  // private file system, folder "calculator-snapshots") when the cache entry says so, else in
+  // the cache entry itself.
+  const inFile = (found) => found.headers.get("x-snapshot-file") === "opfs";
+  const snapshotFile = async (name) => (await (await navigator.storage.getDirectory())
+    .getDirectoryHandle("calculator-snapshots")).getFileHandle(encodeURIComponent(name));
+  const readStored = async (name, found) =>
+    inFile(found) ? (await (await snapshotFile(name)).getFile()).arrayBuffer() : found.arrayBuffer();
+"""
+
+SNAPSHOT_FILES = """async () => {
+  // The snapshot files kept in the origin private file system, by their caches' names.
+  try {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+    const names = [];
+    for await (const name of folder.keys()) names.push(decodeURIComponent(name));
+    return names;
+  } catch {
+    return [];
+  }
+}"""
+
+KEPT = (
+    """async (wait) => {
+  // This page's snapshot: its cache's name, sizes and where its bytes are, waiting up to `wait` s.
   const boot = document.querySelector("script[data-calculator-boot]");
   const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
-  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
+  const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;"""
+    + STORED_FORM
+    + """
   const until = performance.now() + wait * 1000;
   for (;;) {
     const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
     const raw = found && Number(found.headers.get("x-snapshot-bytes"));
-    if (found) return { name, entry, stored: (await found.blob()).size, raw };
+    if (found) {
+      const stored = (await readStored(name, found)).byteLength;
+      const shown = Number(found.headers.get("x-snapshot-stored-bytes"));
+      return { name, entry, stored, shown, raw, file: inFile(found) };
+    }
     if (performance.now() > until) return { name, entry, stored: 0, raw: 0 };
     await new Promise((done) => setTimeout(done, 100));
   }
 }"""
+)
 
 SNAPSHOT_PAGES = """(() => new URL("snapshot-pages.mjs", new URL(
   document.querySelector("script[data-calculator-boot]").dataset.workerUrl, document.baseURI)).href)()"""
 
-SCAN = """async ({ markers, module }) => {
+SCAN = (
+    """async ({ markers, module }) => {
   // The stored snapshot, unpacked as the worker unpacks it, searched for each marker (as text in
-  // the interpreter's heap).
+  // the interpreter's heap)."""
+    + STORED_FORM
+    + """
   const { unpackSnapshot } = await import(module);
   const boot = document.querySelector("script[data-calculator-boot]");
   const name = `${new URL(boot.dataset.siteRoot, document.baseURI).pathname}:${boot.dataset.snapshotCache}`;
   const entry = new URL("snapshot/memory", new URL(boot.dataset.workerUrl, document.baseURI)).href;
   const found = await (await caches.open(name)).match(entry);
   const heap = new Uint8Array(Number(found.headers.get("x-snapshot-bytes")));
-  await unpackSnapshot(await found.arrayBuffer(), heap);
+  await unpackSnapshot(await readStored(name, found), heap);
   const text = new TextDecoder("latin1").decode(heap);
   return { bytes: heap.byteLength, found: markers.map((marker) => text.includes(marker)) };
 }"""
+)
 
-REPLACE = """async ({ name, entry, kind, module }) => {
-  // Spoil the stored snapshot in one way, keeping its headers.
+REPLACE = (
+    """async ({ name, entry, kind, module }) => {
+  // Spoil the stored snapshot in one way, keeping its headers (and its place: file or cache)."""
+    + STORED_FORM
+    + """
   const { packSnapshot, sealSnapshot } = await import(module);
   const cache = await caches.open(name);
   const kept = await cache.match(entry);
   const headers = Object.fromEntries(kept.headers);
-  const stored = new Uint8Array(await kept.arrayBuffer());
+  const stored = new Uint8Array(await readStored(name, kept));
   let body;
   if (kind === "flipped-bytes") {
     body = stored.slice();
@@ -85,14 +123,26 @@ REPLACE = """async ({ name, entry, kind, module }) => {
     // A well-formed stored snapshot of the right size (its digest right), whose heap is no
     // Pyodide's.
     body = await sealSnapshot(packSnapshot(new Uint8Array(Number(headers["x-snapshot-bytes"])).fill(7)));
+  } else if (kind === "file-missing") {
+    if (!inFile(kept)) throw new Error("this snapshot is kept in its cache, not in a file");
+    await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots")
+      .then((folder) => folder.removeEntry(encodeURIComponent(name)));
+    return;
   } else if (kind === "self-check-differs") {
     const check = new URL("self-check", entry).href;
     const text = await (await cache.match(check)).text();
     await cache.put(check, new Response(text.replace('"missing"', '"absent"')));
     return;
   }
-  await cache.put(entry, new Response(body, { headers }));
+  if (inFile(kept)) {
+    const writable = await (await snapshotFile(name)).createWritable();
+    await writable.write(body);
+    await writable.close();
+  } else {
+    await cache.put(entry, new Response(body, { headers }));
+  }
 }"""
+)
 
 
 def calculator_worker(page: Page) -> Worker:
@@ -117,6 +167,8 @@ def first_visit(page: Page, server: SiteServer) -> dict[str, Any]:
     assert started(page)["start"] == "normal"
     kept: dict[str, Any] = page.evaluate(KEPT, 30)
     assert kept["stored"] > 0, "no snapshot stored"
+    # Chromium reads it from a file (the origin private file system), the size shown is its own.
+    assert kept["file"] is True and kept["shown"] == kept["stored"]
     return kept
 
 
@@ -191,7 +243,7 @@ def test_the_1205_case_parity_set_gives_cpythons_json_text_on_a_restored_worker(
 
 
 @pytest.mark.parametrize(
-    "kind", ["flipped-bytes", "truncated", "not-a-snapshot", "other-interpreter", "self-check-differs"]
+    "kind", ["flipped-bytes", "truncated", "not-a-snapshot", "other-interpreter", "file-missing", "self-check-differs"]
 )
 def test_a_spoilt_snapshot_falls_back_to_the_normal_start_with_the_correct_result(
     page: Page, server: SiteServer, aimss: Guideline, kind: str
@@ -222,14 +274,25 @@ def test_another_builds_snapshot_is_never_restored_and_is_deleted(page: Page, se
     # The same snapshot under the name of another build's cache (another wheel, guideline or
     # Pyodide name another cache: test_a_snapshots_cache_is_named_by_everything_it_depends_on).
     stale = kept["name"].rsplit(":", 1)[0] + ":" + "0" * 32
+    # A file left without its cache (a cache deleted by something that knew nothing of files).
+    orphan = kept["name"].rsplit(":", 1)[0] + ":" + "1" * 32
     page.evaluate(
-        """async ({ name, entry, stale }) => {
+        """async ({ name, entry, stale, orphan }) => {
           const kept = await (await caches.open(name)).match(entry);
           await (await caches.open(stale)).put(entry, kept);
           await caches.delete(name);
+          const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+          const bytes = await (await (await folder.getFileHandle(encodeURIComponent(name))).getFile()).arrayBuffer();
+          for (const other of [stale, orphan]) {
+            const writable = await (await folder.getFileHandle(encodeURIComponent(other), { create: true })).createWritable();
+            await writable.write(bytes);
+            await writable.close();
+          }
+          await folder.removeEntry(encodeURIComponent(name));
         }""",
-        {"name": kept["name"], "entry": kept["entry"], "stale": stale},
+        {"name": kept["name"], "entry": kept["entry"], "stale": stale, "orphan": orphan},
     )
+    assert sorted(page.evaluate(SNAPSHOT_FILES)) == sorted([stale, orphan])
     page.goto("about:blank")
     page.goto(server.url + CALCULATOR)
     calculator_ready(page)
@@ -237,6 +300,7 @@ def test_another_builds_snapshot_is_never_restored_and_is_deleted(page: Page, se
     assert page.evaluate(KEPT, 30)["stored"] > 0
     names = page.evaluate("caches.keys()")
     assert kept["name"] in names and stale not in names
+    assert page.evaluate(SNAPSHOT_FILES) == [kept["name"]]
 
 
 def test_a_snapshots_cache_is_named_by_everything_it_depends_on() -> None:
@@ -275,8 +339,10 @@ def test_an_update_removes_the_old_snapshot_and_offline_restarts_restore_the_new
             status.get_by_role("button", name="Reload to update").click()
         calculator_ready(page)
         assert old["name"] not in page.evaluate("caches.keys()")
+        assert old["name"] not in page.evaluate(SNAPSHOT_FILES)
         new = page.evaluate(KEPT, 30)
         assert new["stored"] > 0 and new["name"] != old["name"]
+        assert page.evaluate(SNAPSHOT_FILES) == [new["name"]]
         page.context.close()
     # Offline (the server is gone), the tablet restarted: the calculator starts from the snapshot.
     context = launch()
@@ -297,3 +363,4 @@ def test_the_offline_page_shows_the_snapshots_size_and_removes_it(page: Page, se
     expect(page.locator("[data-offline-progress]")).to_contain_text("Removed the calculators' quick start")
     expect(line).to_have_count(0)
     assert kept["name"] not in page.evaluate("caches.keys()")
+    assert page.evaluate(SNAPSHOT_FILES) == []

@@ -29,8 +29,9 @@
 //   whose group did not change as they are; activating it deletes what it replaced.
 // * Cache names carry the scope, so two sites on one host never touch each other's caches.
 // * The calculator worker keeps a memory snapshot of its interpreter per guideline in caches
-//   named `snapshot:<digest>` (README, "Snapshot start"); this worker only deletes those a
-//   new build does not name, when it activates.
+//   named `snapshot:<digest>` (README, "Snapshot start"), with the bytes in a file of the same
+//   name where the engine allows; this worker only deletes those a new build does not name,
+//   caches and files, when it activates.
 
 /**
  * @typedef {[path: string, integrity: string]} Listed a file and its sha256 (SRI form; "" for 404.html)
@@ -121,10 +122,30 @@ sw.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(OWN_CACHES) && !keep.has(name)) await caches.delete(name);
       }
+      await deleteSnapshotFiles((name) => name.startsWith(OWN_CACHES) && !keep.has(name));
       await sw.clients.claim();
     }),
   );
 });
+
+/**
+ * Delete the snapshot files the calculator worker keeps beside their caches (worker.mjs: the
+ * folder "calculator-snapshots" of the origin private file system, each file named after its
+ * cache, URI-encoded) whose cache `gone` names. None kept, or no such file system: nothing to do.
+ * @param {(cache: string) => boolean} gone
+ */
+async function deleteSnapshotFiles(gone) {
+  try {
+    const storage = sw.navigator.storage;
+    if (typeof storage?.getDirectory !== "function") return;
+    const folder = await (await storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+    const names = [];
+    for await (const name of /** @type {any} */ (folder).keys()) names.push(name);
+    for (const name of names) if (gone(decodeURIComponent(name))) await folder.removeEntry(name);
+  } catch {
+    // no folder: no snapshot was kept in a file
+  }
+}
 
 async function runtimeCached() {
   if (!(await caches.has(RUNTIME_CACHE))) return false; // asking never creates an empty cache

@@ -107,13 +107,33 @@
       .catch(function () {});
   }
 
+  /**
+   * A snapshot's bytes, where the calculator worker kept them in a file beside its cache
+   * (worker.mjs: the folder "calculator-snapshots" of the origin private file system, the file
+   * named after the cache, URI-encoded). Resolves in every case: no file is nothing to remove.
+   * @param {string} name the snapshot's cache
+   */
+  function removeSnapshotFile(name) {
+    var storage = navigator.storage;
+    if (!storage || typeof storage.getDirectory !== "function") return Promise.resolve();
+    return storage
+      .getDirectory()
+      .then(function (root) {
+        return root.getDirectoryHandle("calculator-snapshots");
+      })
+      .then(function (folder) {
+        return folder.removeEntry(encodeURIComponent(name));
+      })
+      .catch(function () {});
+  }
+
   /** The snapshots' line: their size, and a button to remove them. */
   function snapshotLine() {
     var remove = el("button", { type: "button", class: "md-button", "aria-label": t("offline.page.snapshots_remove") }, t("offline.page.remove_label"));
     remove.addEventListener("click", function () {
       Promise.all(
         snapshots.names.map(function (name) {
-          return caches.delete(name);
+          return Promise.all([caches.delete(name), removeSnapshotFile(name)]);
         }),
       )
         .then(readSnapshots)
