@@ -81,8 +81,11 @@ SNAPSHOT_KEPT = """async (wait) => {
     const found = (await caches.has(name)) && (await (await caches.open(name)).match(entry));
     // The stored size as the worker recorded it (the bytes are in a file beside the cache where
     // the engine has one: worker.mjs, "x-snapshot-file"), as the offline page shows it.
-    const stored = Number(found.headers.get("x-snapshot-stored-bytes"));
-    if (found) return { stored, raw: Number(found.headers.get("x-snapshot-bytes")), file: found.headers.get("x-snapshot-file") };
+    if (found) {
+      const bytes = (key) => Number(found.headers.get(key));
+      const [stored, raw] = [bytes("x-snapshot-stored-bytes"), bytes("x-snapshot-bytes")];
+      return { stored, raw, file: found.headers.get("x-snapshot-file") };
+    }
     if (performance.now() > until) return { stored: 0, raw: 0 };
     await new Promise((done) => setTimeout(done, 200));
   }

@@ -284,7 +284,8 @@ def test_another_builds_snapshot_is_never_restored_and_is_deleted(page: Page, se
           const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
           const bytes = await (await (await folder.getFileHandle(encodeURIComponent(name))).getFile()).arrayBuffer();
           for (const other of [stale, orphan]) {
-            const writable = await (await folder.getFileHandle(encodeURIComponent(other), { create: true })).createWritable();
+            const file = await folder.getFileHandle(encodeURIComponent(other), { create: true });
+            const writable = await file.createWritable();
             await writable.write(bytes);
             await writable.close();
           }
