@@ -205,6 +205,11 @@ def worker_message_schema() -> dict[str, Any]:
                         "runtimeUrl": _STRING,
                         "wheelUrl": _STRING,
                         "runtimeBytes": {"type": "integer", "description": "the runtime and wheel, uncompressed"},
+                        "runtimeModule": {
+                            "const": "page",
+                            "description": "the page compiles pyodide.asm.wasm and hands the module over in "
+                            "runtime notices; absent: the worker downloads and compiles it",
+                        },
                         "snapshot": _object(
                             {
                                 "cache": {
@@ -217,7 +222,7 @@ def worker_message_schema() -> dict[str, Any]:
                             "absent: no snapshot",
                         ),
                     },
-                    optional=("runtimeBytes", "snapshot"),
+                    optional=("runtimeBytes", "runtimeModule", "snapshot"),
                 ),
             },
         ),
@@ -247,6 +252,21 @@ def worker_message_schema() -> dict[str, Any]:
             },
         ),
         "StatsRequest": _message(MESSAGES["stats"], {"id": {"type": "integer"}, "params": _object({})}),
+        "RuntimeNotice": _message(
+            MESSAGES["runtime"],
+            {
+                "params": _object(
+                    {
+                        "loaded": {"type": "integer", "description": "bytes of pyodide.asm.wasm downloaded"},
+                        "module": {
+                            "description": "the compiled WebAssembly.Module (structured clone, not JSON), or null "
+                            "when the page's compile failed: the worker then downloads and compiles it"
+                        },
+                    },
+                    optional=("module",),
+                ),
+            },
+        ),
         "Reply": _message(
             None,
             {
@@ -254,8 +274,8 @@ def worker_message_schema() -> dict[str, Any]:
                 "result": {
                     "description": "boot, load: true; evaluate: JSON text of an Evaluation; stats: "
                     "{wasmMemoryBytes, start: 'normal' | 'snapshot', snapshot: 'none' | 'made' | 'stored' | "
-                    "'restored' | 'failed', wasm: 'early' (compiled while Pyodide's JavaScript loaded) | "
-                    "'pyodide' (compiled by Pyodide)}"
+                    "'restored' | 'failed', wasm: 'page' (compiled by the page as it downloaded) | 'early' "
+                    "(compiled by the worker while Pyodide's JavaScript loaded) | 'pyodide' (compiled by Pyodide)}"
                 },
             },
         ),
@@ -276,7 +296,16 @@ def worker_message_schema() -> dict[str, Any]:
             optional=("error", "progress"),
         ),
     }
-    names = ("BootRequest", "LoadRequest", "EvaluateRequest", "StatsRequest", "Reply", "ErrorReply", "Status")
+    names = (
+        "BootRequest",
+        "LoadRequest",
+        "EvaluateRequest",
+        "StatsRequest",
+        "RuntimeNotice",
+        "Reply",
+        "ErrorReply",
+        "Status",
+    )
     return _schema("worker-message", "Guideline calculator worker message", {"oneOf": [_ref(n) for n in names]}, defs)
 
 

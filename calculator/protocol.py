@@ -58,13 +58,16 @@ MESSAGES: Final[dict[str, str]] = {
     "evaluate": "evaluate",
     "stats": "stats",
     "status": "status",
+    "runtime": "runtime",
 }
 """Message types between page and worker. Requests carry ``id``; replies echo it.
 
 ``boot`` (runtime and wheel URLs) starts Python as early as the page can; ``load`` (the
 guideline module and its sentences) follows once the page is parsed, and the worker
 answers it when both are done. ``stats`` answers the worker's memory (for monitoring and
-``make bench``, in every engine)."""
+``make bench``, in every engine). ``runtime`` is a notice with no ``id`` and no reply: the page
+compiles Pyodide's WebAssembly itself (boot.js) when its boot request says so, and tells the worker
+the bytes downloaded so far, then hands over the compiled module (or null when that failed)."""
 
 EMBED_MESSAGES: Final[dict[str, str]] = {
     "resize": "guideline-calculator:resize",

@@ -219,13 +219,13 @@ def test_a_slow_start_is_said_and_waited_for_never_failed(page: Page, quick_time
         assert page.evaluate("document.querySelectorAll('.gc-status--error').length") == 0
 
 
-def _wasm_requests(page: Page, failing_first: bool) -> list[str]:
-    """Route the runtime's WebAssembly: every request is recorded; the first aborted if asked."""
+def _wasm_requests(page: Page, failing: int) -> list[str]:
+    """Route the runtime's WebAssembly: every request is recorded; the first ``failing`` aborted."""
     asked: list[str] = []
 
     def handle(route: Route) -> None:
         asked.append(route.request.url)
-        if failing_first and len(asked) == 1:
+        if len(asked) <= failing:
             route.abort()
         else:
             route.continue_()
@@ -240,27 +240,69 @@ def _worker_stats(page: Page) -> dict[str, Any]:
     return stats
 
 
-def test_the_runtime_is_downloaded_once_and_compiled_as_it_arrives(page: Page, site_server: SiteServer) -> None:
-    """The worker compiles pyodide.asm.wasm from its first byte (compileWasmEarly) and Pyodide
-    instantiates that module: one request for the file, not one each."""
-    asked = _wasm_requests(page, failing_first=False)
+def test_the_runtime_is_downloaded_once_and_compiled_by_the_page_as_it_arrives(
+    page: Page, site_server: SiteServer
+) -> None:
+    """boot.js compiles pyodide.asm.wasm from its first byte and hands the module to the worker,
+    whose Pyodide instantiates it: one request for the file, not one each."""
+    asked = _wasm_requests(page, failing=0)
     page.goto(site_server.url + CALCULATOR)
     root = page.locator("[data-calculator]")
     expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
     assert len(asked) == 1, asked
-    assert _worker_stats(page)["wasm"] == "early"
+    assert _worker_stats(page)["wasm"] == "page"
 
 
-def test_a_failed_early_compile_leaves_the_runtime_to_pyodide(page: Page, site_server: SiteServer) -> None:
-    """When the early download fails, Pyodide's own request for the file is made after all and
-    the calculator starts as before, with nothing shown as an error."""
-    asked = _wasm_requests(page, failing_first=True)
+@pytest.mark.parametrize(("failing", "compiled_by"), [(1, "early"), (2, "pyodide")])
+def test_a_failed_compile_leaves_the_runtime_to_the_worker_then_to_pyodide(
+    page: Page, site_server: SiteServer, failing: int, compiled_by: str
+) -> None:
+    """When the page's download fails, the worker downloads and compiles the file itself; when
+    that fails too, Pyodide's own request is made. The calculator starts each time, with nothing
+    shown as an error."""
+    asked = _wasm_requests(page, failing=failing)
     page.goto(site_server.url + CALCULATOR)
     root = page.locator("[data-calculator]")
     expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
     expect(page.locator("[data-gc-status]")).to_have_text("Calculator ready.")
-    assert len(asked) == 2, asked
-    assert _worker_stats(page)["wasm"] == "pyodide"
+    assert len(asked) == failing + 1, asked
+    assert _worker_stats(page)["wasm"] == compiled_by
+
+
+PROGRESS = """
+window.__progress = [];
+const PlainWorker = window.Worker;
+window.Worker = class extends PlainWorker {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", ({ data }) => data?.progress && window.__progress.push(data.progress));
+  }
+};
+"""
+
+
+def test_the_download_progress_counts_the_runtime_the_page_downloads(
+    page: Page, site_server: SiteServer, built_site: Path
+) -> None:
+    """The page downloads pyodide.asm.wasm (boot.js), the worker the rest: the progress the
+    worker reports counts both, so a slow first visit's progress line moves to the end."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": 4_000_000, "uploadThroughput": 4_000_000},
+    )
+    page.add_init_script(PROGRESS)
+    page.goto(site_server.url + CALCULATOR)
+    root = page.locator("[data-calculator]")
+    expect(root).to_have_attribute("data-calculator-state", "ready", timeout=READY_TIMEOUT_MS)
+    progress = page.evaluate("window.__progress")
+    loaded = [entry["loaded"] for entry in progress]
+    assert loaded == sorted(loaded), loaded
+    wasm = next(built_site.glob("assets/pyodide/*/pyodide.asm.wasm")).stat().st_size
+    # More than the worker's own downloads could make: the page's 9.6 MB are in it.
+    assert max(loaded) >= wasm, (max(loaded), wasm)
+    assert max(loaded) <= progress[-1]["total"], progress[-1]
 
 
 def test_the_worker_starts_on_the_boot_request_in_its_url_before_any_message(

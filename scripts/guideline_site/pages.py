@@ -157,6 +157,7 @@ def widget(
         "wheel": url(files, page, runtime.wheel_uri),
         "worker": url(files, page, f"{ASSETS_DIR}/worker.mjs"),
         "message": protocol.MESSAGES["boot"],
+        "runtime_message": protocol.MESSAGES["runtime"],
         "protocol_version": protocol.PROTOCOL_VERSION,
         "runtime_bytes": runtime.download_bytes,
         # Every module of the widget, fetched in parallel before widget.mjs asks for them.

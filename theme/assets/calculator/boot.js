@@ -15,6 +15,82 @@
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") return; // the widget explains
 
   var tag = script;
+
+  /**
+   * Download and compile Pyodide's WebAssembly (9.6 MB) here, from this script on: a worker
+   * starts 50-100 ms later (its script is fetched and parsed first), and compiling is done off
+   * this thread either way. The worker gets the module in `runtime` notices (worker.mjs), and
+   * meanwhile the bytes downloaded, for its progress line. The response itself is compiled, so
+   * the engine reuses its compiled code on the next visit (Chromium); what is counted is a clone.
+   * Null where the engine cannot compile a stream (the worker then downloads it itself).
+   * @param {string} wasmUrl
+   */
+  function compileRuntime(wasmUrl) {
+    if (typeof WebAssembly.compileStreaming !== "function" || typeof ReadableStream !== "function") return null;
+    var loaded = 0;
+    var done = false;
+    /** @type {((loaded: number) => void) | null} */
+    var tell = null;
+    var stop = typeof AbortController === "function" ? new AbortController() : null;
+    var response = fetch(wasmUrl, stop ? { signal: stop.signal } : {}).then(function (answer) {
+      var counted = answer.ok && answer.body ? answer.clone().body : null;
+      if (counted) {
+        var reader = counted.getReader();
+        /**
+         * @param {ReadableStreamReadResult<Uint8Array>} part
+         * @returns {Promise<unknown> | undefined}
+         */
+        var read = function (part) {
+          if (part.done || done) return done ? reader.cancel() : undefined;
+          loaded += part.value.byteLength;
+          if (tell) tell(loaded);
+          return reader.read().then(read);
+        };
+        reader.read().then(read).catch(function () {}); // counting is a courtesy
+      }
+      return answer;
+    });
+    var compiled = WebAssembly.compileStreaming(response);
+    compiled.catch(function () {}); // the worker is told, and compiles it itself
+    return {
+      /** No worker to hand it to: the download stops. */
+      cancel: function () {
+        done = true;
+        if (stop) stop.abort();
+      },
+      /**
+       * @param {Worker} worker
+       * @param {number} v the protocol version
+       * @param {string} type the `runtime` notice's type
+       */
+      handOver: function (worker, v, type) {
+        var told = 0;
+        /** @param {object} params */
+        var notify = function (params) {
+          worker.postMessage({ v: v, type: type, params: params });
+        };
+        tell = function (bytes) {
+          if (performance.now() - told < 250) return;
+          told = performance.now();
+          notify({ loaded: bytes });
+        };
+        compiled.then(
+          function (module) {
+            done = true;
+            try {
+              notify({ loaded: loaded, module: module });
+            } catch (error) {
+              notify({ loaded: loaded, module: null }); // an engine that cannot hand a module to a worker
+            }
+          },
+          function () {
+            done = true;
+            notify({ loaded: loaded, module: null });
+          },
+        );
+      },
+    };
+  }
   /** @param {string} name */
   function url(name) {
     return new URL(tag.getAttribute(name) || "", document.baseURI).href;
@@ -28,16 +104,19 @@
       return /** @type {WorkerType} */ ("module");
     },
   };
-  /** @type {{runtimeUrl: string, wheelUrl: string, runtimeBytes: number, snapshot?: {cache: string}}} */
+  /** @type {import("./contract.mjs").BootRequest["params"]} */
   var boot = {
     runtimeUrl: url("data-runtime-url"),
     wheelUrl: url("data-wheel-url"),
     runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
   };
+  var version = Number(script.getAttribute("data-protocol-version"));
+  var runtime = compileRuntime(new URL("pyodide.asm.wasm", boot.runtimeUrl).href);
+  if (runtime) boot.runtimeModule = "page";
   // The snapshot's cache is named under the site root's path, as the service worker's are.
   var snapshotCache = script.getAttribute("data-snapshot-cache");
   if (snapshotCache) boot.snapshot = { cache: new URL(url("data-site-root")).pathname + ":" + snapshotCache };
-  var message = { v: Number(script.getAttribute("data-protocol-version")), id: 0, type: "", params: boot };
+  var message = { v: version, id: 0, type: "", params: boot };
   message.type = script.getAttribute("data-boot-message") || "";
   /** @type {Worker} */
   var worker;
@@ -50,10 +129,12 @@
     var scriptUrl = /** @type {Window & {gcScriptUrl?: (url: string) => string}} */ (window).gcScriptUrl;
     worker = new Worker(scriptUrl ? scriptUrl(workerUrl) : workerUrl, options);
   } catch (error) {
+    if (runtime) runtime.cancel();
     return; // the widget tries again, and reports what fails
   }
   if (!moduleWorkers) {
     worker.terminate();
+    if (runtime) runtime.cancel();
     return;
   }
   performance.mark("gc:worker-start");
@@ -72,6 +153,7 @@
   worker.addEventListener("message", hold);
   worker.addEventListener("error", holdError);
   worker.postMessage(message);
+  if (runtime) runtime.handOver(worker, version, script.getAttribute("data-runtime-message") || "");
   script.pythonWorker = {
     worker: worker,
     bootId: 0,

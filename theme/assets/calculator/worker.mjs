@@ -14,6 +14,7 @@ import { packSnapshot, sealSnapshot, unpackSnapshot } from "./snapshot-pages.mjs
 /** @typedef {import("./contract.mjs").LoadRequest} LoadRequest */
 /** @typedef {import("./contract.mjs").EvaluateRequest} EvaluateRequest */
 /** @typedef {import("./contract.mjs").StatsRequest} StatsRequest */
+/** @typedef {import("./contract.mjs").RuntimeNotice} RuntimeNotice */
 /** @typedef {BootRequest["params"]} BootParams */
 /** @typedef {LoadRequest["params"]} LoadParams */
 
@@ -71,6 +72,23 @@ let createSession = null;
 const PROGRESS_EVERY_MS = 250;
 
 /**
+ * The page's compile of the runtime's WebAssembly (boot.js), when the boot request says the page
+ * does it (`runtimeModule: "page"`): the bytes it has downloaded, from its `runtime` notices, and
+ * the module it hands over (null when its compile failed).
+ */
+const fromPage = {
+  loaded: 0,
+  /** @type {(module: WebAssembly.Module | null) => void} */
+  settle: () => {},
+  /** @type {(now: boolean) => void} told when `loaded` grows, while downloads are counted */
+  progressed: (now) => {},
+};
+/** @type {Promise<WebAssembly.Module | null>} */
+const pageModule = new Promise((settle) => {
+  fromPage.settle = settle;
+});
+
+/**
  * Count the bytes of the runtime and the wheel as they arrive, and tell the page now and then:
  * on a slow connection the clinician sees the download move, not a frozen "starting". What is
  * counted is a clone; the caller gets the response itself, URL and all, so the engine can
@@ -89,8 +107,9 @@ function countDownloads(prefixes, total) {
   const tell = (/** @type {boolean} */ now) => {
     if (!now && performance.now() - told < PROGRESS_EVERY_MS) return;
     told = performance.now();
-    post({ type: MESSAGES.status, step: currentStep, progress: { loaded, total } });
+    post({ type: MESSAGES.status, step: currentStep, progress: { loaded: loaded + fromPage.loaded, total } });
   };
+  fromPage.progressed = tell;
   /** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
   const count = async (reader) => {
     for (;;) {
@@ -112,6 +131,7 @@ function countDownloads(prefixes, total) {
   };
   return () => {
     stopped = true;
+    fromPage.progressed = () => {};
   };
 }
 
@@ -119,18 +139,29 @@ function countDownloads(prefixes, total) {
  * Compile Pyodide's WebAssembly from its first byte, while Pyodide's 1.2 MB of JavaScript
  * loads and runs: left to itself, Pyodide asks for the file only once that JavaScript has run,
  * and compiles it after. Firefox keeps no compiled WebAssembly between visits, so there the
- * compile is ~200 ms of every start (README, "Snapshot start"). Pyodide's own request for the
- * file is answered with a stand-in, and its instantiation of the stand-in uses the module
- * compiled here; if that compile failed, Pyodide's request is made after all and fails or
- * succeeds as it would have. Returns a function that undoes the hand-over.
+ * compile is ~200 ms of every start (README, "Snapshot start"). When the page compiles it
+ * (`byPage`: boot.js starts before this worker does), the page's module is used, and only if
+ * the page's compile failed is it compiled here. Pyodide's own request for the file is answered
+ * with a stand-in, and its instantiation of the stand-in uses the module compiled early; if
+ * that failed, Pyodide's request is made after all and fails or succeeds as it would have.
+ * Returns a function that undoes the hand-over.
  * @param {string} url the runtime's pyodide.asm.wasm
+ * @param {boolean} byPage the page compiles it and hands the module over
  * @returns {() => void}
  */
-function compileWasmEarly(url) {
+function compileWasmEarly(url, byPage) {
   const { compileStreaming, instantiateStreaming } = WebAssembly;
   if (typeof compileStreaming !== "function" || typeof instantiateStreaming !== "function") return () => {};
   const outerFetch = self.fetch;
-  const compiled = compileStreaming(outerFetch(url));
+  /** @type {"page" | "early"} */
+  let compiler = "early";
+  const compiled = byPage
+    ? pageModule.then((module) => {
+        if (!module) return compileStreaming(outerFetch(url));
+        compiler = "page";
+        return module;
+      })
+    : compileStreaming(outerFetch(url));
   compiled.catch(() => {}); // handled where Pyodide instantiates
   // A stand-in per request: after a failed snapshot start, the fresh start uses the module too.
   const standIns = new WeakSet();
@@ -149,7 +180,7 @@ function compileWasmEarly(url) {
     } catch {
       return instantiateStreaming(outerFetch(url), imports);
     }
-    start.wasm = "early";
+    start.wasm = compiler;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
   return () => {
@@ -184,7 +215,7 @@ let madeSnapshot = null;
 /** @type {{moduleUrl: string | null, session: any} | null} the session a restored interpreter holds */
 let restored = null;
 /** How this worker started, for `stats` (tests and `make bench`). */
-let start = { kind: "normal", snapshot: /** @type {string} */ ("none"), wasm: /** @type {"early" | "pyodide"} */ ("pyodide") };
+let start = { kind: "normal", snapshot: /** @type {string} */ ("none"), wasm: /** @type {"page" | "early" | "pyodide"} */ ("pyodide") };
 
 // The snapshot's bytes are kept in the origin private file system where the engine has it, in a
 // file named after the snapshot's cache: a worker reads a file there straight into memory with
@@ -383,11 +414,11 @@ async function restoreSnapshot(loadPyodide, runtimeUrl, wheel, cache, stored) {
 }
 
 /** @param {BootParams} params */
-async function boot({ runtimeUrl, wheelUrl, runtimeBytes, snapshot }) {
+async function boot({ runtimeUrl, wheelUrl, runtimeBytes, runtimeModule, snapshot }) {
   step(BOOT_STEP.fetchRuntime);
   const plainFetch = self.fetch;
   const stopCounting = countDownloads([runtimeUrl, wheelUrl], runtimeBytes ?? 0);
-  const undoEarlyCompile = compileWasmEarly(new URL("pyodide.asm.wasm", runtimeUrl).href);
+  const undoEarlyCompile = compileWasmEarly(new URL("pyodide.asm.wasm", runtimeUrl).href, runtimeModule === "page");
   try {
     // The wheel downloads while Python starts, not after.
     const wheel = fetchOk(wheelUrl).then((response) => response.arrayBuffer());
@@ -530,8 +561,19 @@ const stats = () => ({
 Object.assign(self, { calculatorStats: stats });
 
 self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
-  /** @type {BootRequest | LoadRequest | EvaluateRequest | StatsRequest} */
-  const { v, id, type, params } = event.data;
+  /** @type {BootRequest | LoadRequest | EvaluateRequest | StatsRequest | RuntimeNotice} */
+  const message = event.data;
+  if (message.v === PROTOCOL_VERSION && message.type === MESSAGES.runtime) {
+    // A notice, not a request: no reply.
+    const { loaded, module } = /** @type {RuntimeNotice} */ (message).params;
+    if (Number.isSafeInteger(loaded) && loaded > fromPage.loaded) {
+      fromPage.loaded = loaded;
+      fromPage.progressed(module !== undefined); // the last notice: its download is complete
+    }
+    if (module !== undefined) fromPage.settle(module instanceof WebAssembly.Module ? module : null);
+    return;
+  }
+  const { v, id, type, params } = /** @type {BootRequest | LoadRequest | EvaluateRequest | StatsRequest} */ (message);
   try {
     if (v !== PROTOCOL_VERSION) {
       throw new Error(`the page speaks protocol version ${JSON.stringify(v)}, this worker ${PROTOCOL_VERSION}: reload`);
