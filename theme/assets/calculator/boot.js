@@ -21,19 +21,44 @@
    * starts 50-100 ms later (its script is fetched and parsed first), and compiling is done off
    * this thread either way. The worker gets the module in `runtime` notices (worker.mjs), and
    * meanwhile the bytes downloaded, for its progress line. The response itself is compiled, so
-   * the engine reuses its compiled code on the next visit (Chromium); what is counted is a clone.
+   * the engine reuses its compiled code on the next visit (Chromium). What is counted is a clone,
+   * and only on a device known, by the time the file answers, to keep no snapshot of this
+   * calculator (`snapshotCache`): a clone splits the body in two, which cost a start from the
+   * snapshot 50 ms (Chromium) to 100 ms (Firefox ESR), and a device that kept a snapshot has the
+   * runtime's files (the worker then counts nothing either). Nothing waits for that answer: a
+   * file that answers first is not counted (it came at once, from a cache or a fast network).
    * Null where the engine cannot compile a stream (the worker then downloads it itself).
    * @param {string} wasmUrl
+   * @param {string | undefined} snapshotCache
    */
-  function compileRuntime(wasmUrl) {
+  function compileRuntime(wasmUrl, snapshotCache) {
     if (typeof WebAssembly.compileStreaming !== "function" || typeof ReadableStream !== "function") return null;
     var loaded = 0;
     var done = false;
     /** @type {((loaded: number) => void) | null} */
     var tell = null;
     var stop = typeof AbortController === "function" ? new AbortController() : null;
+    /** @type {boolean | null} whether this device keeps a snapshot; null: not known yet */
+    var kept = false;
+    try {
+      if (snapshotCache && self.caches) {
+        kept = null;
+        caches.has(snapshotCache).then(
+          function (found) {
+            kept = found;
+          },
+          function () {
+            kept = false;
+          },
+        );
+      }
+    } catch (error) {
+      kept = false; // no Cache Storage here (an opaque origin): no snapshot either
+    }
+    /** @type {Promise<unknown>} resolves once every byte counted has been counted */
+    var counting = Promise.resolve();
     var response = fetch(wasmUrl, stop ? { signal: stop.signal } : {}).then(function (answer) {
-      var counted = answer.ok && answer.body ? answer.clone().body : null;
+      var counted = kept === false && answer.ok && answer.body ? answer.clone().body : null;
       if (counted) {
         var reader = counted.getReader();
         /**
@@ -46,7 +71,7 @@
           if (tell) tell(loaded);
           return reader.read().then(read);
         };
-        reader.read().then(read).catch(function () {}); // counting is a courtesy
+        counting = reader.read().then(read).catch(function () {}); // counting is a courtesy
       }
       return answer;
     });
@@ -76,12 +101,14 @@
         };
         compiled.then(
           function (module) {
-            done = true;
-            try {
-              notify({ loaded: loaded, module: module });
-            } catch (error) {
-              notify({ loaded: loaded, module: null }); // an engine that cannot hand a module to a worker
-            }
+            return counting.then(function () {
+              done = true;
+              try {
+                notify({ loaded: loaded, module: module });
+              } catch (error) {
+                notify({ loaded: loaded, module: null }); // an engine that cannot hand a module to a worker
+              }
+            });
           },
           function () {
             done = true;
@@ -91,6 +118,7 @@
       },
     };
   }
+
   /** @param {string} name */
   function url(name) {
     return new URL(tag.getAttribute(name) || "", document.baseURI).href;
@@ -111,11 +139,11 @@
     runtimeBytes: Number(script.getAttribute("data-runtime-bytes")) || 0,
   };
   var version = Number(script.getAttribute("data-protocol-version"));
-  var runtime = compileRuntime(new URL("pyodide.asm.wasm", boot.runtimeUrl).href);
-  if (runtime) boot.runtimeModule = "page";
   // The snapshot's cache is named under the site root's path, as the service worker's are.
   var snapshotCache = script.getAttribute("data-snapshot-cache");
   if (snapshotCache) boot.snapshot = { cache: new URL(url("data-site-root")).pathname + ":" + snapshotCache };
+  var runtime = compileRuntime(new URL("pyodide.asm.wasm", boot.runtimeUrl).href, boot.snapshot && boot.snapshot.cache);
+  if (runtime) boot.runtimeModule = "page";
   var message = { v: version, id: 0, type: "", params: boot };
   message.type = script.getAttribute("data-boot-message") || "";
   /** @type {Worker} */
