@@ -396,11 +396,12 @@ def report(
         }
         making = _median([r.get("making") for r in by_key.get("calculator-cold", [])])
         calculator_runs = [r for key in ("calculator-cold", "calculator-warm") for r in by_key.get(key, [])]
-        early = [r["wasm"] for r in calculator_runs if r.get("wasm")]
-        if early:
+        compilers = [r["wasm"] for r in calculator_runs if r.get("wasm")]
+        if compilers:
             storage.append(
-                f"{engine}: WebAssembly compiled while Pyodide's JavaScript loaded in "
-                f"{early.count('early')} of {len(early)} calculator starts"
+                f"{engine}: of {len(compilers)} calculator starts, WebAssembly compiled by the page as it downloaded "
+                f"in {compilers.count('page')}, by the worker while Pyodide's JavaScript loaded in "
+                f"{compilers.count('early')}, by Pyodide in {compilers.count('pyodide')}"
             )
         if making is not None:
             storage.append(

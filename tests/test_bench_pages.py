@@ -61,5 +61,5 @@ def test_the_quiet_browsers_measure_a_first_and_a_repeat_visit(engine: str, buil
     assert 0 < warm["ready"] < cold["ready"], (warm, cold)
     assert bare["ready"] > 0 and "start" not in bare
     if engine == "chromium":
-        assert cold["bytes"] > 1_000_000 and cold["wasm"] == warm["wasm"] == "early", (cold, warm)
+        assert cold["bytes"] > 1_000_000 and cold["wasm"] == warm["wasm"] == "page", (cold, warm)
         assert warm["interpreter"] > 0 and cold["making"] > 0

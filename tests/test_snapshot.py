@@ -202,7 +202,7 @@ def test_a_repeat_visit_restores_the_snapshot_and_answers_as_before(
     assert started(page) | {"wasmMemoryBytes": None} == {
         "start": "snapshot",
         "snapshot": "restored",
-        "wasm": "early",
+        "wasm": "page",
         "wasmMemoryBytes": None,
     }
     answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
