@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, copy_project
+from guideline_site import assets
 from guideline_site.pages import rule_anchor
 
 from calculator import __version__, protocol
@@ -123,7 +124,30 @@ def test_protocol_module_agrees_with_python(built_site: Path) -> None:
         "LINK_MAX_CHARACTERS": protocol.LINK_MAX_CHARACTERS,
         "PYODIDE_VERSION": PYODIDE_VERSION,
         "CALCULATOR_VERSION": __version__,
+        "SNAPSHOT_FOLDER": assets.SNAPSHOT_FOLDER,
     }
+
+
+def test_the_snapshot_files_folder_is_named_once_for_all_that_delete_them(built_site: Path) -> None:
+    """The worker keeps a snapshot's bytes in a file of one folder; the service worker (at an
+    update) and the offline page ("Remove") delete them there: each is given the build's name."""
+    folder = assets.SNAPSHOT_FOLDER
+    protocol_mjs = (built_site / "assets" / "calculator" / "protocol.mjs").read_text()
+    assert f"export const SNAPSHOT_FOLDER = {json.dumps(folder)};" in protocol_mjs
+    worker = (built_site / "assets" / "calculator" / "worker.mjs").read_text()
+    assert f"const SNAPSHOT_FOLDER = {json.dumps(folder)};" in worker  # inlined
+    assert assets.service_worker_manifest(built_site)["snapshotFolder"] == folder
+    offline_page = (built_site / "offline" / "index.html").read_text()
+    tag = re.search(r'<script src="[^"]*offline-page\.js"[^>]*>', offline_page)
+    assert tag is not None
+    assert f'data-snapshot-folder="{folder}"' in tag.group(0)
+    assert f'data-snapshot-prefix="{assets.SNAPSHOT_CACHE_PREFIX}"' in tag.group(0)
+    for source in (
+        "theme/assets/calculator/worker.mjs",
+        "theme/assets/site/offline-page.js",
+        "scripts/guideline_site/service_worker.js",
+    ):
+        assert folder not in (ROOT / source).read_text(), source
 
 
 def test_the_worker_is_one_file_with_its_modules_inlined_and_no_page_preloads_them(built_site: Path) -> None:

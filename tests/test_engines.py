@@ -35,6 +35,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from test_deployment import site_sending_results_to
 from test_parity import RUN_IN_WORKER, answer_sets
 from test_snapshot import KEPT as SNAPSHOT_KEPT
+from test_snapshot import SNAPSHOT_FILES
 from ui import CALCULATOR
 
 from calculator import text
@@ -203,6 +204,8 @@ def test_a_repeat_visit_starts_from_the_snapshot_with_cpythons_json_text_for_eve
         kept = engine.run_async(SNAPSHOT_KEPT, 60)
         assert kept["stored"] > 0 and kept["shown"] == kept["stored"], kept
         print(f"{engine.name}: the snapshot's bytes kept {'in a file' if kept['file'] else 'in its cache'}")
+        # A file only for a snapshot kept in one (WebKitGTK has no origin private file system).
+        assert engine.run_async(SNAPSHOT_FILES, None) == ([kept["name"]] if kept["file"] else [])
         engine.open(f"{server.url}{CALCULATOR}#{encode_fragment(answers)}")
         assert engine.ready() == "ready"
         assert engine.wait_js(f"{NOTE} === {json.dumps(cpython_note(aimss, answers))}", timeout=30)

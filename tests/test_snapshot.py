@@ -18,7 +18,7 @@ from conftest import Launch, rebuilt_site
 from guideline_site import assets
 from guideline_site.server import SiteServer
 from nginx_server import free_port
-from playwright.sync_api import Page, Worker, expect
+from playwright.sync_api import Page, Route, Worker, expect
 from test_offline import calculator_ready, kept_offline
 from test_parity import RUN_IN_WORKER, answer_sets
 from ui import CALCULATOR, answer, expected_display, is_calculator_worker, shown_result
@@ -34,21 +34,31 @@ PYODIDE_VERSION = json.loads((Path(__file__).resolve().parent.parent / "package.
     "pyodide"
 ]
 
-STORED_FORM = """
-  // Where the worker keeps a snapshot's stored form: in a file named after its cache (the origin
-  // private file system, folder "calculator-snapshots") when the cache entry says so, else in
-  // the cache entry itself.
+FOLDER = f"""
+  // The folder of the origin private file system where the worker keeps snapshot files.
+  const snapshotFolder = async () => (await navigator.storage.getDirectory())
+    .getDirectoryHandle({json.dumps(assets.SNAPSHOT_FOLDER)});
+"""
+
+STORED_FORM = (
+    FOLDER
+    + """
+  // Where the worker keeps a snapshot's stored form: in a file named after its cache when the
+  // cache entry says so, else in the cache entry itself.
   const inFile = (found) => found.headers.get("x-snapshot-file") === "opfs";
-  const snapshotFile = async (name) => (await (await navigator.storage.getDirectory())
-    .getDirectoryHandle("calculator-snapshots")).getFileHandle(encodeURIComponent(name));
+  const snapshotFile = async (name) => (await snapshotFolder()).getFileHandle(encodeURIComponent(name));
   const readStored = async (name, found) =>
     inFile(found) ? (await (await snapshotFile(name)).getFile()).arrayBuffer() : found.arrayBuffer();
 """
+)
 
-SNAPSHOT_FILES = """async () => {
+SNAPSHOT_FILES = (
+    """async () => {"""
+    + FOLDER
+    + """
   // The snapshot files kept in the origin private file system, by their caches' names.
   try {
-    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+    const folder = await snapshotFolder();
     const names = [];
     for await (const name of folder.keys()) names.push(decodeURIComponent(name));
     return names;
@@ -56,6 +66,7 @@ SNAPSHOT_FILES = """async () => {
     return [];
   }
 }"""
+)
 
 KEPT = (
     """async (wait) => {
@@ -125,8 +136,7 @@ REPLACE = (
     body = await sealSnapshot(packSnapshot(new Uint8Array(Number(headers["x-snapshot-bytes"])).fill(7)));
   } else if (kind === "file-missing") {
     if (!inFile(kept)) throw new Error("this snapshot is kept in its cache, not in a file");
-    await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots")
-      .then((folder) => folder.removeEntry(encodeURIComponent(name)));
+    await (await snapshotFolder()).removeEntry(encodeURIComponent(name));
     return;
   } else if (kind === "self-check-differs") {
     const check = new URL("self-check", entry).href;
@@ -160,7 +170,7 @@ def server(built_site: Path) -> Iterator[SiteServer]:
         yield running
 
 
-def first_visit(page: Page, server: SiteServer) -> dict[str, Any]:
+def first_visit(page: Page, server: SiteServer, *, in_file: bool = True) -> dict[str, Any]:
     """Open the calculator on a device with no snapshot; return its snapshot once stored."""
     page.goto(server.url + CALCULATOR)
     calculator_ready(page)
@@ -168,7 +178,7 @@ def first_visit(page: Page, server: SiteServer) -> dict[str, Any]:
     kept: dict[str, Any] = page.evaluate(KEPT, 30)
     assert kept["stored"] > 0, "no snapshot stored"
     # Chromium reads it from a file (the origin private file system), the size shown is its own.
-    assert kept["file"] is True and kept["shown"] == kept["stored"]
+    assert kept["file"] is in_file and kept["shown"] == kept["stored"]
     return kept
 
 
@@ -205,6 +215,30 @@ def test_a_repeat_visit_restores_the_snapshot_and_answers_as_before(
         "wasm": "page",
         "wasmMemoryBytes": None,
     }
+    answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
+    expected = expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), server.url + "aimss/")
+    assert shown_result(page) == expected
+
+
+def test_without_sync_access_handles_the_cache_keeps_the_bytes_and_no_file_is_made(
+    page: Page, server: SiteServer, aimss: Guideline
+) -> None:
+    """An engine with an origin private file system but no sync access handle for its workers:
+    the worker keeps the snapshot's bytes in its cache entry and creates no file, not even an
+    empty one (which nothing would read, and nothing delete before the next update)."""
+
+    def without_sync_access_handles(route: Route) -> None:
+        response = route.fetch()
+        unset = "delete FileSystemFileHandle.prototype.createSyncAccessHandle;\n"
+        route.fulfill(response=response, body=unset + response.text())
+
+    page.route("**/worker.mjs", without_sync_access_handles)
+    first_visit(page, server, in_file=False)
+    assert page.evaluate(SNAPSHOT_FILES) == []
+    page.goto("about:blank")
+    page.goto(server.url + CALCULATOR)
+    calculator_ready(page)
+    assert started(page)["start"] == "snapshot"
     answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
     expected = expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), server.url + "aimss/")
     assert shown_result(page) == expected
@@ -277,11 +311,13 @@ def test_another_builds_snapshot_is_never_restored_and_is_deleted(page: Page, se
     # A file left without its cache (a cache deleted by something that knew nothing of files).
     orphan = kept["name"].rsplit(":", 1)[0] + ":" + "1" * 32
     page.evaluate(
-        """async ({ name, entry, stale, orphan }) => {
+        """async ({ name, entry, stale, orphan }) => {"""
+        + FOLDER
+        + """
           const kept = await (await caches.open(name)).match(entry);
           await (await caches.open(stale)).put(entry, kept);
           await caches.delete(name);
-          const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+          const folder = await snapshotFolder();
           const bytes = await (await (await folder.getFileHandle(encodeURIComponent(name))).getFile()).arrayBuffer();
           for (const other of [stale, orphan]) {
             const file = await folder.getFileHandle(encodeURIComponent(other), { create: true });

@@ -208,6 +208,7 @@ def protocol_constants(
         "LINK_MAX_CHARACTERS": protocol.LINK_MAX_CHARACTERS,
         "PYODIDE_VERSION": pyodide_version,
         "CALCULATOR_VERSION": __version__,
+        "SNAPSHOT_FOLDER": SNAPSHOT_FOLDER,
     }
 
 
@@ -237,6 +238,12 @@ def protocol_module(
 SNAPSHOT_CACHE_PREFIX = "snapshot:"
 """Cache names of memory snapshots (after the site's own ``<scope path>:``): the worker, the
 service worker and the offline page find them by it."""
+
+SNAPSHOT_FOLDER = "calculator-snapshots"
+"""The folder of the origin private file system where the calculator worker keeps a snapshot's
+bytes, in a file named after the snapshot's cache, URI-encoded (``encodeURIComponent``). The
+worker (``protocol.mjs``), the service worker (its manifest) and the offline page (its script
+tag) are given this one name; whatever deletes a snapshot's cache deletes its file."""
 
 
 def snapshot_cache(inputs: dict[str, str]) -> str:

@@ -556,6 +556,7 @@ class GuidelineSitePlugin(BasePlugin[GuidelineSiteConfig]):  # type: ignore[no-u
             offline.split_search_index(site_dir, library)
         manifest = offline.offline_manifest(site_dir, build.runtime.runtime_dir, library)
         manifest["snapshots"] = sorted(set(build.snapshot_caches.values()))
+        manifest["snapshotFolder"] = assets.SNAPSHOT_FOLDER
         offline.write_service_worker(site_dir, manifest)
         compressed = assets.cache_dir(build.root) / "compressed"
         count = assets.compress_site(site_dir, compressed) if self.config.compress else 0
@@ -595,6 +596,7 @@ def _template_globals() -> dict[str, Any]:
         "date_text": date_text,
         "texts": texts,
         "service_worker_messages": protocol.SERVICE_WORKER_MESSAGES,
+        "snapshot_storage": {"prefix": assets.SNAPSHOT_CACHE_PREFIX, "folder": assets.SNAPSHOT_FOLDER},
     }
 
 

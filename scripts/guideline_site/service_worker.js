@@ -37,7 +37,7 @@
  * @typedef {[path: string, integrity: string]} Listed a file and its sha256 (SRI form; "" for 404.html)
  * @typedef {{build: string, notFound: string, offlinePage: string, shell: Listed[], visited: string[],
  *            groupFile: string, groupSearch: string, savedSearch: string,
- *            runtime: {prefix: string, version: string, files: Listed[]}, snapshots: string[]}} Manifest
+ *            runtime: {prefix: string, version: string, files: Listed[]}, snapshots: string[], snapshotFolder: string}} Manifest
  * @typedef {{skipWaiting: string, cacheRuntime: string, status: string, save: string, remove: string}} Messages
  * @typedef {{build: string, folder: string, hash: string, title: string, short_title: string, content_version: string,
  *            bytes: number, files: Listed[]}} Group a guideline's offline.json
@@ -130,7 +130,7 @@ sw.addEventListener("activate", (event) => {
 
 /**
  * Delete the snapshot files the calculator worker keeps beside their caches (worker.mjs: the
- * folder "calculator-snapshots" of the origin private file system, each file named after its
+ * folder `MANIFEST.snapshotFolder` of the origin private file system, each file named after its
  * cache, URI-encoded) whose cache `gone` names. None kept, or no such file system: nothing to do.
  * @param {(cache: string) => boolean} gone
  */
@@ -138,7 +138,7 @@ async function deleteSnapshotFiles(gone) {
   try {
     const storage = sw.navigator.storage;
     if (typeof storage?.getDirectory !== "function") return;
-    const folder = await (await storage.getDirectory()).getDirectoryHandle("calculator-snapshots");
+    const folder = await (await storage.getDirectory()).getDirectoryHandle(MANIFEST.snapshotFolder);
     const names = [];
     for await (const name of /** @type {any} */ (folder).keys()) names.push(name);
     for (const name of names) if (gone(decodeURIComponent(name))) await folder.removeEntry(name);

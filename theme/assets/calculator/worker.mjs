@@ -7,7 +7,7 @@
 // sent once the page is parsed and answered when boot and load are both done; `evaluate`
 // takes JSON text and answers JSON text of calculator.browser.Session.evaluate; `status`
 // messages come unprompted during boot, with `error` when boot cannot complete.
-import { BOOT_STEP, MESSAGES, PROTOCOL_VERSION } from "./protocol.mjs";
+import { BOOT_STEP, MESSAGES, PROTOCOL_VERSION, SNAPSHOT_FOLDER } from "./protocol.mjs";
 import { packSnapshot, sealSnapshot, unpackSnapshot } from "./snapshot-pages.mjs";
 
 /** @typedef {import("./contract.mjs").BootRequest} BootRequest */
@@ -81,7 +81,7 @@ const fromPage = {
   /** @type {(module: WebAssembly.Module | null) => void} */
   settle: () => {},
   /** @type {(now: boolean) => void} told when `loaded` grows, while downloads are counted */
-  progressed: (now) => {},
+  progressed: () => {},
 };
 /** @type {Promise<WebAssembly.Module | null>} */
 const pageModule = new Promise((settle) => {
@@ -226,7 +226,8 @@ let start = { kind: "normal", snapshot: /** @type {string} */ ("none"), wasm: /*
 // Where there is no such file system, the cache keeps the bytes too. Whatever deletes a
 // snapshot's cache deletes its file: this worker, the service worker at an update, the offline
 // page's "Remove" (and the next snapshot this worker stores prunes any file left without one).
-const SNAPSHOT_FOLDER = "calculator-snapshots";
+// The folder's name, SNAPSHOT_FOLDER, comes from the build (guideline_site.assets), as it does for
+// the service worker and the offline page.
 const IN_FILE = "opfs";
 
 /**
@@ -278,10 +279,14 @@ async function readSnapshotFile(cache) {
  * @param {Blob} stored
  */
 async function writeSnapshotFile(cache, stored) {
+  // Nothing is created where no sync access handle can be had (WebKitGTK): an empty file there
+  // would outlive its use until the next update.
+  const fileHandle = /** @type {any} */ (self).FileSystemFileHandle;
+  if (typeof fileHandle?.prototype?.createSyncAccessHandle !== "function") return false;
   try {
     const folder = await snapshotFolder(true);
     const file = await folder?.getFileHandle(snapshotFile(cache), { create: true });
-    if (!file || typeof (/** @type {any} */ (file).createSyncAccessHandle) !== "function") return false;
+    if (!file) return false;
     const handle = await /** @type {any} */ (file).createSyncAccessHandle();
     try {
       const bytes = new Uint8Array(await stored.arrayBuffer());

@@ -68,18 +68,22 @@
 
   // The calculators' memory snapshots (README, "Snapshot start"): a copy of Python with a
   // guideline loaded, made by the calculator's worker on this device; never an answer. Their
-  // caches are named `<site path>:snapshot:<digest>` (guideline_site.assets.snapshot_cache).
-  var snapshotPrefix = siteRoot.pathname + ":snapshot:";
+  // caches are named `<site path>:snapshot:<digest>` (guideline_site.assets.snapshot_cache), and
+  // the worker keeps their bytes in files of one folder; the build gives both names.
+  var snapshotNames = script && script.getAttribute("data-snapshot-prefix");
+  var snapshotPrefix = snapshotNames ? siteRoot.pathname + ":" + snapshotNames : null;
+  var snapshotFolder = script && script.getAttribute("data-snapshot-folder");
   /** @type {{names: string[], bytes: number}} */
   var snapshots = { names: [], bytes: 0 };
 
   function readSnapshots() {
-    if (!self.caches) return Promise.resolve();
+    if (!self.caches || !snapshotPrefix) return Promise.resolve();
+    var prefix = snapshotPrefix;
     return caches
       .keys()
       .then(function (names) {
         var own = names.filter(function (name) {
-          return name.indexOf(snapshotPrefix) === 0;
+          return name.indexOf(prefix) === 0;
         });
         return Promise.all(
           own.map(function (name) {
@@ -109,17 +113,18 @@
 
   /**
    * A snapshot's bytes, where the calculator worker kept them in a file beside its cache
-   * (worker.mjs: the folder "calculator-snapshots" of the origin private file system, the file
-   * named after the cache, URI-encoded). Resolves in every case: no file is nothing to remove.
+   * (worker.mjs: the folder `snapshotFolder` of the origin private file system, the file named
+   * after the cache, URI-encoded). Resolves in every case: no file is nothing to remove.
    * @param {string} name the snapshot's cache
    */
   function removeSnapshotFile(name) {
     var storage = navigator.storage;
-    if (!storage || typeof storage.getDirectory !== "function") return Promise.resolve();
+    var folderName = snapshotFolder || "";
+    if (!folderName || !storage || typeof storage.getDirectory !== "function") return Promise.resolve();
     return storage
       .getDirectory()
       .then(function (root) {
-        return root.getDirectoryHandle("calculator-snapshots");
+        return root.getDirectoryHandle(folderName);
       })
       .then(function (folder) {
         return folder.removeEntry(encodeURIComponent(name));
