@@ -49,9 +49,9 @@ RUNS ?= 7
 bench: site
 	$(BIN)/python scripts/bench.py --site site --out BENCHMARKS.md --runs $(RUNS)
 
-## bench-snapshot: only the snapshot start against the bare boot, per engine (printed; ENGINES=chromium,firefox,webkit)
+## bench-snapshot: only the snapshot start against the bare boot, per engine (printed; ENGINES=chromium,firefox,webkit; AGAINST=<git rev> adds first visits as built there)
 bench-snapshot: site
-	$(BIN)/python scripts/bench_snapshot.py --site site --runs $(RUNS) $(if $(ENGINES),--engines $(ENGINES))
+	$(BIN)/python scripts/bench_snapshot.py --site site --runs $(RUNS) $(if $(ENGINES),--engines $(ENGINES)) $(if $(AGAINST),--against $(AGAINST))
 
 ## bundle: a versioned zip of the site for intranet admins (README, server snippets, checksums)
 bundle: site

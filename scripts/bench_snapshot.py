@@ -17,20 +17,29 @@ restoring (its ``start-interpreter`` to ``load-calculator`` marks, Chromium), th
 snapshot takes in Cache Storage and uncompressed, and the bytes a first visit transfers.
 
     python scripts/bench_snapshot.py [--site site] [--runs 7] [--engines chromium,firefox,webkit]
-        [--encoding pages|gzip]
+        [--encoding pages|gzip] [--against REV]
 
 ``--encoding gzip`` serves a worker that gzips the stored form (snapshot-pages.mjs: the heap
 without its zero pages) before keeping it: how the decision for ``pages`` was measured (README,
 "Snapshot start").
+
+``--against REV`` also measures first visits of the calculator as the project built it at git
+revision REV (for example the commit before the snapshot start): the revision is checked out
+beside this one, installed into a venv of its own (pip), built with this checkout's vendored
+runtime (the same Pyodide pin is required) and served by its own deploy configuration, in a
+process of its own; its cold visits alternate with the others, and its ratio is reported next
+to today's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -185,9 +194,11 @@ def chromium(work: Path, sent: Callable[[], int | None]) -> Iterator[Visit]:
             if mode == "cold" and before is not None and after is not None:
                 result["bytes"] = after - before  # the bodies nginx sent, from its access log
             if "bench/bare/" not in url:
-                stats = browser.worker_js("calculator/worker", "self.calculatorStats()")
-                result["start"] = stats["start"]
-                marks = dict(browser.worker_js("calculator/worker", WORKER_MARKS))
+                seen = browser.worker_js(
+                    "calculator/worker", f"({{stats: self.calculatorStats(), marks: {WORKER_MARKS}}})"
+                )
+                stats, marks = seen["stats"], dict(seen["marks"])
+                result["start"] = stats.get("start")  # an earlier revision's (--against) may not say
                 started, restored = marks.get("gc:step:start-interpreter"), marks.get("gc:step:load-calculator")
                 if started is not None and restored is not None:
                     result["interpreter"] = restored - started
@@ -278,6 +289,69 @@ def without_snapshot(served: Path, subject_path: str) -> str:
     return variant
 
 
+SERVE_EARLIER = """
+import shutil, sys, tempfile
+from pathlib import Path
+sys.path[:0] = ["scripts", "tests", "."]
+from nginx_server import NginxServer
+served = Path(tempfile.mkdtemp(prefix="bench-earlier-")) / "served"
+shutil.copytree(sys.argv[1], served)
+(served / "sw.js").unlink(missing_ok=True)
+with NginxServer(served, sub_path="/earlier/") as running:
+    print(running.url, flush=True)
+    sys.stdin.read()
+shutil.rmtree(served.parent, ignore_errors=True)
+"""
+"""Run in the earlier revision's checkout and venv: its site, served by its nginx configuration
+(its CSP and headers, which its scripts were written for), without its service worker."""
+
+
+@contextmanager
+def earlier_build(rev: str, work: Path, subject_path: str) -> Iterator[str]:
+    """The calculator page the project built at git revision ``rev``, served as that revision
+    served it (``--against``). Yields its URL."""
+    checkout = work / "earlier"
+    git = ["git", "-C", str(PROJECT)]
+    subprocess.run([*git, "worktree", "add", "--detach", "--force", str(checkout), rev], check=True)
+    try:
+        pin = json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"]
+        theirs = json.loads((checkout / "package.json").read_text())["dependencies"]["pyodide"]
+        if theirs != pin:
+            raise SystemExit(f"--against {rev}: Pyodide {theirs} there, {pin} here; the bare boot would differ")
+        runtime = Path("scripts/guideline_site/runtime")
+        if not (checkout / runtime.parent).is_dir():
+            raise SystemExit(f"--against {rev}: no {runtime.parent} there to put the vendored runtime in")
+        shutil.copytree(PROJECT / runtime, checkout / runtime, dirs_exist_ok=True)
+        (checkout / "node_modules").symlink_to(PROJECT / "node_modules")
+        venv = work / "earlier-venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        python = str(venv / "bin" / "python")
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "-e", str(checkout)], check=True)
+        site = work / "earlier-site"
+        subprocess.run(
+            [str(venv / "bin" / "guideline-site"), "build", "--site-dir", str(site)], cwd=checkout, check=True
+        )
+        serving = subprocess.Popen(
+            [python, "-c", SERVE_EARLIER, str(site)],
+            cwd=checkout,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert serving.stdout is not None and serving.stdin is not None
+            base = serving.stdout.readline().strip()
+            if not base.startswith("http"):
+                raise SystemExit(f"--against {rev}: its server did not start")
+            yield base + subject_path
+        finally:
+            if serving.stdin:
+                serving.stdin.close()
+            serving.wait(timeout=60)
+    finally:
+        subprocess.run([*git, "worktree", "remove", "--force", str(checkout)], check=False)
+
+
 def measure(
     served: Path,
     base: str,
@@ -287,9 +361,11 @@ def measure(
     work: Path,
     sent: Callable[[], int | None],
     only: tuple[str, ...] = (),
+    earlier: str | None = None,
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Alternating bare and calculator visits, cold, warm (and, in Chromium, warm with the CPU
-    slowed); cold also the calculator page without the snapshot start (``before``)."""
+    slowed); cold also the calculator page without the snapshot start (``before``), and the
+    calculator of an earlier revision at URL ``earlier`` (``earlier``)."""
     (served / "sw.js").unlink(missing_ok=True)  # both pages on the HTTP cache alike
     before = without_snapshot(served, subject_path)
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -302,15 +378,17 @@ def measure(
         with opened as visit:
             for run in range(runs):
                 for mode in modes:
-                    pages = [("bare", "bench/bare/"), ("calculator", subject_path)]
+                    pages = [("bare", base + "bench/bare/"), ("calculator", base + subject_path)]
                     if mode == "cold":
-                        pages.append(("before", before))
+                        pages.append(("before", base + before))
+                        if earlier:
+                            pages.append(("earlier", earlier))
                     if mode == "warm":
-                        pages.append(("alone", ALONE))
+                        pages.append(("alone", base + ALONE))
                     pages = pages[run % len(pages) :] + pages[: run % len(pages)]  # no page always first
-                    for page, path in pages:
+                    for page, url in pages:
                         key = f"{page}-{mode}"
-                        by_key.setdefault(key, []).append(visit(base + path, mode))
+                        by_key.setdefault(key, []).append(visit(url, mode))
                         last = by_key[key][-1]
                         started = f" ({last['start']})" if "start" in last else ""
                         print(
@@ -327,7 +405,7 @@ def _median(values: list[Any]) -> float | None:
 
 
 def report(
-    results: dict[str, dict[str, list[dict[str, Any]]]], runs: int, encoding: str = "pages"
+    results: dict[str, dict[str, list[dict[str, Any]]]], runs: int, encoding: str = "pages", against: str = ""
 ) -> tuple[str, list[tuple[str, str, bool]]]:
     lines = [
         "\n### Snapshot start: ready ÷ a bare Pyodide boot, per engine\n",
@@ -375,6 +453,25 @@ def report(
                         f"{engine}: first visit ≤ the start without snapshots (same run)",
                         f"{ratio:.2f} × against {earlier / bare:.2f} ×",
                         ratio <= earlier / bare,
+                    )
+                )
+            then = _median([r.get("ready") for r in by_key.get("earlier-cold", [])]) if mode == "cold" else None
+            if then is not None:
+                lines.append(
+                    f"| {engine} | cold, as built at {against} | {bare:.0f} | {then:.0f} | {then / bare:.2f} | – |"
+                )
+                paired = [
+                    now["ready"] - old["ready"]
+                    for now, old in zip(by_key["calculator-cold"], by_key["earlier-cold"], strict=False)
+                    if now.get("ready") and old.get("ready")
+                ]
+                faster = sum(difference <= 0 for difference in paired)
+                targets.append(
+                    (
+                        f"{engine}: first visit ≤ the calculator as built at {against} (same run)",
+                        f"{ratio:.2f} × against {then / bare:.2f} ×; today's ready minus then's, per run: median "
+                        f"{statistics.median(paired):+.0f} ms, ≤ 0 in {faster} of {len(paired)} runs",
+                        ratio <= then / bare,
                     )
                 )
             if mode == "warm":
@@ -443,6 +540,7 @@ def main() -> None:
     parser.add_argument("--engines", default="chromium,firefox,webkit")
     parser.add_argument("--encoding", choices=("pages", "gzip"), default="pages")
     parser.add_argument("--modes", default="", help="only these visits, e.g. cold or warm,warm-cpu4")
+    parser.add_argument("--against", default="", help="also first visits of the calculator built at this git revision")
     args = parser.parse_args()
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     if unknown := set(engines) - set(ENGINE_NAMES):
@@ -455,13 +553,14 @@ def main() -> None:
         served = prepare(args.site, work, subject)
         if args.encoding != "pages":
             with_encoding(served, args.encoding)
-        with server(served) as (base, sent):
+        against = earlier_build(args.against, work, subject.path) if args.against else nullcontext(None)
+        with server(served) as (base, sent), against as earlier:
             started, load = time.perf_counter(), os.getloadavg()[1]
             only = tuple(mode for mode in args.modes.split(",") if mode)
-            results = measure(served, base, subject.path, args.runs, engines, work, sent, only)
+            results = measure(served, base, subject.path, args.runs, engines, work, sent, only, earlier)
             load = (load + os.getloadavg()[1]) / 2
             print(f"measured in {time.perf_counter() - started:.0f} s")
-        body, targets = report(results, args.runs, args.encoding)
+        body, targets = report(results, args.runs, args.encoding, args.against)
         body += f"\n\nThe machine's load average (5 min) while measuring: about {load:.1f} on {os.cpu_count()} CPUs."
         print(body)
         for name, value, met in targets:

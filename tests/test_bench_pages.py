@@ -63,3 +63,28 @@ def test_the_quiet_browsers_measure_a_first_and_a_repeat_visit(engine: str, buil
     if engine == "chromium":
         assert cold["bytes"] > 1_000_000 and cold["wasm"] == warm["wasm"] == "page", (cold, warm)
         assert warm["interpreter"] > 0 and cold["making"] > 0
+
+
+def test_the_report_sets_first_visits_against_an_earlier_build_run_by_run() -> None:
+    """``--against REV``: the earlier build's first visits get their own row, and the target line
+    compares the ratios and gives the per-run differences (today's ready minus then's)."""
+    from bench_snapshot import report
+
+    def runs(readies: list[float]) -> list[dict[str, float]]:
+        return [{"ready": ready} for ready in readies]
+
+    cold = {
+        "bare-cold": runs([2000, 2000, 2000]),
+        "calculator-cold": runs([2300, 2200, 2250]),
+        "earlier-cold": runs([2260, 2300, 2400]),
+    }
+    body, targets = report({"Chromium": cold}, 3, against="49490b7")
+    assert "| Chromium | cold, as built at 49490b7 | 2000 | 2300 | 1.15 | – |" in body  # noqa: RUF001
+    name, value, met = next(target for target in targets if "49490b7" in target[0])
+    assert name == "Chromium: first visit ≤ the calculator as built at 49490b7 (same run)"
+    assert value == "1.12 × against 1.15 ×; today's ready minus then's, per run: median -100 ms, ≤ 0 in 2 of 3 runs"  # noqa: RUF001
+    assert met is True
+    cold["earlier-cold"] = runs([2100, 2100, 2100])
+    assert (
+        next(target for target in report({"Chromium": cold}, 3, against="x")[1] if "as built" in target[0])[2] is False
+    )
