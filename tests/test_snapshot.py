@@ -207,6 +207,8 @@ def test_a_repeat_visit_restores_the_snapshot_and_answers_as_before(
 ) -> None:
     first_visit(page, server)
     page.goto("about:blank")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[-1]))
     page.goto(server.url + CALCULATOR)
     calculator_ready(page)
     assert started(page) | {"wasmMemoryBytes": None} == {
@@ -215,6 +217,10 @@ def test_a_repeat_visit_restores_the_snapshot_and_answers_as_before(
         "wasm": "page",
         "wasmMemoryBytes": None,
     }
+    # The worker's requests are seen (the wheel: the file system is not in the snapshot); the
+    # guideline's files are not asked for, the snapshot holds them.
+    assert any(name.endswith(".whl") for name in asked), asked
+    assert not {"guideline.py", "sentences.json"} & set(asked), asked
     answer(page, aimss, DIFFUSE_MODERATE_WITH_DEPRESSION)
     expected = expected_display(assess(aimss, DIFFUSE_MODERATE_WITH_DEPRESSION), server.url + "aimss/")
     assert shown_result(page) == expected

@@ -66,6 +66,12 @@ async function fetchOk(url) {
 
 /** @type {Promise<unknown> | null} */
 let booted = null;
+/**
+ * The guideline module a stored snapshot holds (its URL), once the boot has looked; null when
+ * none is kept. `load` fetches the guideline's files only when the snapshot does not hold them.
+ * @type {Promise<string | null>}
+ */
+let snapshotHolds = Promise.resolve(null);
 /** @type {any} calculator.browser.create_session */
 let createSession = null;
 
@@ -432,6 +438,10 @@ async function boot({ runtimeUrl, wheelUrl, runtimeBytes, runtimeModule, snapsho
     const cache = snapshot && self.caches && self.crypto?.subtle ? snapshot.cache : null;
     const stored = cache ? findSnapshot(cache) : Promise.resolve(null);
     stored.catch(() => {}); // handled in restoreSnapshot
+    snapshotHolds = stored.then(
+      (found) => found?.moduleUrl ?? null,
+      () => null,
+    );
     // A device that kept a snapshot has the runtime's files (HTTP cache or the service worker's):
     // counting them as they stream would only cost the start this thread's time (~50 ms measured).
     stored.then((found) => found && stopCounting(), () => {});
@@ -534,12 +544,15 @@ async function storeSnapshot() {
  * @returns {Promise<any>} the new session, or null when a restored one serves
  */
 async function load({ moduleUrl, sentencesUrl, catalogue }) {
-  const files = Promise.all([
-    fetchOk(moduleUrl).then((response) => response.text()),
-    fetchOk(sentencesUrl).then((response) => response.text()),
-  ]);
-  files.catch(() => {});
   if (booted === null) throw new Error("the calculator was asked to load a guideline before it started");
+  const fetchFiles = () =>
+    Promise.all([
+      fetchOk(moduleUrl).then((response) => response.text()),
+      fetchOk(sentencesUrl).then((response) => response.text()),
+    ]);
+  // The files download while Python starts, unless a kept snapshot holds this guideline already.
+  const early = snapshotHolds.then((held) => (held === moduleUrl ? null : fetchFiles()));
+  early.catch(() => {}); // handled when awaited below
   await booted;
   step(BOOT_STEP.loadGuideline);
   if (restored && restored.moduleUrl === moduleUrl) {
@@ -547,7 +560,7 @@ async function load({ moduleUrl, sentencesUrl, catalogue }) {
     step(BOOT_STEP.ready);
     return null;
   }
-  const [moduleSource, sentences] = await files;
+  const [moduleSource, sentences] = (await early) ?? (await fetchFiles()); // a failed restore fetches them now
   const runtime = `Pyodide ${pyodideModule.version}`;
   const session = createSession(moduleSource, moduleUrl, sentences, runtime, catalogue ? JSON.stringify(catalogue) : undefined);
   evaluateAnswers = session.evaluate;
