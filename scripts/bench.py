@@ -31,6 +31,7 @@ the ratios, which are measured alternately within one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import html
 import json
@@ -578,6 +579,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", type=Path, default=PROJECT / "BENCHMARKS.md")
     parser.add_argument("--guideline", help="the guideline folder name (default: the first under content/)")
+    parser.add_argument(
+        "--against", default="", help="also first visits of the calculator built at this git revision (snapshot start)"
+    )
     args = parser.parse_args()
     if args.runs < MIN_RUNS:
         parser.error(f"--runs must be at least {MIN_RUNS} (cold and warm runs per page)")
@@ -591,7 +595,10 @@ def main() -> None:
         subject = Subject(args.guideline)
         served = prepare(args.site, work, subject)
         results: dict[str, list[dict[str, Any]]] = {}
-        with server(served) as (base, sent), sync_playwright() as playwright:
+        earlier = (
+            bench_snapshot.earlier_build(args.against, work, subject.path) if args.against else contextlib.nullcontext()
+        )
+        with server(served) as (base, sent), sync_playwright() as playwright, earlier as earlier_url:
             runner = Runner(base, playwright, work, subject, sent)
             folder = subject.path.split("/")[0]
             plan: list[tuple[str, str, bool, bool]] = []  # (result key, path, calculator?, warm?)
@@ -620,9 +627,17 @@ def main() -> None:
             )
             snapshot_body, snapshot_targets = bench_snapshot.report(
                 bench_snapshot.measure(
-                    served, base, subject.path, args.runs, list(bench_snapshot.ENGINE_NAMES), work, sent
+                    served,
+                    base,
+                    subject.path,
+                    args.runs,
+                    list(bench_snapshot.ENGINE_NAMES),
+                    work,
+                    sent,
+                    earlier=earlier_url,
                 ),
                 args.runs,
+                against=args.against,
             )
             library_body, library_targets = bench_library.report(bench_library.measure(playwright, LIBRARY_ROUNDS))
         builds = time_builds(max(3, args.runs // 2), work)

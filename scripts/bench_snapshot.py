@@ -312,7 +312,10 @@ def earlier_build(rev: str, work: Path, subject_path: str) -> Iterator[str]:
     served it (``--against``). Yields its URL."""
     checkout = work / "earlier"
     git = ["git", "-C", str(PROJECT)]
-    subprocess.run([*git, "worktree", "add", "--detach", "--force", str(checkout), rev], check=True)
+    try:
+        subprocess.run([*git, "worktree", "add", "--detach", "--force", str(checkout), rev], check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(f"--against {rev}: no checkout of it from this project's git history ({error})") from error
     try:
         pin = json.loads((PROJECT / "package.json").read_text())["dependencies"]["pyodide"]
         theirs = json.loads((checkout / "package.json").read_text())["dependencies"]["pyodide"]
