@@ -217,11 +217,11 @@ WORKER_MARKS = """performance.getEntries()
 
 
 WARM_AT_S = 8.0
-"""A warm visit is measured this long after the browser started, for every page alike: a new
-browser's own work in its first seconds (its extension and privileged processes in Firefox ESR,
-caches written after the first page) then falls on no page's measured visit, where otherwise the
-calculator's, which comes later (its first visit is longer, and waits for the snapshot to be
-stored), met more of it than the bare page's."""
+"""A warm visit is measured this long after the browser started, for every page alike. Measured
+as soon as the first visit was done, the calculator's warm visit came later after the browser's
+start than the bare page's (its first visit is longer, and waits for the snapshot to be stored),
+so any work a new browser does in its first seconds fell differently on the two; now it falls
+alike (a likely cause of a slow Firefox ESR run, not shown: BENCHMARKS.md)."""
 
 
 def _engine_visit(

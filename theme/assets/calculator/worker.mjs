@@ -285,8 +285,8 @@ async function readSnapshotFile(cache) {
  * @param {Blob} stored
  */
 async function writeSnapshotFile(cache, stored) {
-  // Nothing is created where no sync access handle can be had (WebKitGTK): an empty file there
-  // would outlive its use until the next update.
+  // Nothing is created where no sync access handle can be had (an engine with the file system but
+  // without these handles): an empty file there would outlive its use until the next update.
   const fileHandle = /** @type {any} */ (self).FileSystemFileHandle;
   if (typeof fileHandle?.prototype?.createSyncAccessHandle !== "function") return false;
   try {
